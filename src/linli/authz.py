@@ -1,0 +1,155 @@
+"""The one authorisation function.
+
+``can(person, action, obj)`` answers "may this person do this action on this
+object" from the person's roles and their scopes: a role held at a node covers
+that node and its whole subtree (a household also lies under its micro-grid).
+Every view, API endpoint and service asks it; selectors use ``scope_filter``
+so that lists show exactly what ``can`` would allow.
+
+Rules are data (``RULES``): an action names the roles that may do it. An action
+marked ``self`` is allowed on one's own account only.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from linli.errors import NotAllowed
+from linli.org.models import Node, Role
+from django.utils.translation import gettext_lazy as _
+
+STAFF_ROLES = frozenset(
+    {
+        Role.BUILDING_REP,
+        Role.MICROGRID_LEADER,
+        Role.GRID_WORKER,
+        Role.PROPERTY_STAFF,
+        Role.OWNERS_COMMITTEE,
+        Role.GOVERNANCE_COMMITTEE,
+        Role.PARTY_BRANCH,
+        Role.COMMUNITY_STAFF,
+        Role.STREET_STAFF,
+    }
+)
+
+
+@dataclass(frozen=True)
+class Rule:
+    roles: frozenset = frozenset()
+    # Allowed to anyone, signed in or not (public pages).
+    public: bool = False
+    # Allowed to any signed-in person on their own account.
+    self_only: bool = False
+    description: str = ""
+
+
+RULES: dict[str, Rule] = {
+    # Tree and people
+    "org.node.view": Rule(roles=STAFF_ROLES | {Role.RESIDENT, Role.OWNER}, description="see a place and what lies below it"),
+    "org.node.edit": Rule(roles=frozenset({Role.COMMUNITY_STAFF, Role.STREET_STAFF}), description="create or rename places"),
+    "org.tree.import": Rule(
+        roles=frozenset({Role.PROPERTY_STAFF, Role.COMMUNITY_STAFF, Role.STREET_STAFF}),
+        description="import buildings, units, households and owners into a compound",
+    ),
+    "org.people.view": Rule(
+        roles=frozenset({Role.GRID_WORKER, Role.PROPERTY_STAFF, Role.COMMUNITY_STAFF, Role.STREET_STAFF}),
+        description="see people and their roles, phone numbers unmasked",
+    ),
+    "org.role.assign": Rule(
+        roles=frozenset({Role.COMMUNITY_STAFF, Role.STREET_STAFF}), description="give or take a role in scope"
+    ),
+    # One's own account
+    "account.view": Rule(self_only=True, description="see one's own account"),
+    "account.token.manage": Rule(self_only=True, description="create and revoke one's API tokens"),
+    # Public
+    "public.health": Rule(public=True),
+}
+
+
+def _is_person(person) -> bool:
+    return person is not None and getattr(person, "is_authenticated", False) and person.is_active
+
+
+def node_of(obj) -> Node | None:
+    """The place an object belongs to, for scope checks."""
+    if obj is None:
+        return None
+    if isinstance(obj, Node):
+        return obj
+    for attr in ("node", "scope_node", "compound", "household", "unit"):
+        node = getattr(obj, attr, None)
+        if isinstance(node, Node):
+            return node
+    return None
+
+
+def role_scopes(person, roles) -> list[str]:
+    """Paths of the nodes where ``person`` holds one of ``roles``."""
+    if not _is_person(person):
+        return []
+    return list(
+        person.roles.filter(role__in=list(roles)).values_list("node__path", flat=True).distinct()
+    )
+
+
+def _in_scope(node: Node, paths: list[str]) -> bool:
+    candidates = [node.path]
+    if node.microgrid_id:
+        candidates.append(node.microgrid.path)
+    return any(c.startswith(p) for p in paths for c in candidates if p)
+
+
+def can(person, action: str, obj=None) -> bool:
+    rule = RULES.get(action)
+    if rule is None:
+        raise KeyError(f"unknown action {action!r}")
+    if rule.public:
+        return True
+    if not _is_person(person):
+        return False
+    if rule.self_only:
+        return obj is not None and getattr(obj, "pk", None) == person.pk and obj.__class__ is person.__class__
+    if person.is_superuser:
+        return True
+    node = node_of(obj)
+    paths = role_scopes(person, rule.roles)
+    if not paths:
+        return False
+    if obj is None:
+        # "May this person do this kind of thing anywhere?" (menus, list pages)
+        return True
+    if node is None:
+        return False
+    return _in_scope(node, paths)
+
+
+def require(person, action: str, obj=None) -> None:
+    """Raise NotAllowed unless ``can``."""
+    if not can(person, action, obj):
+        raise NotAllowed("forbidden", _("You may not do this here."))
+
+
+def scope_filter(person, action: str, node_field: str = "") -> Q | None:
+    """A Q restricting a queryset to the objects whose place ``can`` allows.
+
+    ``node_field`` is the lookup path from the model to its Node ("" when the
+    model is Node). Returns None when everything is allowed; ``Q(pk__in=[])``
+    when nothing is.
+    """
+    rule = RULES[action]
+    if rule.public or (_is_person(person) and person.is_superuser):
+        return None
+    nothing = Q(pk__in=[])
+    if not _is_person(person) or rule.self_only:
+        return nothing
+    prefix = f"{node_field}__" if node_field else ""
+    q = nothing
+    for path in role_scopes(person, rule.roles):
+        q |= Q(**{f"{prefix}path__startswith": path}) | Q(**{f"{prefix}microgrid__path__startswith": path})
+    return q
+
+
+def filter_visible(queryset, person, action: str, node_field: str = ""):
+    q = scope_filter(person, action, node_field)
+    return queryset if q is None else queryset.filter(q)

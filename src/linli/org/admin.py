@@ -1,0 +1,74 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from linli.org.models import ApiToken, Node, Person, PropertyCompany, RoleAssignment
+
+
+@admin.register(PropertyCompany)
+class PropertyCompanyAdmin(admin.ModelAdmin):
+    list_display = ["name", "credit_code", "phone"]
+    search_fields = ["name", "credit_code"]
+
+
+class RoleInline(admin.TabularInline):
+    model = RoleAssignment
+    extra = 0
+    autocomplete_fields = ["node"]
+
+
+@admin.register(Node)
+class NodeAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "kind", "parent", "property_mode", "area_m2", "microgrid"]
+    list_filter = ["kind", "property_mode"]
+    search_fields = ["name", "code"]
+    readonly_fields = ["path", "created_at"]
+    autocomplete_fields = ["parent", "microgrid", "property_company"]
+    list_select_related = ["parent", "microgrid"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A code is printed on QR posters: once issued it never changes.
+        if obj is not None:
+            return [*self.readonly_fields, "code", "kind", "parent"]
+        return self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        from linli.org import services
+
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        node = services.node_create(
+            kind=obj.kind, code=obj.code, name=obj.name, parent=obj.parent, area_m2=obj.area_m2,
+            microgrid=obj.microgrid, property_mode=obj.property_mode, property_company=obj.property_company,
+        )
+        obj.pk, obj.path = node.pk, node.path
+
+
+@admin.register(Person)
+class PersonAdmin(UserAdmin):
+    list_display = ["username", "real_name", "phone", "is_staff", "is_active"]
+    search_fields = ["username", "real_name", "phone"]
+    fieldsets = UserAdmin.fieldsets + ((_("Linli"), {"fields": ("real_name", "phone")}),)
+    inlines = [RoleInline]
+
+
+@admin.register(RoleAssignment)
+class RoleAssignmentAdmin(admin.ModelAdmin):
+    list_display = ["person", "role", "node", "created_at"]
+    list_filter = ["role", "node__kind"]
+    search_fields = ["person__username", "person__real_name", "node__name", "node__code"]
+    autocomplete_fields = ["person", "node"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ["prefix", "person", "name", "created_at", "revoked_at", "last_used_at"]
+    list_filter = ["revoked_at"]
+    search_fields = ["person__username", "name", "prefix"]
+    readonly_fields = ["prefix", "created_at", "last_used_at"]
+    exclude = ["digest"]
+
+    def has_add_permission(self, request):
+        # Tokens are created where the raw value can be shown once: the account page or the CLI.
+        return False

@@ -1,0 +1,28 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from linli.org.demo import demo_logins, load_demo
+from linli.org.models import Node
+
+
+class Command(BaseCommand):
+    help = "Migrate, load the demo data if the database is empty, and serve it."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--addr", default="127.0.0.1:8000", help="host:port to serve on")
+        parser.add_argument("--no-serve", action="store_true", help="prepare the database only")
+
+    def handle(self, *args, addr, no_serve, **options):
+        call_command("migrate", interactive=False, verbosity=0)
+        if not Node.objects.exists():
+            self.stdout.write("Loading demo data (a few seconds)…")
+            stats = load_demo()
+            self.stdout.write(f"  {stats['places']} places created.")
+        self.stdout.write("")
+        self.stdout.write(f"Linli demo: http://{addr}/")
+        self.stdout.write("Demo logins (username / password):")
+        for username, password, label in demo_logins():
+            self.stdout.write(f"  {username:<18} {password:<18} {label}")
+        self.stdout.flush() if hasattr(self.stdout, "flush") else None
+        if not no_serve:
+            call_command("runserver", addr, use_reloader=False, use_threading=True)

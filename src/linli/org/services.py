@@ -1,0 +1,169 @@
+"""Everything that writes to the trees, people and roles."""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from linli.errors import InvalidInput
+from linli.org.models import (
+    ALLOWED_PARENTS,
+    CODE_VALIDATOR_RE,
+    ROLE_SCOPE_KINDS,
+    ApiToken,
+    Node,
+    NodeKind,
+    Person,
+    PropertyCompany,
+    RoleAssignment,
+)
+
+_code_re = re.compile(CODE_VALIDATOR_RE)
+
+
+def check_node(*, kind: str, code: str, name: str, parent: Node | None, area_m2=None, microgrid: Node | None = None,
+               property_mode: str = "", property_company: PropertyCompany | None = None) -> None:
+    """Validate a place before it is written; raises InvalidInput with a Chinese message."""
+    if kind not in NodeKind.values:
+        raise InvalidInput("node.kind", _("Unknown kind of place: %(kind)s") % {"kind": kind})
+    if not _code_re.match(code or ""):
+        raise InvalidInput(
+            "node.code", _("Code %(code)s is invalid: use letters, digits and '-', at most 40.") % {"code": code}
+        )
+    if not (name or "").strip():
+        raise InvalidInput("node.name", _("A place needs a name."))
+    parent_kind = parent.kind if parent else None
+    if parent_kind not in ALLOWED_PARENTS[kind]:
+        raise InvalidInput(
+            "node.parent",
+            _("A %(kind)s cannot stand under %(parent)s.")
+            % {"kind": NodeKind(kind).label, "parent": NodeKind(parent_kind).label if parent_kind else _("nothing")},
+        )
+    if kind == NodeKind.HOUSEHOLD:
+        if area_m2 is None or Decimal(area_m2) <= 0:
+            raise InvalidInput("node.area", _("A household's exclusive floor area must be greater than 0 m²."))
+        if microgrid is None or microgrid.kind != NodeKind.MICROGRID:
+            raise InvalidInput("node.microgrid", _("A household must belong to exactly one micro-grid."))
+        community = parent.ancestor_of_kind(NodeKind.COMMUNITY)
+        if community is None or not microgrid.path.startswith(community.path):
+            raise InvalidInput(
+                "node.microgrid", _("Micro-grid %(code)s is not in this compound's community.") % {"code": microgrid.code}
+            )
+    elif area_m2 is not None or microgrid is not None:
+        raise InvalidInput("node.household_fields", _("Only a household has a floor area and a micro-grid."))
+    if kind != NodeKind.COMPOUND and (property_mode or property_company):
+        raise InvalidInput("node.property", _("Only a compound has a property service mode."))
+
+
+@transaction.atomic
+def node_create(*, kind: str, code: str, name: str, parent: Node | None = None, area_m2=None,
+                microgrid: Node | None = None, property_mode: str = "",
+                property_company: PropertyCompany | None = None) -> Node:
+    """Create a place under ``parent``. Callers check ``org.node.edit`` or ``org.tree.import``."""
+    check_node(kind=kind, code=code, name=name, parent=parent, area_m2=area_m2, microgrid=microgrid,
+               property_mode=property_mode, property_company=property_company)
+    if Node.objects.filter(code=code).exists():
+        raise InvalidInput("node.code_taken", _("Code %(code)s is already used by another place.") % {"code": code})
+    node = Node.objects.create(
+        kind=kind, code=code, name=name.strip(), parent=parent, area_m2=area_m2, microgrid=microgrid,
+        property_mode=property_mode, property_company=property_company,
+    )
+    node.path = f"{parent.path if parent else '/'}{node.pk}/"
+    node.save(update_fields=["path"])
+    return node
+
+
+@transaction.atomic
+def node_update(*, node: Node, name: str | None = None, area_m2=None, microgrid: Node | None = None,
+                property_mode: str | None = None, property_company: PropertyCompany | None = None) -> bool:
+    """Change what may change of a place (never its code, kind or parent). Returns whether anything changed."""
+    new = {
+        "name": node.name if name is None else name.strip(),
+        "area_m2": node.area_m2 if area_m2 is None else Decimal(area_m2),
+        "microgrid": node.microgrid if microgrid is None else microgrid,
+        "property_mode": node.property_mode if property_mode is None else property_mode,
+        "property_company": node.property_company if property_company is None else property_company,
+    }
+    check_node(kind=node.kind, code=node.code, name=new["name"], parent=node.parent, area_m2=new["area_m2"],
+               microgrid=new["microgrid"], property_mode=new["property_mode"],
+               property_company=new["property_company"])
+    changed = [k for k, v in new.items() if getattr(node, k) != v]
+    for k in changed:
+        setattr(node, k, new[k])
+    if changed:
+        node.save(update_fields=changed)
+    return bool(changed)
+
+
+@transaction.atomic
+def role_assign(*, person: Person, role: str, node: Node, by: Person | None = None) -> RoleAssignment:
+    """Give ``person`` a role at ``node`` (idempotent). ``by`` must be allowed ``org.role.assign`` there."""
+    from linli import authz
+
+    if by is not None:
+        authz.require(by, "org.role.assign", node)
+    if node.kind not in ROLE_SCOPE_KINDS[role]:
+        raise InvalidInput("role.scope", _("This role cannot be held at a %(kind)s.") % {"kind": node.get_kind_display()})
+    assignment, _created = RoleAssignment.objects.get_or_create(person=person, role=role, node=node)
+    return assignment
+
+
+@transaction.atomic
+def role_revoke(*, assignment: RoleAssignment, by: Person) -> None:
+    from linli import authz
+
+    authz.require(by, "org.role.assign", assignment.node)
+    assignment.delete()
+
+
+def person_create(*, username: str, real_name: str = "", phone: str = "", password: str | None = None,
+                  is_superuser: bool = False) -> Person:
+    if Person.objects.filter(username=username).exists():
+        raise InvalidInput("person.username_taken", _("Username %(u)s is taken.") % {"u": username})
+    if is_superuser:
+        return Person.objects.create_superuser(username=username, password=password, real_name=real_name, phone=phone)
+    person = Person(username=username, real_name=real_name, phone=phone)
+    if password:
+        person.set_password(password)
+    else:
+        person.set_unusable_password()
+    person.save()
+    return person
+
+
+@transaction.atomic
+def api_token_create(*, person: Person, name: str = "", by: Person | None = None) -> tuple[ApiToken, str]:
+    """Create a bearer token for ``person``; returns the row and the raw token, shown once."""
+    from linli import authz
+
+    if by is not None:
+        authz.require(by, "account.token.manage", person)
+    raw = ApiToken.generate()
+    token = ApiToken.objects.create(person=person, name=name[:100], prefix=raw[:10], digest=ApiToken.hash(raw))
+    return token, raw
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken, by: Person | None = None) -> None:
+    from linli import authz
+
+    if by is not None:
+        authz.require(by, "account.token.manage", token.person)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+
+
+def api_token_authenticate(raw: str) -> Person | None:
+    """The active person behind a bearer token, or None (unknown, revoked, inactive)."""
+    if not raw:
+        return None
+    token = ApiToken.objects.select_related("person").filter(digest=ApiToken.hash(raw), revoked_at__isnull=True).first()
+    if token is None or not token.person.is_active:
+        return None
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    return token.person
+

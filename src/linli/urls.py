@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from linli.web import health, views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("me/", views.account, name="account"),
+    path("me/tokens/<int:pk>/revoke", views.token_revoke, name="token_revoke"),
+    path("places/<str:code>/", views.node_detail, name="node_detail"),
+    path("places/<str:code>/import", views.tree_import, name="tree_import"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,20 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+
+
+class TreeImportForm(forms.Form):
+    file = forms.FileField(label=_("CSV or XLSX file"), help_text=_("At most 5 MB, first sheet, one household per row."))
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        if f.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        if not f.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
+        return f
+
+
+class TokenCreateForm(forms.Form):
+    name = forms.CharField(label=_("What is it for?"), max_length=100, required=False)

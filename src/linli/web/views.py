@@ -1,0 +1,99 @@
+"""Pages of the shell: home, places, import, account. Thin: parse, call one
+service or selector, render."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from linli import authz
+from linli.errors import DomainError
+from linli.org import importing, selectors, services
+from linli.org.models import ApiToken, NodeKind
+from linli.tabular import ImportRejected
+from linli.web.forms import TokenCreateForm, TreeImportForm
+
+
+def home(request):
+    roots = selectors.node_roots(viewer=request.user) if request.user.is_authenticated else []
+    roles = (
+        request.user.roles.select_related("node").order_by("role") if request.user.is_authenticated else []
+    )
+    return render(request, "web/home.html", {"roots": roots, "roles": roles})
+
+
+def _node_or_404(code: str):
+    node = selectors.node_by_code(code)
+    if node is None:
+        raise Http404
+    return node
+
+
+@login_required
+def node_detail(request, code: str):
+    node = _node_or_404(code)
+    authz.require(request.user, "org.node.view", node)
+    children = selectors.node_children(viewer=request.user, node=node)
+    people = (
+        selectors.node_people(viewer=request.user, node=node)
+        if authz.can(request.user, "org.people.view", node)
+        else None
+    )
+    return render(
+        request,
+        "org/node_detail.html",
+        {
+            "node": node,
+            "ancestors": node.ancestors(),
+            "children": children,
+            "people": people,
+            "may_import": node.kind == NodeKind.COMPOUND and authz.can(request.user, "org.tree.import", node),
+            "show_phones": people is not None,
+        },
+    )
+
+
+@login_required
+def tree_import(request, code: str):
+    compound = _node_or_404(code)
+    authz.require(request.user, "org.tree.import", compound)
+    result = rejected = None
+    form = TreeImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = importing.tree_import(compound=compound, data=upload.read(), filename=upload.name, by=request.user)
+        except ImportRejected as exc:
+            rejected = exc
+        except DomainError as exc:
+            form.add_error("file", str(exc.message))
+    status = 422 if (rejected or (request.method == "POST" and form.errors)) else 200
+    return render(
+        request,
+        "org/tree_import.html",
+        {"node": compound, "form": form, "result": result, "rejected": rejected, "columns": importing.COLUMNS},
+        status=status,
+    )
+
+
+@login_required
+def account(request):
+    authz.require(request.user, "account.view", request.user)
+    new_token = None
+    form = TokenCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        _token, new_token = services.api_token_create(person=request.user, name=form.cleaned_data["name"], by=request.user)
+    tokens = request.user.api_tokens.all()
+    return render(request, "web/account.html", {"form": form, "tokens": tokens, "new_token": new_token})
+
+
+@login_required
+@require_POST
+def token_revoke(request, pk: int):
+    token = get_object_or_404(ApiToken, pk=pk)
+    services.api_token_revoke(token=token, by=request.user)
+    messages.success(request, _("Token %(prefix)s… revoked.") % {"prefix": token.prefix})
+    return redirect("account")
