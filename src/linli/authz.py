@@ -7,7 +7,9 @@ Every view, API endpoint and service asks it; selectors use ``scope_filter``
 so that lists show exactly what ``can`` would allow.
 
 Rules are data (``RULES``): an action names the roles that may do it. An action
-marked ``self`` is allowed on one's own account only.
+marked ``self_only`` is allowed on one's own account only; ``public`` to anyone.
+Each app adds its own actions with ``register`` in its AppConfig.ready(), so the
+rules of an app sit beside it while the decision stays in this one function.
 """
 from __future__ import annotations
 
@@ -65,6 +67,15 @@ RULES: dict[str, Rule] = {
     # Public
     "public.health": Rule(public=True),
 }
+
+
+def register(rules: dict[str, Rule]) -> None:
+    """Add an app's actions (called from its AppConfig.ready). An action is
+    defined once: registering a name twice is a programming error."""
+    for name, rule in rules.items():
+        if name in RULES and RULES[name] != rule:
+            raise ValueError(f"action {name!r} is already defined")
+        RULES[name] = rule
 
 
 def _is_person(person) -> bool:

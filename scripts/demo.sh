@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Install Linli and run the demo on SQLite at http://127.0.0.1:8000/ (Ctrl-C stops it).
+# Extra arguments go to `linli demo`, e.g. scripts/demo.sh --addr 0.0.0.0:8000
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/_venv.sh
+echo "Installing Linli …"
+"$VENV/bin/python" -m pip install -q -e .
+export LINLI_DATA_DIR=${LINLI_DATA_DIR:-./var}
+exec "$VENV/bin/linli" demo "$@"

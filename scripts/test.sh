@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Install the test dependencies (Python packages, and Debian's chromium and CJK
+# fonts for the browser tests) and run every test. Extra arguments go to pytest.
+# Runs on SQLite unless DATABASE_URL is set (see .ci/run for the PostgreSQL pass).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/_venv.sh
+echo "Installing test dependencies …"
+"$VENV/bin/python" -m pip install -q -e ".[test]"
+need_apt=()
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need_apt+=(fonts-noto-cjk)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "Installing ${need_apt[*]} from Debian …"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+export LINLI_DATA_DIR=${LINLI_DATA_DIR:-$(mktemp -d)}
+exec "$VENV/bin/python" -m pytest "$@"
