@@ -56,6 +56,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "linli.org",
+    "linli.cases",
+    "linli.ledger",
+    "linli.disclosure",
     "linli.web",
 ]
 

@@ -15,4 +15,8 @@ urlpatterns = [
     path("places/<str:code>/", views.node_detail, name="node_detail"),
     path("places/<str:code>/import", views.tree_import, name="tree_import"),
     path("admin/", admin.site.urls),
+    # Each app owns its URL prefixes.
+    path("", include("linli.cases.urls")),
+    path("", include("linli.ledger.urls")),
+    path("", include("linli.disclosure.urls")),
 ]

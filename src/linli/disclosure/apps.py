@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DisclosureConfig(AppConfig):
+    name = "linli.disclosure"
+    label = "disclosure"
+    verbose_name = _("Disclosure")
+
+    def ready(self):
+        from linli import authz
+        from linli.disclosure.rules import RULES
+
+        authz.register(RULES)

@@ -1,0 +1,4 @@
+"""Actions of the disclosure app for the one authorisation function (linli.authz)."""
+from linli.authz import Rule  # noqa: F401
+
+RULES: dict = {}
