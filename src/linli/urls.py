@@ -15,6 +15,7 @@ urlpatterns = [
     path("places/<str:code>/", views.node_detail, name="node_detail"),
     path("places/<str:code>/import", views.tree_import, name="tree_import"),
     path("admin/", admin.site.urls),
+    path("", include("linli.api.urls")),
     # Each app owns its URL prefixes.
     path("", include("linli.cases.urls")),
     path("", include("linli.ledger.urls")),

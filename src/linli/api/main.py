@@ -1,0 +1,77 @@
+"""The JSON API at /api/v1/ (django-ninja). Each app contributes a router in
+``<app>/api.py``; endpoints call the same services and selectors as the pages.
+DomainError is mapped to an HTTP answer here, once."""
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+from ninja.security import APIKeyCookie, HttpBearer
+
+from linli.errors import DomainError
+from linli.org.services import api_token_authenticate
+
+
+class BearerToken(HttpBearer):
+    """``Authorization: Bearer <token>``: the token's person, with exactly their roles."""
+
+    def authenticate(self, request: HttpRequest, token: str):
+        person = api_token_authenticate(token)
+        if person is not None:
+            request.user = person
+        return person
+
+
+class SessionCookie(APIKeyCookie):
+    """The browser session (CSRF-checked for unsafe methods)."""
+
+    param_name = "sessionid"
+
+    def authenticate(self, request: HttpRequest, key):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return user
+        return None
+
+
+def optional_auth(request: HttpRequest):
+    """For public endpoints that say more to a signed-in caller: never refuses."""
+    return getattr(request, "user", None) or True
+
+
+api = NinjaAPI(
+    title="Linli API",
+    version="1",
+    description="邻里 Linli JSON API. Authenticate with the browser session or `Authorization: Bearer <token>`.",
+    urls_namespace="api-v1",
+    auth=[BearerToken(), SessionCookie()],
+)
+
+
+@api.exception_handler(DomainError)
+def domain_error(request, exc: DomainError):
+    return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request, exc):
+    from django.utils.translation import gettext as _
+
+    return api.create_response(
+        request, {"code": "unauthenticated", "message": _("Sign in or send a valid API token.")}, status=401
+    )
+
+
+@api.exception_handler(ValidationError)
+def invalid(request, exc: ValidationError):
+    from django.utils.translation import gettext as _
+
+    return api.create_response(
+        request,
+        {"code": "invalid", "message": _("The request is not valid."), "details": exc.errors},
+        status=422,
+    )
+
+
+# Routers of the apps. Add one line per app that has an api.py.
+api.add_router("/org", "linli.org.api.router")
