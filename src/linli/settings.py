@@ -166,7 +166,7 @@ if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("LINLI_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = int(os.environ.get("LINLI_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env_bool("LINLI_HSTS_PRELOAD", False)
+    SECURE_HSTS_PRELOAD = env_bool("LINLI_HSTS_PRELOAD", True)
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     if env_bool("LINLI_PROXY_SSL_HEADER", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -1,0 +1,89 @@
+"""The ``linli`` console script: api-token and demo."""
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from linli.org.demo import DEMO_PASSWORD, demo_logins, load_demo
+from linli.org.models import Node, NodeKind, Person
+from linli.org.services import api_token_authenticate
+
+
+def test_api_token_create_prints_a_token_that_authenticates_as_that_user(world):
+    out = io.StringIO()
+    call_command("api_token", "create", "property_x", stdout=out)
+    raw = out.getvalue().strip()
+    assert raw.startswith("ll_")
+    assert api_token_authenticate(raw) == world.person("property_x")
+
+
+def test_api_token_revoke_from_the_cli(world):
+    out = io.StringIO()
+    call_command("api_token", "create", "property_x", stdout=out)
+    raw = out.getvalue().strip()
+    call_command("api_token", "revoke", raw[:10], stdout=io.StringIO())
+    assert api_token_authenticate(raw) is None
+
+
+def test_cli_alias_maps_hyphenated_command(monkeypatch, world, capsys):
+    from linli import cli
+
+    cli.main(["linli", "api-token", "create", "resident"])
+    assert capsys.readouterr().out.strip().startswith("ll_")
+
+
+@pytest.fixture
+def demo(db):
+    load_demo()
+
+
+def count_households(code: str) -> int:
+    return Node.objects.filter(kind=NodeKind.HOUSEHOLD, path__startswith=Node.objects.get(code=code).path).count()
+
+
+def test_demo_follows_the_seed_reports(demo):
+    assert {n.name for n in Node.objects.filter(kind=NodeKind.DISTRICT)} == {"温江区", "新都区", "锦江区", "青羊区"}
+    ljgg = Node.objects.get(name="丽晶公馆")
+    assert Node.objects.filter(kind=NodeKind.UNIT, path__startswith=ljgg.path).count() == 13
+    assert count_households("GHDL3") == 329
+    assert Node.objects.filter(kind=NodeKind.GROUP, parent__code="GHDL3").count() == 9
+    lyct = Node.objects.get(name="莱茵春天")
+    assert Node.objects.filter(kind=NodeKind.BUILDING, path__startswith=lyct.path).count() == 1
+    assert count_households("LYCT") == 151 and lyct.property_mode == "trust"
+    assert Node.objects.filter(kind=NodeKind.BUILDING, parent__code="DTSZ").count() == 33
+    assert Node.objects.get(code="GP").name == "公平街道" and Node.objects.get(code="TJ").parent.code == "GP"
+
+
+def test_demo_has_people_in_every_role(demo):
+    from linli.org.models import Role, RoleAssignment
+
+    assert set(RoleAssignment.objects.values_list("role", flat=True)) == set(Role.values)
+
+
+def test_every_printed_demo_login_works(demo, settings):
+    settings.AXES_ENABLED = True
+    logins = demo_logins()
+    assert ("admin", DEMO_PASSWORD) in [(u, p) for u, p, _ in logins]
+    for username, password, _label in logins:
+        c = Client()
+        r = c.post("/login/", {"username": username, "password": password})
+        assert r.status_code == 302, username
+        assert c.get("/").status_code == 200
+    assert Person.objects.get(username="admin").is_superuser
+
+
+def test_demo_command_prepares_and_prints_logins(db):
+    out = io.StringIO()
+    call_command("demo", "--no-serve", stdout=out)
+    text = out.getvalue()
+    assert "http://127.0.0.1:8000/" in text
+    for username, password, _ in demo_logins():
+        assert username in text
+    assert DEMO_PASSWORD in text
+    # A second run keeps the data as it is.
+    n = Node.objects.count()
+    call_command("demo", "--no-serve", stdout=io.StringIO())
+    assert Node.objects.count() == n

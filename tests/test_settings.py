@@ -1,0 +1,82 @@
+"""Secure by default: argon2, login throttling, CSRF, hardened production settings."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.test import Client
+
+from linli.org import services
+
+
+def test_argon2_is_the_password_hasher():
+    from linli import settings as linli_settings
+
+    assert linli_settings.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+
+
+def test_passwords_are_stored_with_argon2(db, settings):
+    from linli import settings as linli_settings
+
+    settings.PASSWORD_HASHERS = linli_settings.PASSWORD_HASHERS
+    p = services.person_create(username="a2", password="correct horse battery")
+    assert p.password.startswith("argon2$")
+
+
+def test_check_deploy_is_clean_in_production(tmp_path):
+    env = {
+        **os.environ,
+        "LINLI_DATA_DIR": str(tmp_path),
+        "LINLI_DEBUG": "0",
+        "LINLI_SECRET_KEY": "x" * 20 + "-production-secret-key-that-is-long-and-random-enough-1234567890",
+        "LINLI_ALLOWED_HOSTS": "linli.example.org",
+    }
+    for leftover in ("LINLI_SSL_REDIRECT", "LINLI_SECURE_COOKIES", "DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL"):
+        env.pop(leftover, None)
+    r = subprocess.run([sys.executable, "-m", "linli.cli", "check", "--deploy", "--fail-level", "WARNING"],
+                       capture_output=True, text=True, env=env)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "no issues" in r.stdout
+
+
+def test_secret_key_is_generated_once_and_kept_out_of_the_repo(tmp_path):
+    env = {**os.environ, "LINLI_DATA_DIR": str(tmp_path)}
+    env.pop("LINLI_SECRET_KEY", None)
+    code = "from django.conf import settings; print(settings.SECRET_KEY)"
+    run = lambda: subprocess.run(  # noqa: E731
+        [sys.executable, "-c", f"import django, os; os.environ['DJANGO_SETTINGS_MODULE']='linli.settings'; django.setup(); {code}"],
+        capture_output=True, text=True, env=env, check=True,
+    ).stdout.strip()
+    first, second = run(), run()
+    assert first == second and len(first) >= 50
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_login_is_throttled_after_five_failures(world):
+    c = Client()
+    for _ in range(5):
+        r = c.post("/login/", {"username": "property_x", "password": "wrong"})
+    r = c.post("/login/", {"username": "property_x", "password": "pw-property_x"})
+    assert r.status_code == 429
+    assert "登录已锁定" in r.content.decode()
+    assert "_auth_user_id" not in c.session
+
+
+def test_login_works_and_counts_reset(world):
+    c = Client()
+    c.post("/login/", {"username": "property_x", "password": "wrong"})
+    r = c.post("/login/", {"username": "property_x", "password": "pw-property_x"})
+    assert r.status_code == 302
+    assert c.session["_auth_user_id"] == str(world.person("property_x").pk)
+
+
+def test_forms_need_a_csrf_token(world):
+    c = Client(enforce_csrf_checks=True)
+    c.force_login(world.person("property_x"))
+    r = c.post("/me/", {"name": "x"})
+    assert r.status_code == 403
+    assert not world.person("property_x").api_tokens.exists()

@@ -1,0 +1,78 @@
+"""Shell pages: place pages behind authorisation, account and tokens, masked phones."""
+from __future__ import annotations
+
+import pytest
+
+from linli.org.models import ApiToken
+
+
+@pytest.mark.parametrize(
+    "who,code,status",
+    [
+        ("anonymous", "X", 302),
+        ("resident", "X", 403),
+        ("resident", "X-101", 200),
+        ("property_z", "X", 403),
+        ("property_x", "X", 200),
+        ("community_c1", "Y", 200),
+        ("multi", "W", 200),
+        ("multi", "Z", 403),
+    ],
+)
+def test_place_page_matrix(client, world, who, code, status):
+    if world.person(who):
+        client.force_login(world.person(who))
+    r = client.get(f"/places/{code}/")
+    assert r.status_code == status
+    if status == 403:
+        assert "您无权在此执行该操作" in r.content.decode()
+
+
+def test_unknown_place_is_404_in_chinese(client, world):
+    client.force_login(world.person("admin"))
+    r = client.get("/places/NOPE/")
+    assert r.status_code == 404
+
+
+def test_place_page_lists_only_visible_children(client, world):
+    client.force_login(world.person("leader_m1"))
+    body = client.get("/places/C1-M1/").content.decode()
+    assert "X-101" in body and "X-102" in body and "X-201" not in body
+
+
+def test_phones_unmasked_only_for_staff_allowed_to_see_people(client, world):
+    client.force_login(world.person("property_x"))
+    assert "13912345678" in client.get("/places/X/").content.decode()
+    client.force_login(world.person("resident"))
+    me = client.get("/me/").content.decode()
+    assert "139****5678" in me and "13912345678" not in me
+
+
+def test_token_created_shown_once_and_revoked(client, world):
+    client.force_login(world.person("resident"))
+    r = client.post("/me/", {"name": "脚本"})
+    raw = r.context["new_token"]
+    assert raw in r.content.decode()
+    assert raw not in client.get("/me/").content.decode()
+    token = ApiToken.objects.get(person=world.person("resident"))
+    client.post(f"/me/tokens/{token.pk}/revoke")
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+
+
+def test_cannot_revoke_someone_elses_token(client, world):
+    from linli.org import services
+
+    token, _raw = services.api_token_create(person=world.person("owner"))
+    client.force_login(world.person("resident"))
+    r = client.post(f"/me/tokens/{token.pk}/revoke")
+    assert r.status_code == 403
+    token.refresh_from_db()
+    assert token.revoked_at is None
+
+
+def test_admin_is_chinese_and_lists_places(client, world):
+    client.force_login(world.person("admin"))
+    r = client.get("/admin/org/node/?kind__exact=compound&q=X")
+    body = r.content.decode()
+    assert r.status_code == 200 and "位置" in body
