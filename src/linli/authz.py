@@ -61,6 +61,11 @@ RULES: dict[str, Rule] = {
     "org.role.assign": Rule(
         roles=frozenset({Role.COMMUNITY_STAFF, Role.STREET_STAFF}), description="give or take a role in scope"
     ),
+    "org.poster.print": Rule(
+        roles=frozenset({Role.GRID_WORKER, Role.MICROGRID_LEADER, Role.PROPERTY_STAFF, Role.PARTY_BRANCH,
+                         Role.COMMUNITY_STAFF, Role.STREET_STAFF}),
+        description="print the QR posters of buildings and units",
+    ),
     # One's own account
     "account.view": Rule(self_only=True, description="see one's own account"),
     "account.token.manage": Rule(self_only=True, description="create and revoke one's API tokens"),

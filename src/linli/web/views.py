@@ -51,6 +51,8 @@ def node_detail(request, code: str):
             "children": children,
             "people": people,
             "may_import": node.kind == NodeKind.COMPOUND and authz.can(request.user, "org.tree.import", node),
+            "may_print": node.kind in {NodeKind.COMPOUND, NodeKind.BUILDING, NodeKind.UNIT}
+            and authz.can(request.user, "org.poster.print", node),
             "show_phones": people is not None,
         },
     )
@@ -97,3 +99,22 @@ def token_revoke(request, pk: int):
     services.api_token_revoke(token=token, by=request.user)
     messages.success(request, _("Token %(prefix)s… revoked.") % {"prefix": token.prefix})
     return redirect("account")
+
+
+@login_required
+def posters(request, code: str):
+    """Printable A4 QR posters of a building/unit, or of every building and unit
+    of a compound (?format=pdf for one PDF)."""
+    from django.http import HttpResponse
+
+    from linli.org import posters as qr
+
+    node = _node_or_404(code)
+    authz.require(request.user, "org.poster.print", node)
+    nodes = qr.poster_nodes(node)
+    if request.GET.get("format") == "pdf":
+        pdf = qr.posters_pdf(nodes, request)
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="linli-qr-{node.code}.pdf"'
+        return response
+    return render(request, "org/posters.html", qr.poster_context(nodes, request))
