@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "linli.cases",
     "linli.ledger",
     "linli.disclosure",
+    "linli.open311",
     "linli.web",
 ]
 

@@ -21,4 +21,5 @@ urlpatterns = [
     path("", include("linli.cases.urls")),
     path("", include("linli.ledger.urls")),
     path("", include("linli.disclosure.urls")),
+    path("", include("linli.open311.urls")),
 ]

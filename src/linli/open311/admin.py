@@ -1,0 +1,21 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext as _
+
+from linli.open311.models import Open311Key
+
+
+@admin.register(Open311Key)
+class Open311KeyAdmin(admin.ModelAdmin):
+    list_display = ["name", "prefix", "jurisdiction", "created_at", "revoked_at"]
+    list_filter = ["revoked_at"]
+    search_fields = ["name", "prefix"]
+    autocomplete_fields = ["jurisdiction"]
+    fields = ["name", "jurisdiction", "revoked_at"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        key, raw = Open311Key.issue(name=obj.name, jurisdiction=obj.jurisdiction)
+        obj.pk, obj.prefix, obj.digest = key.pk, key.prefix, key.digest
+        obj._state.adding = False
+        messages.warning(request, _("New api_key — copy it now, it is shown only once: %(key)s") % {"key": raw})
