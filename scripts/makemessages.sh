@@ -8,11 +8,11 @@ export DJANGO_SETTINGS_MODULE=linli.settings
 apps=$(for d in */; do [ -f "$d/apps.py" ] && echo "${d%/}"; done)
 ignores=()
 for app in $apps; do
-  (cd "$app" && mkdir -p locale && django-admin makemessages -l zh_Hans --no-obsolete >/dev/null)
+  (cd "$app" && mkdir -p locale && django-admin makemessages -l zh_Hans --no-obsolete --no-location >/dev/null)
   ignores+=(--ignore "$app/*")
 done
 mkdir -p locale
-django-admin makemessages -l zh_Hans --no-obsolete "${ignores[@]}" >/dev/null
+django-admin makemessages -l zh_Hans --no-obsolete --no-location "${ignores[@]}" >/dev/null
 for app in $apps .; do (cd "$app" && django-admin compilemessages >/dev/null); done
 echo "catalogues refreshed; untranslated entries:"
 python - <<'PY'
