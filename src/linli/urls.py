@@ -14,6 +14,7 @@ urlpatterns = [
     path("me/tokens/<int:pk>/revoke", views.token_revoke, name="token_revoke"),
     path("places/<str:code>/", views.node_detail, name="node_detail"),
     path("places/<str:code>/import", views.tree_import, name="tree_import"),
+    path("places/<str:code>/import-template.csv", views.tree_import_template, name="tree_import_template"),
     path("places/<str:code>/posters", views.posters, name="posters"),
     path("admin/", admin.site.urls),
     path("", include("linli.api.urls")),

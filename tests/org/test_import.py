@@ -224,3 +224,15 @@ def test_import_counts_match_the_file(world):
         .annotate(n=Count("id")).values_list("parent__code", "n")
     )
     assert per_unit["X-B3-U1"] == 2 and per_unit["X-B3-U2"] == 1 and per_unit["X-B4-U1"] == 1
+
+
+def test_template_download_imports_cleanly(client, world):
+    client.force_login(world.person("property_x"))
+    r = client.get("/places/X/import-template.csv")
+    assert r.status_code == 200 and r["Content-Type"].startswith("text/csv")
+    data = r.content
+    result = tree_import(compound=world["X"], data=data, filename="t.csv", by=world.person("property_x"))
+    assert result.rows == 1 and result.created == 1  # X-B1 and X-B1-U1 exist already; the household is new
+    assert str(Node.objects.get(code="X-B1-U1-0101").area_m2) == "89.50"
+    client.force_login(world.person("property_z"))
+    assert client.get("/places/X/import-template.csv").status_code == 403

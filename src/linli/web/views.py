@@ -82,6 +82,32 @@ def tree_import(request, code: str):
 
 
 @login_required
+def tree_import_template(request, code: str):
+    """A CSV with the expected headers and one example row, to fill in Excel."""
+    import csv
+    import io
+
+    from django.http import HttpResponse
+
+    compound = _node_or_404(code)
+    authz.require(request.user, "org.tree.import", compound)
+    microgrid = compound.parent.children.filter(kind=NodeKind.GRID).first()
+    microgrid = microgrid.children.first() if microgrid else None
+    example = {
+        "building_code": f"{compound.code}-B1", "building_name": "1栋", "unit_code": f"{compound.code}-B1-U1",
+        "unit_name": "1单元", "household_code": f"{compound.code}-B1-U1-0101", "household_name": "101室",
+        "area_m2": "89.50", "microgrid_code": microgrid.code if microgrid else "",
+    }
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow([c.headers[0] for c in importing.COLUMNS])
+    writer.writerow([example.get(c.key, "") for c in importing.COLUMNS])
+    response = HttpResponse("\ufeff" + buf.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="linli-import-{compound.code}.csv"'
+    return response
+
+
+@login_required
 def account(request):
     authz.require(request.user, "account.view", request.user)
     new_token = None
