@@ -1,0 +1,206 @@
+"""A compound's money (双晒 / trust-style property) and its quarterly reports.
+
+Every money entry is posted to the ledger (compound cash account against an
+income or expense account of its kind), so the public hash chain covers it.
+Published reports are frozen (a database trigger refuses UPDATE); a correction
+is a new version that lists what changed.
+"""
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from linli.ledger.models import Transaction
+from linli.org.models import Node, Person
+
+
+class MoneyKind(models.TextChoices):
+    # Income
+    FEE_RECEIVED = "fee_received", _("Property fees received")
+    PARKING = "parking", _("Public income: parking")
+    ADVERTISING = "advertising", _("Public income: advertising")
+    TELECOM = "telecom", _("Public income: telecom sites")
+    COMPENSATION = "compensation", _("Public income: compensation")
+    INTEREST = "interest", _("Public income: interest")
+    OTHER_INCOME = "other_income", _("Public income: other")
+    DONATION = "donation", _("Donations")
+    # Expenses
+    STAFF = "staff", _("Staff")
+    FACILITIES = "facilities", _("Facilities running and maintenance")
+    CLEANING = "cleaning", _("Cleaning")
+    GREENING = "greening", _("Greening")
+    SECURITY = "security", _("Security")
+    OFFICE = "office", _("Office")
+    INSURANCE = "insurance", _("Insurance")
+    MANAGEMENT_FEE = "management_fee", _("Management fee (酬金)")
+    TAX = "tax", _("Tax")
+
+
+INCOME_KINDS = (
+    MoneyKind.FEE_RECEIVED, MoneyKind.PARKING, MoneyKind.ADVERTISING, MoneyKind.TELECOM, MoneyKind.COMPENSATION,
+    MoneyKind.INTEREST, MoneyKind.OTHER_INCOME, MoneyKind.DONATION,
+)
+EXPENSE_KINDS = tuple(k for k in MoneyKind if k not in INCOME_KINDS)
+
+
+def yuan(fen) -> str:
+    if fen is None:
+        return ""
+    sign = "-" if fen < 0 else ""
+    q, r = divmod(abs(int(fen)), 100)
+    return f"{sign}{q:,}.{r:02d}"
+
+
+def is_income(kind: str) -> bool:
+    return kind in INCOME_KINDS
+
+
+def voucher_path(instance, filename):
+    return f"vouchers/{instance.compound.code}/{timezone.now():%Y%m}/{filename}"
+
+
+class MoneyEntry(models.Model):
+    compound = models.ForeignKey(Node, verbose_name=_("compound"), on_delete=models.PROTECT, related_name="money_entries")
+    kind = models.CharField(_("kind"), max_length=20, choices=MoneyKind.choices)
+    date = models.DateField(_("date"))
+    # Fen. Positive; a correction (reversal) carries the negative amount.
+    amount = models.BigIntegerField(_("amount (fen)"))
+    memo = models.CharField(_("memo"), max_length=200, blank=True)
+    voucher = models.FileField(_("voucher"), upload_to=voucher_path, blank=True)
+    transaction = models.OneToOneField(Transaction, on_delete=models.PROTECT, related_name="money_entry")
+    corrects = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrected_by")
+    created_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("money entry")
+        verbose_name_plural = _("money entries")
+        ordering = ["-date", "-id"]
+
+    @property
+    def amount_yuan(self) -> str:
+        return yuan(self.amount)
+
+    @property
+    def income(self) -> bool:
+        return is_income(self.kind)
+
+
+class FeeFigures(models.Model):
+    """Property fees of a quarter: due, received, prepaid, owed (fen)."""
+
+    compound = models.ForeignKey(Node, on_delete=models.PROTECT, related_name="fee_figures")
+    year = models.PositiveSmallIntegerField()
+    quarter = models.PositiveSmallIntegerField()
+    due = models.BigIntegerField(_("fees due"), default=0)
+    received = models.BigIntegerField(_("fees received"), default=0)
+    prepaid = models.BigIntegerField(_("fees prepaid"), default=0)
+    owed = models.BigIntegerField(_("fees owed"), default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["compound", "year", "quarter"], name="fee_figures_once")]
+
+    due_yuan = property(lambda self: yuan(self.due))
+    received_yuan = property(lambda self: yuan(self.received))
+    prepaid_yuan = property(lambda self: yuan(self.prepaid))
+    owed_yuan = property(lambda self: yuan(self.owed))
+
+    @property
+    def collection_rate(self):
+        """Percent with one decimal, as text; None when nothing is due."""
+        if not self.due:
+            return None
+        permille = (self.received * 1000 + self.due // 2) // self.due
+        return f"{permille // 10}.{permille % 10}"
+
+
+class Budget(models.Model):
+    compound = models.ForeignKey(Node, on_delete=models.PROTECT, related_name="budgets")
+    year = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=20, choices=MoneyKind.choices)
+    amount = models.BigIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["compound", "year", "kind"], name="budget_once")]
+
+
+class ReportKind(models.TextChoices):
+    SERVICE = "service", _("Property service quarterly report")
+    FINANCE = "finance", _("Income and expense quarterly report")
+
+
+class ReportState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    REVIEWED = "reviewed", _("Reviewed by the owners' committee")
+    PUBLISHED = "published", _("Published")
+
+
+class Report(models.Model):
+    compound = models.ForeignKey(Node, verbose_name=_("compound"), on_delete=models.PROTECT, related_name="reports")
+    kind = models.CharField(_("kind"), max_length=8, choices=ReportKind.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(_("quarter"))
+    version = models.PositiveSmallIntegerField(default=1)
+    previous = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="next")
+    state = models.CharField(max_length=10, choices=ReportState.choices, default=ReportState.DRAFT)
+    # Manual works of a service report: [{"title": ..., "date": ..., "note": ...}]
+    works = models.JSONField(default=list, blank=True)
+    correction_reason = models.CharField(max_length=300, blank=True)
+    review_note = models.CharField(max_length=300, blank=True)
+    # Frozen at publication.
+    data = models.JSONField(null=True, blank=True)
+    changes = models.JSONField(default=list, blank=True)
+    chain_head = models.JSONField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    drafted_by = models.ForeignKey(Person, null=True, on_delete=models.PROTECT, related_name="+")
+    reviewed_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    published_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-year", "-quarter", "kind", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["compound", "kind", "year", "quarter", "version"], name="report_version_once"),
+            models.CheckConstraint(name="report_quarter_1_4", condition=models.Q(quarter__gte=1, quarter__lte=4)),
+        ]
+
+    @property
+    def title(self) -> str:
+        return f"{self.compound.name} {self.year}年第{self.quarter}季度{self.get_kind_display()}"
+
+
+class Objection(models.Model):
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="objections")
+    line = models.CharField(_("line"), max_length=100)
+    text = models.TextField(_("objection"))
+    by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    due_at = models.DateTimeField()
+    answer = models.TextField(_("answer"), blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["created_at"]
+
+    @property
+    def compound(self):
+        return self.report.compound
+
+    @property
+    def overdue(self) -> bool:
+        return self.answered_at is None and self.due_at < timezone.now()
+
+
+class Event(models.Model):
+    """Append-only log of every state change in this app."""
+
+    compound = models.ForeignKey(Node, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=40)
+    by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["at", "id"]

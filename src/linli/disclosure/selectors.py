@@ -1,0 +1,138 @@
+"""Reads of compound money and reports that depend on the viewer."""
+from __future__ import annotations
+
+from django.db.models import Q, Sum
+
+from linli import authz
+from linli.disclosure.models import (
+    EXPENSE_KINDS, INCOME_KINDS, Budget, FeeFigures, MoneyEntry, MoneyKind, Report, ReportKind, ReportState,
+)
+
+
+from linli.disclosure.models import yuan as fmt  # noqa: E402
+
+
+def totals_by_kind(compound, start=None, end=None) -> dict[str, int]:
+    qs = MoneyEntry.objects.filter(compound=compound)
+    if start:
+        qs = qs.filter(date__gte=start)
+    if end:
+        qs = qs.filter(date__lt=end)
+    return {row["kind"]: row["t"] for row in qs.values("kind").annotate(t=Sum("amount"))}
+
+
+def _net(totals: dict[str, int]) -> int:
+    return sum(v for k, v in totals.items() if k in INCOME_KINDS) - sum(v for k, v in totals.items() if k in EXPENSE_KINDS)
+
+
+def finance_data(compound, year: int, quarter: int) -> dict:
+    """The figures of a 收支季报: every income and expense line of the quarter,
+    fee collection, and the balance carried forward."""
+    from linli.disclosure.services import quarter_range
+
+    start, end = quarter_range(year, quarter)
+    totals = totals_by_kind(compound, start, end)
+    opening = _net(totals_by_kind(compound, None, start))
+    lines = []
+    for section, kinds in (("income", INCOME_KINDS), ("expense", EXPENSE_KINDS)):
+        for kind in kinds:
+            lines.append({"key": kind, "section": section, "label": str(MoneyKind(kind).label),
+                          "value": totals.get(kind, 0)})
+    income = sum(totals.get(k, 0) for k in INCOME_KINDS)
+    expense = sum(totals.get(k, 0) for k in EXPENSE_KINDS)
+    fig = FeeFigures.objects.filter(compound=compound, year=year, quarter=quarter).first()
+    fees = None
+    if fig:
+        fees = {"due": fig.due, "received": fig.received, "prepaid": fig.prepaid, "owed": fig.owed,
+                "rate": fig.collection_rate}
+        for key, label in (("due", "应收物业费"), ("prepaid", "预收物业费"), ("owed", "欠缴物业费")):
+            lines.append({"key": f"fees_{key}", "section": "fees", "label": label, "value": fees[key]})
+    return {"lines": lines, "income": income, "expense": expense, "opening": opening,
+            "closing": opening + income - expense, "fees": fees}
+
+
+def service_data(report) -> dict:
+    lines = [{"key": f"work-{i}", "section": "works", "label": w["title"], "value": w.get("date", ""),
+              "note": w.get("note", "")} for i, w in enumerate(report.works, start=1)]
+    return {"lines": lines}
+
+
+def report_live_data(report) -> dict:
+    if report.kind == ReportKind.FINANCE:
+        return finance_data(report.compound, report.year, report.quarter)
+    return service_data(report)
+
+
+def report_data(report) -> dict:
+    """Frozen figures of a published report; live figures of a draft."""
+    return report.data if report.state == ReportState.PUBLISHED else report_live_data(report)
+
+
+def reports_visible(*, viewer, compound):
+    qs = Report.objects.filter(compound=compound).select_related("compound")
+    if authz.can(viewer, "disclosure.report.view_draft", compound):
+        return qs
+    return qs.filter(state=ReportState.PUBLISHED)
+
+
+def can_see_report(viewer, report) -> bool:
+    if report.state == ReportState.PUBLISHED:
+        return authz.can(viewer, "disclosure.report.view", report)
+    return authz.can(viewer, "disclosure.report.view_draft", report.compound)
+
+
+def latest_version(report) -> bool:
+    return not Report.objects.filter(previous=report).exists()
+
+
+def budget_vs_actual(compound, year: int) -> list[dict]:
+    import datetime as dt
+
+    budgets = {b.kind: b.amount for b in Budget.objects.filter(compound=compound, year=year)}
+    actual = totals_by_kind(compound, dt.date(year, 1, 1), dt.date(year + 1, 1, 1))
+    rows = []
+    for kind in list(INCOME_KINDS) + list(EXPENSE_KINDS):
+        b, a = budgets.get(kind), actual.get(kind, 0)
+        if b is None and not a:
+            continue
+        pct = None if not b else (a * 100 + b // 2) // b
+        rows.append({"kind": kind, "label": MoneyKind(kind).label, "income": kind in INCOME_KINDS, "budget": b,
+                     "actual": a, "pct": pct, "budget_yuan": fmt(b), "actual_yuan": fmt(a), "over": kind in EXPENSE_KINDS and b is not None and a > b})
+    return rows
+
+
+def objections_open(report):
+    return report.objections.filter(answered_at__isnull=True)
+
+
+def money_years(compound) -> list[int]:
+    years = {d.year for d in MoneyEntry.objects.filter(compound=compound).dates("date", "year")}
+    years |= set(Budget.objects.filter(compound=compound).values_list("year", flat=True))
+    return sorted(years, reverse=True)
+
+
+def compound_money_visible(viewer, compound) -> bool:
+    return authz.can(viewer, "disclosure.money.view", compound)
+
+
+def present(report, data: dict) -> dict:
+    """The report figures with yuan texts for templates (a copy; frozen data is untouched)."""
+    finance = report.kind == ReportKind.FINANCE
+    out = dict(data)
+    out["lines"] = [dict(ln, yuan=fmt(ln["value"]) if finance else ln["value"]) for ln in data.get("lines", [])]
+    if finance:
+        for key in ("income", "expense", "opening", "closing"):
+            out[f"{key}_yuan"] = fmt(data[key])
+        if data.get("fees"):
+            out["fees_received_yuan"] = fmt(data["fees"]["received"])
+    return out
+
+
+def present_changes(report) -> list[dict]:
+    finance = report.kind == ReportKind.FINANCE
+    show = (lambda v: fmt(v) if v is not None else "") if finance else (lambda v: v or "")
+    return [dict(c, before_text=show(c["before"]), after_text=show(c["after"])) for c in report.changes or []]
+
+
+def line_labels(data: dict) -> dict[str, str]:
+    return {ln["key"]: ln["label"] for ln in data.get("lines", [])}
