@@ -76,3 +76,46 @@ def test_pages_at_desktop_width(dworld, last_quarter, live_server, desktop, arti
     desktop.goto(f"{live_server.url}/ledger/accounts/X:cash/")
     assert "下载 JSON" in desktop.inner_text("body")
     desktop.screenshot(path=str(artifacts_dir / "ledger-account-1280.png"), full_page=True)
+
+
+def test_fund_and_campaign_pages(dworld, live_server, phone, desktop, artifacts_dir):
+    from linli.disclosure import funds
+    from linli.org import services as org
+    from tests.conftest import browser_login
+
+    by = dworld.person("community_c1")
+    f = funds.fund_create(node=dworld["X"], code="X-GG", name="X 小区共管资金", kind="comanaged", by=by,
+                          purpose="维修资金由居委会、开发商和银行三方共管。")
+    sups = {}
+    for name, party, level in (("rc", "residents_committee", 1), ("dev", "developer", 1), ("bank", "bank", 2)):
+        sups[name] = org.person_create(username=name, real_name={"rc": "李主任", "dev": "王经理", "bank": "成都银行"}[name],
+                                       password="pw-" + name)
+        funds.supervisor_add(fund=f, person=sups[name], party=party, level=level, by=by)
+    funds.fund_donate(fund=f, amount=8_000_000, name="开发商", source="employer", by=by)
+    funds.fund_donate(fund=f, amount=20_000, anonymous=True, by=by)
+    r1 = funds.spend_request(fund=f, amount=350_000, payee="电梯维保公司", purpose="更换电梯光幕",
+                             by=dworld.person("committee_x"))
+    funds.spend_decide(request=r1, approve=True, note="已比价三家", by=sups["rc"])
+    funds.spend_request(fund=f, amount=120_000, payee="照明公司", purpose="地下室照明", by=dworld.person("committee_x"))
+    c = funds.campaign_create(fund=f, title="3 栋加装电梯", target=60_000_000,
+                              deadline=dt.date.today() + dt.timedelta(days=60), by=by)
+    for src, amount, name in (("government", 20_000_000, "街道补贴"), ("employer", 5_000_000, "驻区单位"),
+                              ("residents", 12_000_000, "3 栋住户")):
+        p = funds.pledge_add(campaign=c, source=src, amount=amount, name=name, by=by)
+        funds.pledge_receive(pledge=p, by=by)
+    funds.pledge_add(campaign=c, source="donation", amount=50_000, anonymous=True, by=by)
+    phone.goto(f"{live_server.url}/funds/X-GG/")
+    body = phone.inner_text("body")
+    assert "等待二级审批" in body and "已比价三家" in body and "61%" in body
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    phone.screenshot(path=str(artifacts_dir / "fund-390.png"), full_page=True)
+    phone.goto(f"{live_server.url}/campaigns/{c.pk}/")
+    assert "政府补贴" in phone.inner_text("body")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    phone.screenshot(path=str(artifacts_dir / "campaign-390.png"), full_page=True)
+    browser_login(desktop, live_server, "bank", "pw-bank")
+    desktop.goto(f"{live_server.url}/funds/X-GG/")
+    desktop.screenshot(path=str(artifacts_dir / "fund-supervisor-1280.png"), full_page=True)
+    desktop.click("button[value=approve]")
+    desktop.wait_for_load_state()
+    assert "已批准并支付" in desktop.inner_text("body")

@@ -7,7 +7,7 @@ from linli.disclosure.models import MoneyKind, ReportKind
 
 class EntryForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=MoneyKind.choices)
-    date = forms.DateField(label=_("Date"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     amount = forms.CharField(label=_("Amount (yuan)"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "decimal", "placeholder": "1234.50"}))
     memo = forms.CharField(label=_("Memo"), max_length=200, required=False)
     voucher = forms.FileField(label=_("Voucher (scan or PDF)"), required=False)
@@ -41,5 +41,5 @@ class DraftForm(forms.Form):
 class WorkForm(forms.Form):
     title = forms.CharField(label=_("Work done"), max_length=200,
                             widget=forms.TextInput(attrs={"placeholder": _("e.g. face-recognition gate installed")}))
-    date = forms.DateField(label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     note = forms.CharField(label=_("Note"), max_length=500, required=False)

@@ -204,3 +204,173 @@ class Event(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+
+# --- funds: co-managed accounts, micro-funds, crowdfunding -------------------------------
+
+class FundKind(models.TextChoices):
+    COMANAGED = "comanaged", _("Co-managed fund account")
+    MICRO = "micro", _("Micro-fund")
+
+
+class Fund(models.Model):
+    """Money of a compound or community kept in its own public ledger account;
+    spending needs approval at two levels by the configured supervisors."""
+
+    node = models.ForeignKey(Node, verbose_name=_("place"), on_delete=models.PROTECT, related_name="funds")
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=10, choices=FundKind.choices)
+    purpose = models.TextField(_("purpose"), blank=True)
+    approval_days = models.PositiveSmallIntegerField(_("days to approve a spending request"), default=14)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["node__path", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Party(models.TextChoices):
+    RESIDENTS_COMMITTEE = "residents_committee", _("Residents' committee")
+    DEVELOPER = "developer", _("Developer")
+    BANK = "bank", _("Bank")
+    OWNERS_COMMITTEE = "owners_committee", _("Owners' committee")
+    COMMUNITY = "community", _("Community")
+    OTHER = "other", _("Other")
+
+
+class Supervisor(models.Model):
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="supervisors")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    party = models.CharField(_("party"), max_length=24, choices=Party.choices)
+    level = models.PositiveSmallIntegerField(_("approval level"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["fund", "person", "level"], name="supervisor_once"),
+            models.CheckConstraint(name="supervisor_level_1_2", condition=models.Q(level__in=[1, 2])),
+        ]
+
+
+class SpendState(models.TextChoices):
+    WAITING_1 = "waiting1", _("Waiting for first-level approval")
+    WAITING_2 = "waiting2", _("Waiting for second-level approval")
+    POSTED = "posted", _("Approved and paid")
+    REJECTED = "rejected", _("Rejected")
+    EXPIRED = "expired", _("Expired without approval")
+
+
+class SpendingRequest(models.Model):
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="requests")
+    amount = models.BigIntegerField(_("amount (fen)"))
+    payee = models.CharField(_("payee"), max_length=200)
+    purpose = models.CharField(_("purpose"), max_length=300)
+    state = models.CharField(max_length=10, choices=SpendState.choices, default=SpendState.WAITING_1)
+    pending = models.OneToOneField("ledger.PendingTransfer", on_delete=models.PROTECT, related_name="spending_request")
+    requested_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    @property
+    def node(self):
+        return self.fund.node
+
+
+class Approval(models.Model):
+    request = models.ForeignKey(SpendingRequest, on_delete=models.PROTECT, related_name="approvals")
+    level = models.PositiveSmallIntegerField()
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    party = models.CharField(max_length=24, choices=Party.choices)
+    approve = models.BooleanField()
+    note = models.CharField(max_length=300, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class Source(models.TextChoices):
+    GOVERNMENT = "government", _("Government subsidy")
+    EMPLOYER = "employer", _("Employer contribution")
+    RESIDENTS = "residents", _("Residents")
+    DONATION = "donation", _("Donations")
+
+
+class CampaignState(models.TextChoices):
+    OPEN = "open", _("Collecting")
+    SUCCEEDED = "succeeded", _("Target reached")
+    FAILED = "failed", _("Failed; money refunded")
+
+
+class Campaign(models.Model):
+    """Project crowdfunding: pledges, receipts held in a public escrow account,
+    paid into the fund on success or refunded on failure."""
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="campaigns")
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    target = models.BigIntegerField(_("target (fen)"))
+    deadline = models.DateField(_("deadline"))
+    state = models.CharField(max_length=10, choices=CampaignState.choices, default=CampaignState.OPEN)
+    created_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    @property
+    def node(self):
+        return self.fund.node
+
+
+class PledgeState(models.TextChoices):
+    PLEDGED = "pledged", _("Pledged")
+    RECEIVED = "received", _("Received")
+    REFUNDED = "refunded", _("Refunded")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Pledge(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="pledges")
+    source = models.CharField(_("source"), max_length=12, choices=Source.choices)
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    anonymous = models.BooleanField(_("anonymous"), default=False)
+    amount = models.BigIntegerField(_("amount (fen)"))
+    state = models.CharField(max_length=10, choices=PledgeState.choices, default=PledgeState.PLEDGED)
+    receipt = models.OneToOneField("ledger.Transaction", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    refund = models.OneToOneField("ledger.Transaction", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    @property
+    def public_name(self) -> str:
+        return "匿名" if self.anonymous or not self.name else self.name
+
+
+class Donation(models.Model):
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="donations")
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    anonymous = models.BooleanField(_("anonymous"), default=False)
+    source = models.CharField(_("source"), max_length=12, choices=Source.choices, default=Source.DONATION)
+    amount = models.BigIntegerField(_("amount (fen)"))
+    memo = models.CharField(_("memo"), max_length=200, blank=True)
+    transaction = models.OneToOneField("ledger.Transaction", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    @property
+    def public_name(self) -> str:
+        return "匿名" if self.anonymous or not self.name else self.name
+
+    @property
+    def amount_yuan(self) -> str:
+        return yuan(self.amount)

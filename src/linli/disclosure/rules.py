@@ -20,4 +20,9 @@ RULES: dict = {
     "disclosure.report.publish": Rule(roles=frozenset({R.PROPERTY_STAFF}), description="publish a reviewed report"),
     "disclosure.objection.create": Rule(roles=frozenset({R.OWNER}), description="object to a line of a published report"),
     "disclosure.objection.answer": Rule(roles=frozenset({R.PROPERTY_STAFF}), description="answer owners' objections"),
+    "disclosure.fund.view": Rule(public=True, description="see funds, their requests, approvals, donations and campaigns"),
+    "disclosure.fund.manage": Rule(roles=frozenset({R.COMMUNITY_STAFF, R.STREET_STAFF, R.OWNERS_COMMITTEE}),
+                        description="create funds, name supervisors, record donations, run crowdfunding"),
+    "disclosure.fund.spend": Rule(roles=frozenset({R.COMMUNITY_STAFF, R.OWNERS_COMMITTEE, R.PROPERTY_STAFF}),
+                               description="ask to spend from a fund (approval by its supervisors follows)"),
 }

@@ -22,3 +22,19 @@ urlpatterns = [
     path("reports/<int:pk>/objections", views.objection_add, name="disclosure_objection_add"),
     path("objections/<int:pk>/answer", views.objection_answer, name="disclosure_objection_answer"),
 ]
+
+from linli.disclosure import fund_views  # noqa: E402
+
+urlpatterns += [
+    path("funds/", fund_views.fund_index, name="fund_index"),
+    path("funds/<str:code>/", fund_views.fund_detail, name="fund_detail"),
+    path("funds/<str:code>/donations", fund_views.fund_donate, name="fund_donate"),
+    path("funds/<str:code>/supervisors", fund_views.fund_supervisor, name="fund_supervisor"),
+    path("funds/<str:code>/requests", fund_views.fund_spend, name="fund_spend"),
+    path("funds/<str:code>/campaigns", fund_views.campaign_new, name="campaign_new"),
+    path("spending/<int:pk>/decide", fund_views.spend_decide, name="spend_decide"),
+    path("campaigns/<int:pk>/", fund_views.campaign_detail, name="campaign_detail"),
+    path("campaigns/<int:pk>/pledges", fund_views.pledge_new, name="pledge_new"),
+    path("campaigns/<int:pk>/close", fund_views.campaign_close, name="campaign_close"),
+    path("pledges/<int:pk>/receive", fund_views.pledge_receive, name="pledge_receive"),
+]

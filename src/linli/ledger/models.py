@@ -88,6 +88,10 @@ class Account(models.Model):
         return self.asset.format(self.balance)
 
     @property
+    def reserved_display(self) -> str:
+        return self.asset.format(self.reserved)
+
+    @property
     def available(self) -> int:
         return self.balance - self.reserved
 

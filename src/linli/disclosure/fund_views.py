@@ -1,0 +1,183 @@
+"""Fund and crowdfunding pages: public to everyone; forms only for those authz allows."""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from linli import authz
+from linli.disclosure import funds, services
+from linli.disclosure.models import (
+    Campaign, Fund, FundKind, Party, Pledge, Source, SpendingRequest, SpendState, Supervisor, yuan,
+)
+from linli.disclosure.views import _action
+from linli.errors import DomainError, InvalidInput, NotAllowed
+from linli.org.models import Node, Person
+
+
+def _yuan_or_error(text) -> int:
+    return services.parse_amount(text)
+
+
+def fund_index(request):
+    authz.require(request.user, "disclosure.fund.view")
+    all_funds = list(Fund.objects.select_related("node"))
+    for f in all_funds:
+        f.account = funds.fund_account(f)
+    error = None
+    may_create = authz.can(request.user, "disclosure.fund.manage")
+    if request.method == "POST" and may_create:
+        node = Node.objects.filter(code=request.POST.get("place", "").strip()).first()
+        try:
+            if node is None:
+                raise InvalidInput("fund.node", _("No place with this code."))
+            fund = funds.fund_create(node=node, code=request.POST.get("code", ""), name=request.POST.get("name", ""),
+                                     kind=request.POST.get("kind", ""), purpose=request.POST.get("purpose", ""),
+                                     approval_days=int(request.POST.get("approval_days") or 14), by=request.user)
+            return redirect("fund_detail", fund.code)
+        except NotAllowed:
+            raise
+        except (DomainError, ValueError) as exc:
+            error = str(getattr(exc, "message", exc))
+    return render(request, "disclosure/funds.html", {"funds": all_funds, "may_create": may_create, "error": error,
+                                                     "kinds": FundKind.choices}, status=422 if error else 200)
+
+
+def _progress(c: Campaign) -> Campaign:
+    c.received = funds.campaign_received(c)
+    c.pct = min(100, c.received * 100 // c.target) if c.target else 0
+    c.received_yuan, c.target_yuan = yuan(c.received), yuan(c.target)
+    return c
+
+
+def fund_detail(request, code: str):
+    fund = get_object_or_404(Fund.objects.select_related("node"), code=code)
+    authz.require(request.user, "disclosure.fund.view", fund.node)
+    user = request.user
+    reqs = list(fund.requests.prefetch_related("approvals__person").select_related("requested_by"))
+    levels_of_user = set(Supervisor.objects.filter(fund=fund, person=user).values_list("level", flat=True)) \
+        if user.is_authenticated else set()
+    for r in reqs:
+        waiting_level = {SpendState.WAITING_1: 1, SpendState.WAITING_2: 2}.get(r.state)
+        r.may_decide = waiting_level in levels_of_user
+        r.amount_yuan = yuan(r.amount)
+    manage = authz.can(user, "disclosure.fund.manage", fund.node)
+    return render(request, "disclosure/fund.html", {
+        "fund": fund, "account": funds.fund_account(fund), "requests": reqs,
+        "supervisors": fund.supervisors.select_related("person").order_by("level", "party"),
+        "donations": fund.donations.all()[:100], "campaigns": [_progress(c) for c in fund.campaigns.all()],
+        "may_manage": manage, "may_spend": authz.can(user, "disclosure.fund.spend", fund.node),
+        "parties": Party.choices, "sources": Source.choices,
+        "in_a_month": (timezone.localdate() + dt.timedelta(days=30)).isoformat(),
+    })
+
+
+def _fund_url(code, *a, **k):
+    return reverse("fund_detail", args=[code])
+
+
+@_action(_fund_url)
+def fund_donate(request, code: str):
+    fund = get_object_or_404(Fund, code=code)
+    funds.fund_donate(fund=fund, amount=_yuan_or_error(request.POST.get("amount")), name=request.POST.get("name", ""),
+                      anonymous=bool(request.POST.get("anonymous")), source=request.POST.get("source", "donation"),
+                      memo=request.POST.get("memo", ""), key=request.POST.get("key") or None, by=request.user)
+    messages.success(request, _("Recorded in the fund's public ledger."))
+
+
+@_action(_fund_url)
+def fund_supervisor(request, code: str):
+    fund = get_object_or_404(Fund, code=code)
+    authz.require(request.user, "disclosure.fund.manage", fund.node)
+    person = Person.objects.filter(username=request.POST.get("username", "").strip()).first()
+    if person is None:
+        raise InvalidInput("fund.person", _("No person with this user name."))
+    try:
+        level = int(request.POST.get("level", ""))
+    except ValueError:
+        level = 0
+    funds.supervisor_add(fund=fund, person=person, party=request.POST.get("party", ""), level=level, by=request.user)
+    messages.success(request, _("Supervisor added."))
+
+
+@_action(_fund_url)
+def fund_spend(request, code: str):
+    fund = get_object_or_404(Fund, code=code)
+    authz.require(request.user, "disclosure.fund.spend", fund.node)
+    funds.spend_request(fund=fund, amount=_yuan_or_error(request.POST.get("amount")), payee=request.POST.get("payee", ""),
+                        purpose=request.POST.get("purpose", ""), by=request.user)
+    messages.success(request, _("Request recorded; the money is reserved until the supervisors decide."))
+
+
+def _request_fund_url(pk, *a, **k):
+    return _fund_url(get_object_or_404(SpendingRequest.objects.select_related("fund"), pk=pk).fund.code)
+
+
+@_action(_request_fund_url)
+def spend_decide(request, pk: int):
+    req = get_object_or_404(SpendingRequest, pk=pk)
+    req = funds.spend_decide(request=req, approve=request.POST.get("decision") == "approve",
+                             note=request.POST.get("note", ""), by=request.user)
+    messages.success(request, _("Decision recorded: %(state)s") % {"state": req.get_state_display()})
+
+
+@_action(_fund_url)
+def campaign_new(request, code: str):
+    fund = get_object_or_404(Fund, code=code)
+    authz.require(request.user, "disclosure.fund.manage", fund.node)
+    try:
+        deadline = dt.date.fromisoformat(request.POST.get("deadline", ""))
+    except ValueError as exc:
+        raise InvalidInput("fund.deadline", _("The deadline must lie in the future.")) from exc
+    funds.campaign_create(fund=fund, title=request.POST.get("title", ""), target=_yuan_or_error(request.POST.get("target")),
+                          deadline=deadline, description=request.POST.get("description", ""), by=request.user)
+    messages.success(request, _("Campaign started."))
+
+
+def campaign_detail(request, pk: int):
+    c = get_object_or_404(Campaign.objects.select_related("fund__node"), pk=pk)
+    authz.require(request.user, "disclosure.fund.view", c.fund.node)
+    _progress(c)
+    pledges = list(c.pledges.all())
+    by_source = {}
+    for p in pledges:
+        p.amount_yuan = yuan(p.amount)
+        if p.state in ("received", "refunded"):
+            by_source[p.get_source_display()] = by_source.get(p.get_source_display(), 0) + p.amount
+    return render(request, "disclosure/campaign.html", {
+        "c": c, "pledges": pledges, "by_source": {k: yuan(v) for k, v in by_source.items()},
+        "may_manage": c.state == "open" and authz.can(request.user, "disclosure.fund.manage", c.fund.node),
+        "sources": Source.choices, "escrow": funds.escrow_account(c),
+    })
+
+
+def _campaign_url(pk, *a, **k):
+    return reverse("campaign_detail", args=[pk])
+
+
+@_action(_campaign_url)
+def pledge_new(request, pk: int):
+    c = get_object_or_404(Campaign, pk=pk)
+    funds.pledge_add(campaign=c, source=request.POST.get("source", ""), amount=_yuan_or_error(request.POST.get("amount")),
+                     name=request.POST.get("name", ""), anonymous=bool(request.POST.get("anonymous")), by=request.user)
+    messages.success(request, _("Pledge recorded."))
+
+
+def _pledge_campaign_url(pk, *a, **k):
+    return _campaign_url(get_object_or_404(Pledge, pk=pk).campaign_id)
+
+
+@_action(_pledge_campaign_url)
+def pledge_receive(request, pk: int):
+    funds.pledge_receive(pledge=get_object_or_404(Pledge, pk=pk), by=request.user)
+    messages.success(request, _("Receipt recorded in the public ledger."))
+
+
+@_action(_campaign_url)
+def campaign_close(request, pk: int):
+    c = funds.campaign_close(campaign=get_object_or_404(Campaign, pk=pk), by=request.user)
+    messages.success(request, _("Campaign closed: %(state)s") % {"state": c.get_state_display()})

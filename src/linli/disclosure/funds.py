@@ -1,0 +1,308 @@
+"""Writes of funds: co-managed fund accounts (共管资金账户) with two-level approval,
+micro-funds fed by donations, and project crowdfunding with refunds.
+
+Every yuan moves through the ledger and every account is public:
+- a fund's money sits in ``fund:<code>`` (may not go negative), fed from one
+  income account per source, spent into ``fund:<code>:spent``;
+- a spending request is a *pending* ledger transfer: reserved when asked, posted
+  after the second-level approval, voided on rejection or timeout;
+- a campaign's receipts sit in its escrow ``campaign:<id>`` until it closes: paid
+  into the fund when the target is reached, refunded (each receipt reversed) when
+  the deadline passes without it.
+
+Who may approve is not a role of the tree: the supervisors are named per fund
+(residents' committee, developer, bank ...), so the check is "is this person a
+supervisor of this fund at this level", made here and nowhere else.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from linli import authz
+from linli.disclosure.models import (
+    Approval, Campaign, CampaignState, Donation, Event, Fund, FundKind, Party, Pledge, PledgeState, Source,
+    SpendingRequest, SpendState, Supervisor,
+)
+from linli.errors import DomainError, InvalidInput, NotAllowed
+from linli.ledger import services as ledger
+from linli.org.models import Node, NodeKind, Person
+
+FUND_PLACES = {NodeKind.COMPOUND, NodeKind.COMMUNITY}
+MIN_PARTIES = 3
+
+
+def _event(node, kind, by=None, **data):
+    Event.objects.create(compound=node, kind=kind, by=by if getattr(by, "pk", None) else None, data=data)
+
+
+def _zh(label) -> str:
+    """Chinese names go into the public ledger, whatever the request's language."""
+    with translation.override("zh-hans"):
+        return str(label)
+
+
+def _amount(value) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value <= 0 or value > 10**13:
+        raise InvalidInput("fund.amount", _("The amount must be greater than zero."))
+    return value
+
+
+# --- accounts ----------------------------------------------------------------------
+
+def fund_account(fund: Fund):
+    return ledger.account_open(code=f"fund:{fund.code}", name=fund.name, kind="asset", node=fund.node, asset="CNY",
+                               no_negative=True, is_public=True)
+
+
+def _source_account(prefix: str, name: str, node: Node, source: str):
+    return ledger.account_open(code=f"{prefix}:in:{source}", name=f"{name} · {_zh(Source(source).label)}",
+                               kind="income", node=node, asset="CNY", is_public=True)
+
+
+def _spent_account(fund: Fund):
+    return ledger.account_open(code=f"fund:{fund.code}:spent", name=f"{fund.name} · 支出", kind="expense",
+                               node=fund.node, asset="CNY", is_public=True)
+
+
+def escrow_account(campaign: Campaign):
+    return ledger.account_open(code=f"campaign:{campaign.pk}", name=campaign.title, kind="liability",
+                               node=campaign.fund.node, asset="CNY", no_negative=True, is_public=True)
+
+
+# --- funds and supervisors ------------------------------------------------------------
+
+@transaction.atomic
+def fund_create(*, node: Node, code: str, name: str, kind: str, purpose: str = "", approval_days: int = 14,
+                by) -> Fund:
+    authz.require(by, "disclosure.fund.manage", node)
+    if node.kind not in FUND_PLACES:
+        raise InvalidInput("fund.node", _("A fund belongs to a compound or a community."))
+    if kind not in FundKind.values:
+        raise InvalidInput("fund.kind", _("Unknown kind of fund."))
+    code = (code or "").strip()
+    if not code or len(code) > 40 or not code.replace("-", "").isalnum() or not code.isascii():
+        raise InvalidInput("fund.code", _("The code uses letters, digits and '-', at most 40."))
+    if Fund.objects.filter(code=code).exists():
+        raise InvalidInput("fund.code_taken", _("This code is already used by another fund."))
+    if not (name or "").strip():
+        raise InvalidInput("fund.name", _("A fund needs a name."))
+    if not isinstance(approval_days, int) or not 1 <= approval_days <= 90:
+        raise InvalidInput("fund.days", _("Approval time is 1 to 90 days."))
+    fund = Fund.objects.create(node=node, code=code, name=name.strip(), kind=kind, purpose=(purpose or "").strip(),
+                               approval_days=approval_days)
+    fund_account(fund)
+    _event(node, "fund.created", by, fund=fund.code)
+    return fund
+
+
+@transaction.atomic
+def supervisor_add(*, fund: Fund, person: Person, party: str, level: int, by) -> Supervisor:
+    authz.require(by, "disclosure.fund.manage", fund.node)
+    if party not in Party.values:
+        raise InvalidInput("fund.party", _("Unknown supervising party."))
+    if level not in (1, 2):
+        raise InvalidInput("fund.level", _("The approval level is 1 or 2."))
+    sup, _created = Supervisor.objects.get_or_create(fund=fund, person=person, level=level, defaults={"party": party})
+    _event(fund.node, "fund.supervisor_added", by, fund=fund.code, person=person.pk, party=party, level=level)
+    return sup
+
+
+@transaction.atomic
+def fund_donate(*, fund: Fund, amount: int, name: str = "", anonymous: bool = False, source: str = Source.DONATION,
+                memo: str = "", key: str | None = None, by) -> Donation:
+    """Record money received by a fund (donation, subsidy, shared-asset income)."""
+    authz.require(by, "disclosure.fund.manage", fund.node)
+    amount = _amount(amount)
+    if source not in Source.values:
+        raise InvalidInput("fund.source", _("Unknown source of money."))
+    name = (name or "").strip()[:100]
+    if not anonymous and not name:
+        raise InvalidInput("fund.name", _("Give the donor's name, or mark the donation anonymous."))
+    key = key or f"donation:{fund.code}:{timezone.now().timestamp()}:{amount}"
+    tx = ledger.ledger_post(legs=[(_source_account(f"fund:{fund.code}", fund.name, fund.node, source), -amount),
+                                  (fund_account(fund), amount)],
+                            idempotency_key=key, memo=f"{'匿名' if anonymous else name} {memo}".strip()[:300], by=by)
+    donation = Donation.objects.filter(transaction=tx).first() or Donation.objects.create(
+        fund=fund, name="" if anonymous else name, anonymous=anonymous, source=source, amount=amount,
+        memo=(memo or "").strip()[:200], transaction=tx)
+    _event(fund.node, "fund.donation", by, fund=fund.code, amount=amount)
+    return donation
+
+
+# --- spending with two-level approval ----------------------------------------------------
+
+@transaction.atomic
+def spend_request(*, fund: Fund, amount: int, payee: str, purpose: str, by) -> SpendingRequest:
+    authz.require(by, "disclosure.fund.spend", fund.node)
+    amount = _amount(amount)
+    payee, purpose = (payee or "").strip(), (purpose or "").strip()
+    if not payee or not purpose:
+        raise InvalidInput("fund.purpose", _("Say who is paid and what for."))
+    levels = set(fund.supervisors.values_list("level", flat=True))
+    if levels != {1, 2}:
+        raise DomainError("fund.no_supervisors", _("Name supervisors for both approval levels first."))
+    if fund.kind == FundKind.COMANAGED and fund.supervisors.values("party").distinct().count() < MIN_PARTIES:
+        raise DomainError("fund.parties", _("A co-managed fund needs supervisors from three parties."))
+    expires = timezone.now() + dt.timedelta(days=fund.approval_days)
+    # Reserve first: the money cannot be spent twice while the request waits.
+    request_number = SpendingRequest.objects.filter(fund=fund).count() + 1
+    pending = ledger.ledger_reserve(
+        legs=[(fund_account(fund), -amount), (_spent_account(fund), amount)],
+        idempotency_key=f"spend:{fund.code}:{request_number}:{timezone.now().timestamp()}",
+        memo=f"{payee}: {purpose}"[:300], expires_at=expires, by=by,
+    )
+    req = SpendingRequest.objects.create(fund=fund, amount=amount, payee=payee[:200], purpose=purpose[:300],
+                                         pending=pending, requested_by=by, expires_at=expires)
+    _event(fund.node, "fund.spend_requested", by, fund=fund.code, request=req.pk, amount=amount)
+    return req
+
+
+def _expire(req: SpendingRequest) -> None:
+    ledger.ledger_void_pending(pending=req.pending)
+    req.state = SpendState.EXPIRED
+    req.save(update_fields=["state"])
+    _event(req.fund.node, "fund.spend_expired", None, request=req.pk)
+
+
+@transaction.atomic
+def spend_decide(*, request: SpendingRequest, approve: bool, note: str = "", by) -> SpendingRequest:
+    """A supervisor of the waiting level approves or rejects. The second approval
+    posts the transfer; a rejection voids it. Past the deadline the request expires."""
+    req = SpendingRequest.objects.select_for_update().select_related("fund").get(pk=request.pk)
+    if not getattr(by, "pk", None) or not Supervisor.objects.filter(fund=req.fund, person=by).exists():
+        raise NotAllowed("forbidden", _("Only a supervisor of this level may decide."))
+    if req.state not in (SpendState.WAITING_1, SpendState.WAITING_2):
+        raise DomainError("fund.decided", _("This request has already been decided."))
+    level = 1 if req.state == SpendState.WAITING_1 else 2
+    sup = Supervisor.objects.filter(fund=req.fund, person=by, level=level).first()
+    if sup is None:
+        raise NotAllowed("forbidden", _("Only a supervisor of this level may decide."))
+    if level == 2 and req.approvals.filter(person=by).exists():
+        raise NotAllowed("fund.same_person", _("The second approval must come from another person."))
+    if req.expires_at <= timezone.now():
+        _expire(req)
+        return req
+    note = (note or "").strip()[:300]
+    if not approve and not note:
+        raise InvalidInput("fund.note", _("Say why the request is rejected."))
+    Approval.objects.create(request=req, level=level, person=by, party=sup.party, approve=approve, note=note)
+    if not approve:
+        ledger.ledger_void_pending(pending=req.pending, by=by)
+        req.state = SpendState.REJECTED
+    elif level == 1:
+        req.state = SpendState.WAITING_2
+    else:
+        ledger.ledger_commit_pending(pending=req.pending, by=by)
+        req.state = SpendState.POSTED
+    req.save(update_fields=["state"])
+    _event(req.fund.node, "fund.spend_decided", by, request=req.pk, level=level, approve=approve)
+    return req
+
+
+def spend_expire(*, now=None) -> int:
+    """Void every spending request past its deadline (run periodically)."""
+    now = now or timezone.now()
+    count = 0
+    for req in SpendingRequest.objects.filter(state__in=[SpendState.WAITING_1, SpendState.WAITING_2],
+                                              expires_at__lte=now):
+        with transaction.atomic():
+            _expire(SpendingRequest.objects.select_for_update().get(pk=req.pk))
+        count += 1
+    return count
+
+
+# --- crowdfunding ------------------------------------------------------------------------
+
+@transaction.atomic
+def campaign_create(*, fund: Fund, title: str, target: int, deadline, description: str = "", by) -> Campaign:
+    authz.require(by, "disclosure.fund.manage", fund.node)
+    target = _amount(target)
+    title = (title or "").strip()
+    if not title or len(title) > 200:
+        raise InvalidInput("fund.title", _("Give the project a title of 1 to 200 characters."))
+    if deadline <= timezone.localdate():
+        raise InvalidInput("fund.deadline", _("The deadline must lie in the future."))
+    c = Campaign.objects.create(fund=fund, title=title, target=target, deadline=deadline,
+                                description=(description or "").strip())
+    escrow_account(c)
+    _event(fund.node, "campaign.created", by, campaign=c.pk, target=target)
+    return c
+
+
+def _open(campaign: Campaign) -> Campaign:
+    c = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if c.state != CampaignState.OPEN:
+        raise DomainError("campaign.closed", _("This campaign is closed."))
+    return c
+
+
+@transaction.atomic
+def pledge_add(*, campaign: Campaign, source: str, amount: int, name: str = "", anonymous: bool = False,
+               by) -> Pledge:
+    authz.require(by, "disclosure.fund.manage", campaign.fund.node)
+    c = _open(campaign)
+    if source not in Source.values:
+        raise InvalidInput("fund.source", _("Unknown source of money."))
+    name = (name or "").strip()[:100]
+    if not anonymous and not name:
+        raise InvalidInput("fund.name", _("Give the donor's name, or mark the donation anonymous."))
+    p = Pledge.objects.create(campaign=c, source=source, amount=_amount(amount), name="" if anonymous else name,
+                              anonymous=anonymous)
+    _event(c.fund.node, "campaign.pledged", by, campaign=c.pk, pledge=p.pk, amount=p.amount)
+    return p
+
+
+@transaction.atomic
+def pledge_receive(*, pledge: Pledge, by) -> Pledge:
+    """The pledged money has arrived: it goes into the campaign's escrow."""
+    authz.require(by, "disclosure.fund.manage", pledge.campaign.fund.node)
+    c = _open(pledge.campaign)
+    p = Pledge.objects.select_for_update().get(pk=pledge.pk)
+    if p.state != PledgeState.PLEDGED:
+        raise DomainError("pledge.state", _("This pledge has already been received or closed."))
+    src = _source_account(f"campaign:{c.pk}", c.title, c.fund.node, p.source)
+    p.receipt = ledger.ledger_post(legs=[(src, -p.amount), (escrow_account(c), p.amount)],
+                                   idempotency_key=f"pledge:{p.pk}:receipt", memo=f"{p.public_name} 认捐到账", by=by)
+    p.state = PledgeState.RECEIVED
+    p.save(update_fields=["receipt", "state"])
+    _event(c.fund.node, "campaign.received", by, campaign=c.pk, pledge=p.pk, amount=p.amount)
+    return p
+
+
+def campaign_received(campaign: Campaign) -> int:
+    return campaign.pledges.filter(state=PledgeState.RECEIVED).aggregate(t=Sum("amount"))["t"] or 0
+
+
+@transaction.atomic
+def campaign_close(*, campaign: Campaign, by, today=None) -> Campaign:
+    """Target reached: the escrow is paid into the fund. Deadline passed without
+    it: every receipt is reversed (refunded) and open pledges are cancelled."""
+    authz.require(by, "disclosure.fund.manage", campaign.fund.node)
+    c = _open(campaign)
+    today = today or timezone.localdate()
+    received = campaign_received(c)
+    escrow = escrow_account(c)
+    if received >= c.target:
+        ledger.ledger_post(legs=[(escrow, -received), (fund_account(c.fund), received)],
+                           idempotency_key=f"campaign:{c.pk}:success", memo=f"{c.title} 众筹成功,转入基金", by=by)
+        c.state = CampaignState.SUCCEEDED
+        c.pledges.filter(state=PledgeState.PLEDGED).update(state=PledgeState.CANCELLED)
+    elif today > c.deadline:
+        for p in c.pledges.select_for_update().filter(state=PledgeState.RECEIVED):
+            p.refund = ledger.ledger_reverse(transaction=p.receipt, idempotency_key=f"pledge:{p.pk}:refund",
+                                             memo=f"{c.title} 众筹未成,退款给 {p.public_name}", by=by)
+            p.state = PledgeState.REFUNDED
+            p.save(update_fields=["refund", "state"])
+        c.pledges.filter(state=PledgeState.PLEDGED).update(state=PledgeState.CANCELLED)
+        c.state = CampaignState.FAILED
+    else:
+        raise DomainError("campaign.open", _("The target is not reached and the deadline has not passed yet."))
+    c.closed_at = timezone.now()
+    c.save(update_fields=["state", "closed_at"])
+    _event(c.fund.node, "campaign.closed", by, campaign=c.pk, state=c.state, received=received)
+    return c
