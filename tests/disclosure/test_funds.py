@@ -212,3 +212,17 @@ def test_campaign_page_progress(dworld, fund, client):
     client.force_login(by)
     client.post(f"/campaigns/{c.pk}/pledges", {"source": "residents", "amount": "100", "anonymous": "1", "name": ""})
     assert c.pledges.count() == 2
+
+
+def test_expire_command_voids_late_requests(dworld, fund):
+    import io
+
+    from django.core.management import call_command
+
+    req = funds.spend_request(fund=fund, amount=1000, payee="x", purpose="y", by=dworld.person("committee_x"))
+    SpendingRequest.objects.filter(pk=req.pk).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    out = io.StringIO()
+    call_command("ledger", "expire", stdout=out)
+    assert "1 spending request" in out.getvalue()
+    req.refresh_from_db()
+    assert req.state == "expired" and PendingTransfer.objects.get(pk=req.pending_id).state == "voided"

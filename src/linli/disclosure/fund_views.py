@@ -145,7 +145,6 @@ def campaign_detail(request, pk: int):
     pledges = list(c.pledges.all())
     by_source = {}
     for p in pledges:
-        p.amount_yuan = yuan(p.amount)
         if p.state in ("received", "refunded"):
             by_source[p.get_source_display()] = by_source.get(p.get_source_display(), 0) + p.amount
     return render(request, "disclosure/campaign.html", {

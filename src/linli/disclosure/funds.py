@@ -24,8 +24,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from linli import authz
+from linli.disclosure.services import _event
 from linli.disclosure.models import (
-    Approval, Campaign, CampaignState, Donation, Event, Fund, FundKind, Party, Pledge, PledgeState, Source,
+    Approval, Campaign, CampaignState, Donation, Fund, FundKind, Party, Pledge, PledgeState, Source,
     SpendingRequest, SpendState, Supervisor,
 )
 from linli.errors import DomainError, InvalidInput, NotAllowed
@@ -34,10 +35,6 @@ from linli.org.models import Node, NodeKind, Person
 
 FUND_PLACES = {NodeKind.COMPOUND, NodeKind.COMMUNITY}
 MIN_PARTIES = 3
-
-
-def _event(node, kind, by=None, **data):
-    Event.objects.create(compound=node, kind=kind, by=by if getattr(by, "pk", None) else None, data=data)
 
 
 def _zh(label) -> str:

@@ -335,7 +335,19 @@ class PledgeState(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class Pledge(models.Model):
+class GiverMixin:
+    """Who gave, as shown in public: the name, or 匿名 (anonymous)."""
+
+    @property
+    def public_name(self) -> str:
+        return "匿名" if self.anonymous or not self.name else self.name
+
+    @property
+    def amount_yuan(self) -> str:
+        return yuan(self.amount)
+
+
+class Pledge(GiverMixin, models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="pledges")
     source = models.CharField(_("source"), max_length=12, choices=Source.choices)
     name = models.CharField(_("name"), max_length=100, blank=True)
@@ -349,12 +361,9 @@ class Pledge(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
 
-    @property
-    def public_name(self) -> str:
-        return "匿名" if self.anonymous or not self.name else self.name
 
 
-class Donation(models.Model):
+class Donation(GiverMixin, models.Model):
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="donations")
     name = models.CharField(_("name"), max_length=100, blank=True)
     anonymous = models.BooleanField(_("anonymous"), default=False)
@@ -366,11 +375,3 @@ class Donation(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-
-    @property
-    def public_name(self) -> str:
-        return "匿名" if self.anonymous or not self.name else self.name
-
-    @property
-    def amount_yuan(self) -> str:
-        return yuan(self.amount)

@@ -15,6 +15,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="sub", required=True)
         sub.add_parser("verify", help="recompute every balance and chain in the database")
+        sub.add_parser("expire", help="void pending transfers and fund spending requests past their deadline")
         exp = sub.add_parser("verify-export", help="check a downloaded JSON export (no database needed)")
         exp.add_argument("file")
 
@@ -23,6 +24,15 @@ class Command(BaseCommand):
             return self._verify_export(options["file"])
         from linli.ledger.models import Account
         from linli.ledger.selectors import verify_all
+
+        if sub == "expire":
+            from linli.disclosure.funds import spend_expire
+            from linli.ledger.services import ledger_void_expired
+
+            requests = spend_expire()
+            others = ledger_void_expired()
+            self.stdout.write(f"voided: {requests} spending request(s), {others} other pending transfer(s)")
+            return
 
         problems = verify_all()
         if problems:
