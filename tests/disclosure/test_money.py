@@ -209,3 +209,17 @@ def test_permission_money_enter_over_http(dworld, client, who, status):
     assert r.status_code == status
     assert MoneyEntry.objects.exists() == (status == 302)
     assert client.get("/compounds/X/money/").status_code == 200  # public page
+
+
+def test_sending_the_entry_form_twice_records_once(dworld, client):
+    client.force_login(dworld.person("property_x"))
+    page = client.get("/compounds/X/money/").content.decode()
+    import re
+
+    key = re.search(r'name="key" value="([0-9a-f]{32})"', page).group(1)
+    form = {"kind": "parking", "date": "2025-02-01", "amount": "10", "key": key}
+    client.post("/compounds/X/money/entries", form)
+    client.post("/compounds/X/money/entries", form)
+    assert MoneyEntry.objects.count() == 1
+    r = client.post("/compounds/X/money/entries", {**form, "amount": "11"}, follow=True)
+    assert "请求编号已用于另一笔不同的请求" in r.content.decode() and MoneyEntry.objects.count() == 1

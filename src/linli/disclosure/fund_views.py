@@ -14,7 +14,7 @@ from linli.disclosure import funds, services
 from linli.disclosure.models import (
     Campaign, Fund, FundKind, Party, Pledge, Source, SpendingRequest, SpendState, Supervisor, yuan,
 )
-from linli.disclosure.views import _action
+from linli.disclosure.views import _action, _form_key, new_form_key
 from linli.errors import DomainError, InvalidInput, NotAllowed
 from linli.org.models import Node, Person
 
@@ -71,7 +71,7 @@ def fund_detail(request, code: str):
         "supervisors": fund.supervisors.select_related("person").order_by("level", "party"),
         "donations": fund.donations.all()[:100], "campaigns": [_progress(c) for c in fund.campaigns.all()],
         "may_manage": manage, "may_spend": authz.can(user, "disclosure.fund.spend", fund.node),
-        "parties": Party.choices, "sources": Source.choices,
+        "parties": Party.choices, "sources": Source.choices, "form_key": new_form_key(),
         "in_a_month": (timezone.localdate() + dt.timedelta(days=30)).isoformat(),
     })
 
@@ -85,7 +85,7 @@ def fund_donate(request, code: str):
     fund = get_object_or_404(Fund, code=code)
     funds.fund_donate(fund=fund, amount=_yuan_or_error(request.POST.get("amount")), name=request.POST.get("name", ""),
                       anonymous=bool(request.POST.get("anonymous")), source=request.POST.get("source", "donation"),
-                      memo=request.POST.get("memo", ""), key=request.POST.get("key") or None, by=request.user)
+                      memo=request.POST.get("memo", ""), key=_form_key(request, fund.code), by=request.user)
     messages.success(request, _("Recorded in the fund's public ledger."))
 
 

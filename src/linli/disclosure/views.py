@@ -46,6 +46,19 @@ def _action(back):
     return deco
 
 
+def _form_key(request, scope: str) -> str | None:
+    """The form's one-time key (a hidden field): sending the same form twice
+    records it once; None when the form has none."""
+    key = (request.POST.get("key") or "").strip()[:64]
+    return f"form:{scope}:{request.user.pk}:{key}" if key else None
+
+
+def new_form_key() -> str:
+    import uuid
+
+    return uuid.uuid4().hex
+
+
 # --- money ------------------------------------------------------------------------
 
 def money_page(request, code: str):
@@ -71,7 +84,7 @@ def money_page(request, code: str):
         "import_form": forms.ImportForm() if may_enter else None,
         "fees_form": forms.FeesForm(initial={"year": year}) if may_enter else None,
         "budget_form": forms.BudgetForm(initial={"year": year}) if may_budget else None,
-        "columns": services.IMPORT_COLUMNS,
+        "columns": services.IMPORT_COLUMNS, "form_key": new_form_key(),
     })
 
 
@@ -91,7 +104,7 @@ def money_entry_add(request, code: str):
     d = form.cleaned_data
     services.money_entry_create(compound=compound, kind=d["kind"], date=d["date"], amount=services.parse_amount(d["amount"]),
                                 memo=d["memo"], voucher=d.get("voucher"), by=request.user,
-                                key=request.POST.get("key") or None)
+                                key=_form_key(request, compound.code))
     messages.success(request, _("Entry recorded and posted to the public ledger."))
 
 
