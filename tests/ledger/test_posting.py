@@ -198,3 +198,45 @@ def test_no_negative_account_is_also_a_database_constraint(books):
     _src, (a, _b, _c) = books
     with pytest.raises(IntegrityError), transaction.atomic():
         Account.objects.filter(pk=a.pk).update(balance=-1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deadlock_and_serialization_failures_are_retried_unseen(world, monkeypatch):
+    from django.db import OperationalError
+
+    src, (a, _b, _c) = open_accounts(world["X"], 3)
+    real_write = s._write
+    failures = {"n": 0}
+
+    class Cause(Exception):
+        sqlstate = "40P01"
+
+    def flaky(**kw):
+        if failures["n"] < 2:
+            failures["n"] += 1
+            try:
+                raise Cause("deadlock detected")
+            except Cause as cause:
+                raise OperationalError("deadlock detected") from cause
+        return real_write(**kw)
+
+    monkeypatch.setattr(s, "_write", flaky)
+    tx = s.ledger_post(legs=[(src, -100), (a, 100)], idempotency_key="retry")
+    assert failures["n"] == 2 and tx.legs.count() == 2 and bal(a) == 100
+
+
+@pytest.mark.django_db(transaction=True)
+def test_other_database_errors_are_not_retried(world, monkeypatch):
+    from django.db import OperationalError
+
+    src, (a, _b, _c) = open_accounts(world["X"], 3)
+    calls = {"n": 0}
+
+    def broken(**kw):
+        calls["n"] += 1
+        raise OperationalError("disk full")
+
+    monkeypatch.setattr(s, "_write", broken)
+    with pytest.raises(OperationalError):
+        s.ledger_post(legs=[(src, -100), (a, 100)], idempotency_key="nope")
+    assert calls["n"] == 1 and bal(a) == 0
