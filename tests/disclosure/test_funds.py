@@ -226,3 +226,14 @@ def test_expire_command_voids_late_requests(dworld, fund):
     assert "1 spending request" in out.getvalue()
     req.refresh_from_db()
     assert req.state == "expired" and PendingTransfer.objects.get(pk=req.pending_id).state == "voided"
+
+
+def test_fund_api_shows_every_step(dworld, fund, client):
+    req = funds.spend_request(fund=fund, amount=1000, payee="x", purpose="y", by=dworld.person("committee_x"))
+    funds.spend_decide(request=req, approve=False, note="不需要", by=dworld.person("rc"))
+    data = client.get("/api/v1/disclosure/funds/X-GG").json()
+    assert data["balance"] == 10_000_000 and len(data["supervisors"]) == 3
+    assert data["requests"][0]["state"] == "rejected"
+    assert data["requests"][0]["steps"] == [{"level": 1, "party": "residents_committee", "approve": False,
+                                             "note": "不需要", "at": data["requests"][0]["steps"][0]["at"]}]
+    assert client.get("/api/v1/disclosure/funds/NOPE").status_code == 404

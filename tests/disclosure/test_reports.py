@@ -211,3 +211,14 @@ def test_report_permission_matrix(dworld, money, who):
     if who not in MATRIX["answer"]:
         with pytest.raises(NotAllowed):
             services.objection_answer(objection=o, answer="ok", by=p)
+
+
+def test_reports_api_public_and_drafts_for_staff(dworld, money, client):
+    year, q = money
+    r = published(dworld, year, q)
+    services.report_draft(compound=dworld["X"], kind="service", year=year, quarter=q, by=dworld.person("property_x"))
+    rows = client.get("/api/v1/disclosure/compounds/X/reports").json()
+    assert [x["id"] for x in rows] == [r.pk] and rows[0]["chain_head"]["hash"] == r.chain_head["hash"]
+    client.force_login(dworld.person("committee_x"))
+    assert len(client.get("/api/v1/disclosure/compounds/X/reports").json()) == 2
+    assert client.get("/api/v1/disclosure/compounds/NOPE/reports").status_code == 404

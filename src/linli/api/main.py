@@ -76,3 +76,4 @@ def invalid(request, exc: ValidationError):
 # Routers of the apps. Add one line per app that has an api.py.
 api.add_router("/org", "linli.org.api.router")
 api.add_router("/ledger", "linli.ledger.api.router")
+api.add_router("/disclosure", "linli.disclosure.api.router")
