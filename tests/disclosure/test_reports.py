@@ -117,6 +117,8 @@ def test_objections_deadline_overdue_and_answer(dworld, money, client, settings)
     assert Objection.objects.get(pk=o.pk).overdue
     page = client.get(f"/reports/{r.pk}/").content.decode()
     assert 'tag red' in page
+    listing = client.get("/compounds/X/reports/").content.decode()
+    assert "1 条逾期未答复" in listing
     services.objection_answer(objection=o, answer="本季度增加了地下室清洗,见凭证", by=dworld.person("property_x"))
     with pytest.raises(DomainError):
         services.objection_answer(objection=o, answer="again", by=dworld.person("property_x"))

@@ -208,7 +208,10 @@ def reports_page(request, code: str):
                 raise
             except DomainError as exc:
                 form.add_error(None, str(exc.message))
-    reports = selectors.reports_visible(viewer=request.user, compound=compound)
+    reports = list(selectors.reports_visible(viewer=request.user, compound=compound).prefetch_related("objections"))
+    for r in reports:
+        r.open_count = sum(1 for o in r.objections.all() if not o.answered_at)
+        r.overdue_count = sum(1 for o in r.objections.all() if o.overdue)
     return render(request, "disclosure/reports.html", {"compound": compound, "reports": reports,
                                                        "form": form if may_draft else None},
                   status=422 if form.errors else 200)
