@@ -36,6 +36,11 @@ def _fast_hashing(settings):
 
 @pytest.fixture
 def world(db) -> World:
+    # Transactional tests flush the database, data migrations included: put the
+    # preset policies and categories back (idempotent).
+    from linli.cases.presets import ensure_presets
+
+    ensure_presets()
     return build_world()
 
 

@@ -43,6 +43,9 @@ class Rule:
     public: bool = False
     # Allowed to any signed-in person on their own account.
     self_only: bool = False
+    # Also allowed to the person named in this attribute of the object (e.g. "assignee"),
+    # whatever their roles: a volunteer matched to a help request may finish it.
+    holder: str = ""
     description: str = ""
 
 
@@ -109,10 +112,23 @@ def role_scopes(person, roles) -> list[str]:
     )
 
 
-def _in_scope(node: Node, paths: list[str]) -> bool:
-    candidates = [node.path]
+def _scope_nodes(obj) -> list[Node]:
+    """The places an object lies under: its own node, and a micro-grid it names
+    (a household's micro-grid, or the micro-grid recorded on a request)."""
+    node = node_of(obj)
+    if node is None:
+        return []
+    nodes = [node]
     if node.microgrid_id:
-        candidates.append(node.microgrid.path)
+        nodes.append(node.microgrid)
+    extra = getattr(obj, "microgrid", None) if not isinstance(obj, Node) else None
+    if isinstance(extra, Node):
+        nodes.append(extra)
+    return nodes
+
+
+def _in_scope(obj, paths: list[str]) -> bool:
+    candidates = [n.path for n in _scope_nodes(obj)]
     return any(c.startswith(p) for p in paths for c in candidates if p)
 
 
@@ -128,6 +144,8 @@ def can(person, action: str, obj=None) -> bool:
         return obj is not None and getattr(obj, "pk", None) == person.pk and obj.__class__ is person.__class__
     if person.is_superuser:
         return True
+    if rule.holder and obj is not None and getattr(obj, f"{rule.holder}_id", None) == person.pk:
+        return True
     node = node_of(obj)
     paths = role_scopes(person, rule.roles)
     if not paths:
@@ -137,7 +155,7 @@ def can(person, action: str, obj=None) -> bool:
         return True
     if node is None:
         return False
-    return _in_scope(node, paths)
+    return _in_scope(obj, paths)
 
 
 def require(person, action: str, obj=None) -> None:
@@ -146,12 +164,15 @@ def require(person, action: str, obj=None) -> None:
         raise NotAllowed("forbidden", _("You may not do this here."))
 
 
-def scope_filter(person, action: str, node_field: str = "") -> Q | None:
+def scope_filter(person, action: str, node_field: str = "", also: tuple[str, ...] = (), model=None) -> Q | None:
     """A Q restricting a queryset to the objects whose place ``can`` allows.
 
     ``node_field`` is the lookup path from the model to its Node ("" when the
     model is Node). Returns None when everything is allowed; ``Q(pk__in=[])``
-    when nothing is.
+    when nothing is. ``also`` names further Node lookups that place the object
+    (e.g. ``("microgrid",)`` for a request's micro-grid). ``model``, when it
+    has the rule's ``holder`` field, adds the objects naming the person there
+    (as ``can`` does).
     """
     rule = RULES[action]
     if rule.public or (_is_person(person) and person.is_superuser):
@@ -163,9 +184,17 @@ def scope_filter(person, action: str, node_field: str = "") -> Q | None:
     q = nothing
     for path in role_scopes(person, rule.roles):
         q |= Q(**{f"{prefix}path__startswith": path}) | Q(**{f"{prefix}microgrid__path__startswith": path})
+        for other in also:
+            q |= Q(**{f"{other}__path__startswith": path})
+    if rule.holder and model is not None and _has_field(model, rule.holder):
+        q |= Q(**{f"{rule.holder}": person})
     return q
 
 
-def filter_visible(queryset, person, action: str, node_field: str = ""):
-    q = scope_filter(person, action, node_field)
+def _has_field(model, name: str) -> bool:
+    return any(f.name == name for f in model._meta.get_fields())
+
+
+def filter_visible(queryset, person, action: str, node_field: str = "", also: tuple[str, ...] = ()):
+    q = scope_filter(person, action, node_field, also, model=queryset.model)
     return queryset if q is None else queryset.filter(q)

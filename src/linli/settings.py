@@ -219,3 +219,9 @@ LOGGING = {
 }
 
 SITE_NAME = _("Linli")
+
+# Notifications of resident requests: each entry is a class with send(notification) -> bool
+# (linli.cases.notify.Channel). The in-app list always works; add an SMS gateway here.
+LINLI_NOTIFICATION_CHANNELS = env_list("LINLI_NOTIFICATION_CHANNELS", "linli.cases.notify.EmailChannel")
+# The public address, for links in e-mails (e.g. https://linli.example.org).
+LINLI_SITE_URL = os.environ.get("LINLI_SITE_URL", "")

@@ -1,4 +1,40 @@
 """Actions of the cases app for the one authorisation function (linli.authz)."""
-from linli.authz import Rule  # noqa: F401
+from django.utils.translation import gettext_lazy as _  # noqa: F401
 
-RULES: dict = {}
+from linli.authz import STAFF_ROLES, Rule
+from linli.org.models import Role as R
+
+HANDLERS = frozenset({R.GRID_WORKER, R.MICROGRID_LEADER, R.PROPERTY_STAFF, R.COMMUNITY_STAFF, R.STREET_STAFF})
+DISPATCHERS = frozenset({R.GRID_WORKER, R.PROPERTY_STAFF, R.COMMUNITY_STAFF, R.STREET_STAFF})
+SUPERVISORS = frozenset({R.PARTY_BRANCH, R.COMMUNITY_STAFF, R.STREET_STAFF})
+
+RULES: dict = {
+    "cases.case.report": Rule(public=True, description="report a problem from a QR code (no login)"),
+    "cases.case.track": Rule(public=True, description="follow one's own request by its tracking code"),
+    "cases.board.view": Rule(public=True, description="see the public board of a place"),
+    "cases.case.record": Rule(
+        roles=HANDLERS | {R.BUILDING_REP, R.SPECIAL_MICROGRID_MEMBER},
+        description="record a request from a snapshot, a phone call or a door-to-door visit",
+    ),
+    "cases.case.import": Rule(
+        roles=frozenset({R.COMMUNITY_STAFF, R.STREET_STAFF}),
+        description="import hotline requests with their original received time",
+    ),
+    "cases.case.view": Rule(roles=STAFF_ROLES, holder="assignee",
+                            description="see requests with the reporter's contact"),
+    "cases.case.work": Rule(roles=HANDLERS, holder="assignee",
+                            description="accept, arrive, give a plan, report progress, finish, return visit, close"),
+    "cases.case.dispatch": Rule(roles=DISPATCHERS | {R.MICROGRID_LEADER},
+                                description="dispatch, transfer, send back, merge, reclassify, declare unsolvable, reopen"),
+    "cases.case.supervise": Rule(roles=SUPERVISORS, description="record supervision 督办 and evaluation"),
+    "cases.escalation.view": Rule(roles=STAFF_ROLES, description="see escalations"),
+    "cases.queue.view": Rule(roles=STAFF_ROLES, description="see one's queue of next actions"),
+    "cases.evaluation.view": Rule(roles=SUPERVISORS, description="see the evaluation of grids and micro-grid leaders"),
+    "cases.campaign.manage": Rule(roles=frozenset({R.COMMUNITY_STAFF, R.STREET_STAFF, R.PARTY_BRANCH, R.PROPERTY_STAFF}),
+                                  description="run inspection campaigns"),
+    "cases.campaign.view": Rule(public=True, description="see a campaign's figures"),
+    "cases.help.match": Rule(roles=frozenset({R.MICROGRID_LEADER, R.GRID_WORKER, R.COMMUNITY_STAFF}),
+                             description="match a volunteer to a mutual-help request"),
+    "cases.policy.manage": Rule(roles=frozenset({R.COMMUNITY_STAFF, R.STREET_STAFF}),
+                                description="choose the time-limit policy of a compound"),
+}

@@ -1,6 +1,8 @@
 """Reads of compound money and reports that depend on the viewer."""
 from __future__ import annotations
 
+from django.utils import timezone
+
 from django.db.models import Q, Sum
 
 from linli import authz
@@ -52,9 +54,21 @@ def finance_data(compound, year: int, quarter: int) -> dict:
 
 
 def service_data(report) -> dict:
-    lines = [{"key": f"work-{i}", "section": "works", "label": w["title"], "value": w.get("date", ""),
-              "note": w.get("note", "")} for i, w in enumerate(report.works, start=1)]
-    return {"lines": lines}
+    """Works done: the requests of the compound finished in the quarter (drawn from
+    the cases app, named by category and building only), then manual entries."""
+    from linli.cases import selectors as case_selectors
+    from linli.disclosure.services import quarter_range
+
+    start, end = quarter_range(report.year, report.quarter)
+    lines = []
+    for case in case_selectors.finished_between(compound=report.compound, start=start, end=end):
+        done = timezone.localtime(case.done_at).date()
+        lines.append({"key": f"case-{case.tracking_code}", "section": "cases",
+                      "label": f"{case.category.name} · {case_selectors.public_place(case.node)}",
+                      "value": str(done), "note": (case.plan or "")[:200]})
+    lines += [{"key": f"work-{i}", "section": "works", "label": w["title"], "value": w.get("date", ""),
+               "note": w.get("note", "")} for i, w in enumerate(report.works, start=1)]
+    return {"lines": lines, "cases_finished": sum(1 for line in lines if line["section"] == "cases")}
 
 
 def report_live_data(report) -> dict:

@@ -25,4 +25,13 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<18} {password:<18} {label}")
         self.stdout.flush() if hasattr(self.stdout, "flush") else None
         if not no_serve:
-            call_command("runserver", addr, use_reloader=False, use_threading=True)
+            # The deadline engine runs beside the demo server, so missed time limits escalate.
+            import subprocess
+            import sys
+
+            worker = subprocess.Popen([sys.executable, "-m", "linli.cli", "worker", "--interval", "30"])
+            self.stdout.write("Deadline worker started (linli worker).")
+            try:
+                call_command("runserver", addr, use_reloader=False, use_threading=True)
+            finally:
+                worker.terminate()

@@ -1,0 +1,449 @@
+"""Resident requests 诉求: the request, its time-limit policy and clocks, its
+history, breaches and escalations, notifications, inspection campaigns.
+
+Every state change writes a ``CaseEvent`` (append-only). Deadlines are stored
+when a clock starts and never moved by later policy edits.
+"""
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from linli.org.models import Node
+
+
+class Colour(models.TextChoices):
+    GREEN = "green", _("Green (within 3 days)")
+    YELLOW = "yellow", _("Yellow (within a month)")
+    RED = "red", _("Red (within 6 months)")
+    GREY = "grey", _("Grey (longer, or cannot be solved)")
+
+
+class Status(models.TextChoices):
+    RECEIVED = "received", pgettext_lazy("request status", "Received")
+    ACCEPTED = "accepted", pgettext_lazy("request status", "Accepted")
+    DISPATCHED = "dispatched", pgettext_lazy("request status", "Dispatched")
+    ON_SITE = "on_site", pgettext_lazy("request status", "On site")
+    PLANNED = "planned", pgettext_lazy("request status", "Plan given")
+    IN_PROGRESS = "in_progress", pgettext_lazy("request status", "In progress")
+    DONE = "done", pgettext_lazy("request status", "Done, waiting for the return visit")
+    VISITED = "visited", pgettext_lazy("request status", "Return visit made")
+    CLOSED = "closed", pgettext_lazy("request status", "Closed")
+    MERGED = "merged", pgettext_lazy("request status", "Merged into another request")
+    UNSOLVABLE = "unsolvable", pgettext_lazy("request status", "Cannot be solved")
+
+
+OPEN_STATUSES = (
+    Status.RECEIVED, Status.ACCEPTED, Status.DISPATCHED, Status.ON_SITE, Status.PLANNED, Status.IN_PROGRESS,
+    Status.DONE, Status.VISITED,
+)
+FINAL_STATUSES = (Status.CLOSED, Status.MERGED, Status.UNSOLVABLE)
+
+
+class Source(models.TextChoices):
+    QR = "qr", _("QR code in the stairwell")
+    SNAPSHOT = "snapshot", _("Snapshot by a grid member (随手拍)")
+    PHONE = "phone", _("Phone call")
+    VISIT = "visit", _("Door-to-door visit (敲门入户)")
+    CAMPAIGN = "campaign", _("Inspection campaign")
+    HOTLINE = "hotline", _("City hotline 12345")
+    API = "api", _("API")
+    OPEN311 = "open311", _("Open311")
+
+
+class CaseKind(models.TextChoices):
+    PROBLEM = "problem", _("Problem")
+    HELP = "help", _("Mutual help")
+
+
+class Clock(models.TextChoices):
+    RESPOND = "respond", _("Respond")
+    ON_SITE = "on_site", _("On site")
+    PLAN = "plan", _("First plan")
+    FINISH = "finish", _("Finish")
+    RETURN_VISIT = "return_visit", _("Return visit")
+    PROGRESS = "progress", _("Progress report")
+
+
+class VisitMethod(models.TextChoices):
+    PHONE = "phone", _("By phone")
+    VISIT = "visit", _("In person")
+    ONLINE = "online", _("Online")
+
+
+class Rating(models.TextChoices):
+    SATISFIED = "satisfied", _("Satisfied")
+    BASICALLY = "basically", _("Basically satisfied")
+    UNSATISFIED = "unsatisfied", _("Unsatisfied")
+
+
+class AssigneeKind(models.TextChoices):
+    PROPERTY = "property", _("Property company")
+    COMMUNITY = "community", _("Community")
+    PARTY_BRANCH = "party_branch", _("Party branch")
+    MICROGRID_LEADER = "microgrid_leader", _("Micro-grid leader")
+    PERSON = "person", _("A named person")
+
+
+class Category(models.Model):
+    """What a request is about; also the Open311 service list."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    name_en = models.CharField(_("English name"), max_length=60, blank=True)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=CaseKind.choices, default=CaseKind.PROBLEM)
+    keywords = models.CharField(_("keywords"), max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["position", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TimeLimitPolicy(models.Model):
+    """A set of named clocks ("515303 四色", "4小时/24小时"…). Each compound picks one."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    description = models.TextField(_("description"), blank=True)
+    service_start = models.TimeField(_("service hours start"), null=True, blank=True)
+    service_end = models.TimeField(_("service hours end"), null=True, blank=True)
+    # Names of the colours under this policy (the 4h/24h preset calls them general/medium/difficult).
+    label_green = models.CharField(_("label for green"), max_length=30, blank=True)
+    label_yellow = models.CharField(_("label for yellow"), max_length=30, blank=True)
+    label_red = models.CharField(_("label for red"), max_length=30, blank=True)
+    label_grey = models.CharField(_("label for grey"), max_length=30, blank=True)
+    is_default = models.BooleanField(_("default policy"), default=False)
+
+    class Meta:
+        verbose_name = _("time-limit policy")
+        verbose_name_plural = _("time-limit policies")
+        constraints = [
+            models.UniqueConstraint(fields=["is_default"], condition=Q(is_default=True), name="one_default_policy"),
+            models.CheckConstraint(
+                condition=Q(service_start__isnull=True, service_end__isnull=True)
+                | Q(service_start__isnull=False, service_end__isnull=False, service_start__lt=models.F("service_end")),
+                name="policy_service_hours_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def colour_label(self, colour: str) -> str:
+        return getattr(self, f"label_{colour}", "") or str(Colour(colour).label)
+
+
+class PolicyClock(models.Model):
+    """One clock of a policy. ``colour`` is set only for the finish clock (one row per colour)."""
+
+    policy = models.ForeignKey(TimeLimitPolicy, on_delete=models.CASCADE, related_name="clocks")
+    clock = models.CharField(_("clock"), max_length=20, choices=Clock.choices)
+    colour = models.CharField(_("colour"), max_length=10, choices=Colour.choices, blank=True)
+    minutes = models.PositiveIntegerField(_("duration in minutes"))
+    working_time = models.BooleanField(_("counts working days only"), default=False)
+    service_hours = models.BooleanField(_("counts within service hours only"), default=False)
+
+    class Meta:
+        verbose_name = _("clock")
+        verbose_name_plural = _("clocks")
+        constraints = [
+            models.UniqueConstraint(fields=["policy", "clock", "colour"], name="one_clock_per_policy_colour"),
+            models.CheckConstraint(condition=Q(minutes__gt=0), name="clock_minutes_positive"),
+            models.CheckConstraint(
+                condition=Q(clock="finish") | Q(clock="progress") | Q(colour=""),
+                name="colour_only_for_finish_or_progress",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.policy} · {self.get_clock_display()} {self.colour}"
+
+
+class PolicyAssignment(models.Model):
+    """Which policy a compound (or a whole community/street) uses; the nearest one above a request wins."""
+
+    node = models.OneToOneField(Node, on_delete=models.CASCADE, related_name="time_limit_policy")
+    policy = models.ForeignKey(TimeLimitPolicy, on_delete=models.PROTECT, related_name="assignments")
+
+    class Meta:
+        verbose_name = _("policy of a place")
+        verbose_name_plural = _("policies of places")
+
+
+class Holiday(models.Model):
+    """A day that overrides the official calendar (or extends it beyond the years chinese-calendar knows)."""
+
+    date = models.DateField(_("date"), unique=True)
+    is_workday = models.BooleanField(_("is a working day"))
+    name = models.CharField(_("name"), max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("holiday or make-up working day")
+        verbose_name_plural = _("holidays and make-up working days")
+        ordering = ["date"]
+
+
+def new_tracking_code() -> str:
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(10))
+
+
+class Campaign(models.Model):
+    """An inspection campaign 问题大家找·整改我来办: everyone finds problems, each becomes a request."""
+
+    node = models.ForeignKey(Node, on_delete=models.PROTECT, related_name="campaigns", verbose_name=_("place"))
+    title = models.CharField(_("title"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    participants = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="campaigns",
+                                          verbose_name=_("participants"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("inspection campaign")
+        verbose_name_plural = _("inspection campaigns")
+        ordering = ["-starts_on"]
+        constraints = [models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="campaign_dates")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Case(models.Model):
+    tracking_code = models.CharField(_("tracking code"), max_length=12, unique=True, default=new_tracking_code)
+    kind = models.CharField(_("kind"), max_length=10, choices=CaseKind.choices, default=CaseKind.PROBLEM)
+    # Where: the unit/building/household of the QR code (or the compound when only an address is known).
+    node = models.ForeignKey(Node, on_delete=models.PROTECT, related_name="cases", verbose_name=_("place"))
+    compound = models.ForeignKey(Node, on_delete=models.PROTECT, related_name="compound_cases",
+                                 verbose_name=_("compound"), null=True, blank=True)
+    # The micro-grid responsible for the place (for scope and the escalation chain).
+    microgrid = models.ForeignKey(Node, on_delete=models.PROTECT, related_name="microgrid_cases",
+                                  verbose_name=_("micro-grid"), null=True, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="cases", verbose_name=_("category"))
+    description = models.TextField(_("description"))
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, null=True, blank=True, related_name="cases")
+    external_id = models.CharField(_("external id"), max_length=60, blank=True)
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="reported_cases", verbose_name=_("reported by"))
+    contact_name = models.CharField(_("contact name"), max_length=60, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    client_token = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    urgent = models.BooleanField(_("urgent"), default=False)
+
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.RECEIVED)
+    colour = models.CharField(_("colour"), max_length=10, choices=Colour.choices, blank=True)
+    policy = models.ForeignKey(TimeLimitPolicy, on_delete=models.PROTECT, related_name="cases")
+
+    assignee_kind = models.CharField(_("dispatched to"), max_length=20, choices=AssigneeKind.choices, blank=True)
+    assignee_node = models.ForeignKey(Node, on_delete=models.PROTECT, null=True, blank=True, related_name="assigned_cases")
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="assigned_cases", verbose_name=_("assignee"))
+    helper = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="helped_cases", verbose_name=_("volunteer"))
+    responsible = models.CharField(_("responsible party"), max_length=120, blank=True)
+    plan = models.TextField(_("plan"), blank=True)
+    merged_into = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="duplicates")
+    escalation_level = models.PositiveSmallIntegerField(default=0)
+
+    received_at = models.DateTimeField(_("received at"), db_index=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    on_site_at = models.DateTimeField(null=True, blank=True)
+    planned_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    visited_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    rating = models.CharField(_("rating"), max_length=12, choices=Rating.choices, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("request")
+        verbose_name_plural = _("requests")
+        ordering = ["-received_at", "-id"]
+        indexes = [
+            models.Index(fields=["compound", "status"]),
+            models.Index(fields=["status", "received_at"]),
+            models.Index(fields=["updated_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="merged") | Q(merged_into__isnull=False), name="merged_case_has_target"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tracking_code} {self.category}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def colour_label(self) -> str:
+        return self.policy.colour_label(self.colour) if self.colour else ""
+
+
+class Photo(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(upload_to="cases/%Y/%m/")
+    after = models.BooleanField(_("after the work"), default=False)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["id"]
+
+
+class CaseEvent(models.Model):
+    """Append-only history of a request: who did what, when, from which status to which."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    action = models.CharField(_("action"), max_length=30)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="+", verbose_name=_("by"))
+    at = models.DateTimeField(_("at"))
+    from_status = models.CharField(max_length=12, blank=True)
+    to_status = models.CharField(max_length=12, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    # Whether the resident sees this event on the tracking page.
+    public = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = _("request event")
+        verbose_name_plural = _("request events")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["case", "at"])]
+
+
+class Deadline(models.Model):
+    """One running of a clock for one request. Stored when the clock starts."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deadlines")
+    clock = models.CharField(_("clock"), max_length=20, choices=Clock.choices)
+    started_at = models.DateTimeField()
+    due_at = models.DateTimeField(_("due at"))
+    met_at = models.DateTimeField(_("met at"), null=True, blank=True)
+    breached_at = models.DateTimeField(_("breached at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    working_time = models.BooleanField(default=False)
+    reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("deadline")
+        verbose_name_plural = _("deadlines")
+        ordering = ["due_at", "id"]
+        indexes = [
+            # The worker's sweep reads only what is due: open deadlines by due time.
+            models.Index(fields=["due_at"], name="deadline_due_open",
+                         condition=Q(met_at__isnull=True, breached_at__isnull=True, cancelled_at__isnull=True)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.clock} {self.due_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.met_at is None and self.cancelled_at is None
+
+    @property
+    def on_time(self) -> bool | None:
+        if self.met_at is None:
+            return None
+        return self.met_at <= self.due_at
+
+
+class Escalation(models.Model):
+    """A missed clock moves the request one level up the chain. One per breached deadline (DB-unique)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="escalations")
+    deadline = models.OneToOneField(Deadline, on_delete=models.PROTECT, related_name="escalation")
+    level = models.PositiveSmallIntegerField()
+    role = models.CharField(max_length=30)
+    node = models.ForeignKey(Node, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                        related_name="+")
+
+    class Meta:
+        verbose_name = _("escalation")
+        verbose_name_plural = _("escalations")
+        ordering = ["-created_at", "-id"]
+
+
+class ReturnVisit(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="return_visits")
+    method = models.CharField(_("method"), max_length=10, choices=VisitMethod.choices)
+    rating = models.CharField(_("rating"), max_length=12, choices=Rating.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("return visit")
+        verbose_name_plural = _("return visits")
+        ordering = ["at", "id"]
+
+
+class Supervision(models.Model):
+    """督办 or evaluation recorded by the party branch or the community."""
+
+    class Kind(models.TextChoices):
+        SUPERVISE = "supervise", _("Supervision 督办")
+        EVALUATE = "evaluate", _("Evaluation 评议")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="supervisions")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    note = models.TextField(_("note"))
+    score = models.PositiveSmallIntegerField(null=True, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("supervision")
+        verbose_name_plural = _("supervisions")
+        constraints = [models.CheckConstraint(condition=Q(score__isnull=True) | Q(score__lte=100), name="score_max_100")]
+
+
+class Notification(models.Model):
+    """An in-app message; staff read theirs in the app, residents on their tracking page."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,
+                                  related_name="notifications")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications")
+    # For residents without an account: the message belongs to the tracking page.
+    for_reporter = models.BooleanField(default=False)
+    kind = models.CharField(max_length=30)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(recipient__isnull=False) | Q(for_reporter=True), name="notification_has_reader"),
+        ]

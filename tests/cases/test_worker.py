@@ -1,0 +1,157 @@
+"""The deadline engine: ``linli worker --once``, exactly-once breaches under
+random interleavings (hypothesis), two worker processes on one PostgreSQL
+database, and a worker killed mid-sweep."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+import time
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+
+from linli.cases import engine, services
+from linli.cases.models import Case, Category, Deadline, Escalation, Rating, Source
+from tests.cases.conftest import local
+from tests.factories import build_world
+
+
+def test_worker_once_records_due_breaches_and_exits(world, clock, report):
+    report()
+    clock.advance(minutes=20)  # respond and on-site missed, plan not yet
+    out = StringIO()
+    call_command("worker", "--once", stdout=out)
+    assert out.getvalue().strip() == "breaches recorded: 2"
+    assert sorted(Deadline.objects.filter(breached_at__isnull=False).values_list("clock", flat=True)) == [
+        "on_site", "respond"]
+    call_command("worker", "--once", stdout=StringIO())
+    assert Escalation.objects.count() == 2
+
+
+def test_a_sweep_reads_only_what_is_due(world, clock, report, django_assert_max_num_queries):
+    for _ in range(30):
+        report()
+    # Nothing due yet: one query, however many requests are open.
+    with django_assert_max_num_queries(3):
+        assert engine.sweep(now=clock.now + dt.timedelta(minutes=1)) == 0
+
+
+STEPS = ["accept", "dispatch", "arrive", "plan", "finish", "visit"]
+
+
+@hsettings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    gaps=st.lists(st.integers(min_value=0, max_value=5 * 24 * 60), min_size=6, max_size=6),
+    sweeps=st.lists(st.booleans(), min_size=6, max_size=6),
+    stop=st.integers(min_value=0, max_value=6),
+)
+def test_every_missed_clock_is_breached_exactly_once_whatever_the_interleaving(world, gaps, sweeps, stop):
+    """Random step times, sweeps between steps or not, the loop stopping early:
+    a deadline is breached iff it was met late or is still open past its due
+    time, and every breach has exactly one escalation."""
+    staff = world.person("property_x")
+    t = local(2026, 11, 2, 10)
+    case = services.case_create(node=world["X-B1-U1"], category=Category.objects.get(code="repair"),
+                                description="电梯停了", source=Source.QR, received_at=None)
+    # Each example is its own request; earlier examples' requests are all settled by their last sweep.
+    Case.objects.filter(pk=case.pk).update(received_at=t)
+    Deadline.objects.filter(case=case).delete()
+    case.refresh_from_db()
+    for clock_name in ("respond", "on_site", "plan"):
+        services._start_clock(case, clock_name, t)
+    actions = {
+        "accept": lambda at: services.case_accept(case=case, by=staff, at=at),
+        "dispatch": lambda at: services.case_dispatch(case=case, by=staff, to="property", at=at),
+        "arrive": lambda at: services.case_arrive(case=case, by=staff, at=at),
+        "plan": lambda at: services.case_plan(case=case, by=staff, colour="green", note="修", at=at),
+        "finish": lambda at: services.case_finish(case=case, by=staff, at=at),
+        "visit": lambda at: services.case_visit(case=case, by=staff, method="phone", rating=Rating.SATISFIED, at=at),
+    }
+    for step, gap, sweep_first in list(zip(STEPS, gaps, sweeps))[:stop]:
+        t = t + dt.timedelta(minutes=gap)
+        if sweep_first:
+            engine.sweep(now=t)
+        actions[step](t)
+    end = t + dt.timedelta(days=1)
+    engine.sweep(now=end)
+    engine.sweep(now=end)
+    assert Deadline.objects.filter(case=case, breached_at__isnull=True, met_at__isnull=True,
+                                   cancelled_at__isnull=True, due_at__lte=end).count() == 0
+
+    for d in Deadline.objects.filter(case=case):
+        late = d.met_at is not None and d.met_at > d.due_at
+        overdue_open = d.met_at is None and d.cancelled_at is None and d.due_at <= end
+        assert (d.breached_at is not None) == (late or overdue_open), (d.clock, d.due_at, d.met_at)
+    breached = Deadline.objects.filter(case=case, breached_at__isnull=False).count()
+    assert Escalation.objects.filter(case=case).count() == breached
+
+
+def _worker_env() -> dict:
+    settings_db = connection.settings_dict
+    env = dict(os.environ)
+    env["DATABASE_URL"] = (
+        f"postgres://{settings_db['USER']}@{settings_db['HOST'] or '127.0.0.1'}:{settings_db['PORT'] or 5432}/"
+        f"{settings_db['NAME']}"
+    )
+    return env
+
+
+def _many_due_cases(n: int) -> int:
+    from linli.cases.presets import ensure_presets
+
+    ensure_presets()  # a transactional test's flush removed the migration's rows
+    world = build_world()
+    repair = Category.objects.get(code="repair")
+    for i in range(n):
+        services.case_create(node=world["X-B1-U1"], category=repair, description=f"第{i}号问题", source=Source.QR)
+    # Every clock is overdue a day later.
+    Deadline.objects.update(due_at=local(2026, 1, 1))
+    return Deadline.objects.count()
+
+
+def _worker(env, *extra):
+    return subprocess.Popen([sys.executable, "-m", "linli.cli", "worker", "--once", "--batch", "5", *extra],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_two_worker_processes_create_each_escalation_exactly_once():
+    due = _many_due_cases(120)
+    env = _worker_env()
+    workers = [_worker(env), _worker(env)]
+    outputs = [w.communicate(timeout=300) for w in workers]
+    assert [w.returncode for w in workers] == [0, 0], outputs
+    counts = [int(out.strip().rsplit(" ", 1)[-1]) for out, _ in outputs]
+    assert sum(counts) == due
+    assert all(c > 0 for c in counts), counts  # both took part (SKIP LOCKED, no waiting)
+    assert Escalation.objects.count() == due
+    assert Deadline.objects.filter(breached_at__isnull=True).count() == 0
+    assert Escalation.objects.values("deadline").distinct().count() == due
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_mid_sweep_loses_nothing():
+    due = _many_due_cases(150)
+    env = _worker_env()
+    victim = _worker(env)
+    # Kill it as soon as it has recorded something (or at once if it is slow to start).
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not Escalation.objects.exists():
+        time.sleep(0.05)
+    victim.send_signal(signal.SIGKILL)
+    victim.wait(timeout=30)
+    partial = Escalation.objects.count()
+    assert Escalation.objects.count() == Deadline.objects.filter(breached_at__isnull=False).count()
+    survivor = _worker(env)
+    out, err = survivor.communicate(timeout=300)
+    assert survivor.returncode == 0, err
+    assert Escalation.objects.count() == due
+    assert partial < due or out.strip() == "breaches recorded: 0"
