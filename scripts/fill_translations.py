@@ -1,7 +1,10 @@
 """Fill empty msgstr entries of the zh_Hans catalogues from a JSON object
-{msgid: translation} read from a file or stdin; prints what is still missing.
+{msgid: translation} read from files (merged, later ones win) or stdin; prints
+what is still missing.
 
-    python scripts/fill_translations.py < zh.json && bash scripts/makemessages.sh
+    bash scripts/makemessages.sh        # extract new msgids
+    python scripts/fill_translations.py zh-a.json zh-b.json
+    bash scripts/makemessages.sh        # compile
 """
 import glob
 import json
@@ -11,7 +14,9 @@ from pathlib import Path
 import polib
 
 src = Path(__file__).resolve().parent.parent / "src" / "linli"
-table = json.load(open(sys.argv[1]) if len(sys.argv) > 1 else sys.stdin)
+table = {}
+for name in sys.argv[1:] or ["-"]:
+    table.update(json.load(sys.stdin if name == "-" else open(name, encoding="utf-8")))
 for path in sorted(glob.glob(str(src / "**/locale/zh_Hans/LC_MESSAGES/django.po"), recursive=True)):
     po = polib.pofile(path)
     for entry in po:
