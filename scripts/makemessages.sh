@@ -5,6 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../src/linli"
 export DJANGO_SETTINGS_MODULE=linli.settings
+# makemessages runs inside each app: keep the data dir (and its secret key) out of the tree.
+export LINLI_DATA_DIR=${LINLI_DATA_DIR:-$(mktemp -d)}
 apps=$(for d in */; do [ -f "$d/apps.py" ] && echo "${d%/}"; done)
 ignores=()
 for app in $apps; do

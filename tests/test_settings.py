@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -80,3 +81,14 @@ def test_forms_need_a_csrf_token(world):
     r = c.post("/me/", {"name": "x"})
     assert r.status_code == 403
     assert not world.person("property_x").api_tokens.exists()
+
+
+def test_no_data_dir_or_secret_key_is_committed():
+    """A data dir made where a command ran (./var, with its secret key) never reaches git."""
+    root = Path(__file__).resolve().parents[1]
+    if not (root / ".git").exists():
+        pytest.skip("not a git checkout")
+    tracked = subprocess.run(["git", "ls-files"], cwd=root, capture_output=True, text=True, check=True).stdout.split()
+    assert [p for p in tracked if p.endswith("secret_key") or "/var/" in f"/{p}"] == []
+    ignored = subprocess.run(["git", "check-ignore", "-q", "src/linli/org/var/secret_key"], cwd=root)
+    assert ignored.returncode == 0
