@@ -1,0 +1,363 @@
+"""Figures of the public boards and of the evaluation of grids (issue 3 items 10 and 12).
+
+Everything here is a read over the same rows the workflow writes (``Case``,
+``Deadline``, ``ReturnVisit``); nothing is cached or stored, so a board is
+always exactly what the database holds. The pages (``board_views``), the JSON
+API and Open311 call these functions and nothing else.
+
+Board contract (``board_figures(*, node, now=None) -> dict``), JSON-serialisable
+(ints, floats or None for rates, ISO strings); keep it stable, the API serves it::
+
+    {
+      "node": {"code": "LJGG", "name": "丽晶公馆", "kind": "compound"},
+      "generated_at": "2026-11-23T16:00:00+08:00",
+      "total": 82,                       # requests (merged duplicates excluded)
+      "open": 9,                         # status received … visited
+      "finished": 70,                    # status done, visited or closed
+      "counts_by_colour": {"green": 55, "yellow": 15, "red": 12, "grey": 0, "none": 0},
+      "counts_by_status": {"received": 1, …, "merged": 2},   # every status; merged counted here only
+      "on_time": {"respond": {"due": 80, "met_on_time": 78, "rate": 0.975}, "on_site": …, "plan": …,
+                  "finish": …, "return_visit": …, "progress": …},
+      "satisfaction": {"rated": 60, "satisfied": 50, "basically": 8, "unsatisfied": 2, "rate": 0.967},
+      "median_response_minutes": 4.0,    # received → accepted; None when nothing was accepted
+      "monthly": [{"month": "2025-12", "reported": 3, "finished": 2}, … 12 months, oldest first],
+      "recent": [{"category": "公共设施报修", "category_code": "repair", "place": "丽晶公馆 1栋",
+                  "colour": "green", "status": "closed", "received_on": "2026-11-20"}, … up to 10],
+    }
+
+Definitions (each is a direct count; ``tests/cases/test_boards.py`` checks them
+against independent queries):
+
+* The requests of a board are those whose place lies in the node's subtree
+  (a compound, or rolled up over a community, street or district). A request
+  merged into another is counted once, in the other: merged rows appear only in
+  ``counts_by_status["merged"]``.
+* A clock "was due" when its outcome is known at ``now``: it was met (at any
+  time), or its due time has passed while it was still running (not met, and
+  not cancelled before the due time). It was "met on time" when ``met_at <=
+  due_at``. ``rate = met_on_time / due`` (None when nothing was due).
+* Satisfaction is the request's latest rating: ``(satisfied + basically) /
+  rated``.
+* Months are calendar months in local time (Asia/Shanghai); "reported" counts
+  ``received_at``, "finished" counts ``done_at`` in the month.
+* ``recent`` is anonymised: category, a place no finer than the building,
+  colour, status and date. No tracking code, name, phone or description
+  (descriptions may name people).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from linli.cases.models import (
+    OPEN_STATUSES, Case, Clock, Colour, Deadline, Rating, ReturnVisit, Status,
+)
+from linli.org.models import Node, NodeKind, Role, RoleAssignment
+
+BOARD_KINDS = (NodeKind.DISTRICT, NodeKind.STREET, NodeKind.COMMUNITY, NodeKind.COMPOUND)
+FINISHED_STATUSES = (Status.DONE, Status.VISITED, Status.CLOSED)
+COLOUR_KEYS = (*Colour.values, "none")
+RECENT = 10
+MONTHS = 12
+
+
+# ---------------------------------------------------------------------------
+# Building blocks (shared by the board and the evaluation)
+
+
+def requests_under(node: Node) -> QuerySet[Case]:
+    """The requests of a board: place in the node's subtree, merged duplicates excluded."""
+    return Case.objects.filter(node__path__startswith=node.path).exclude(status=Status.MERGED)
+
+
+def _due_q(now: dt.datetime) -> Q:
+    running_at_due = Q(due_at__lte=now) & (Q(cancelled_at__isnull=True) | Q(cancelled_at__gt=F("due_at")))
+    return Q(met_at__isnull=False) | running_at_due
+
+
+def _on_time_q() -> Q:
+    return Q(met_at__isnull=False, met_at__lte=F("due_at"))
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def on_time_by_clock(deadlines: QuerySet[Deadline], now: dt.datetime) -> dict:
+    rows = {
+        r["clock"]: r
+        for r in deadlines.values("clock").annotate(
+            due=Count("id", filter=_due_q(now)), met=Count("id", filter=_on_time_q())
+        ).order_by()
+    }
+    out = {}
+    for clock in Clock.values:
+        due = rows.get(clock, {}).get("due", 0)
+        met = rows.get(clock, {}).get("met", 0)
+        out[clock] = {"due": due, "met_on_time": met, "rate": _rate(met, due)}
+    return out
+
+
+def satisfaction_of(cases: QuerySet[Case]) -> dict:
+    agg = cases.aggregate(
+        satisfied=Count("id", filter=Q(rating=Rating.SATISFIED)),
+        basically=Count("id", filter=Q(rating=Rating.BASICALLY)),
+        unsatisfied=Count("id", filter=Q(rating=Rating.UNSATISFIED)),
+    )
+    rated = agg["satisfied"] + agg["basically"] + agg["unsatisfied"]
+    return {"rated": rated, **agg, "rate": _rate(agg["satisfied"] + agg["basically"], rated)}
+
+
+def _median_response_minutes(cases: QuerySet[Case]) -> float | None:
+    pairs = cases.filter(accepted_at__isnull=False).values_list("received_at", "accepted_at")
+    minutes = [(accepted - received).total_seconds() / 60 for received, accepted in pairs]
+    return round(statistics.median(minutes), 1) if minutes else None
+
+
+def month_starts(now: dt.datetime, months: int = MONTHS) -> list[dt.date]:
+    """The first days of the last ``months`` calendar months (local time), oldest first."""
+    today = timezone.localtime(now).date()
+    y, m = today.year, today.month
+    out = []
+    for _i in range(months):
+        out.append(dt.date(y, m, 1))
+        y, m = (y, m - 1) if m > 1 else (y - 1, 12)
+    return out[::-1]
+
+
+def _monthly(cases: QuerySet[Case], now: dt.datetime) -> list[dict]:
+    tz = timezone.get_current_timezone()
+    starts = month_starts(now)
+    since = timezone.make_aware(dt.datetime.combine(starts[0], dt.time(0)), tz)
+
+    def per_month(field: str) -> dict[str, int]:
+        rows = (
+            cases.filter(**{f"{field}__gte": since, f"{field}__lte": now})
+            .annotate(m=TruncMonth(field, tzinfo=tz)).values("m").annotate(n=Count("id")).order_by()
+        )
+        out: dict[str, int] = {}
+        for r in rows:
+            key = timezone.localtime(r["m"], tz).strftime("%Y-%m") if isinstance(r["m"], dt.datetime) \
+                else r["m"].strftime("%Y-%m")
+            out[key] = out.get(key, 0) + r["n"]
+        return out
+
+    reported, finished = per_month("received_at"), per_month("done_at")
+    return [
+        {"month": s.strftime("%Y-%m"), "reported": reported.get(s.strftime("%Y-%m"), 0),
+         "finished": finished.get(s.strftime("%Y-%m"), 0)}
+        for s in starts
+    ]
+
+
+def _path_ids(path: str) -> list[int]:
+    return [int(x) for x in path.strip("/").split("/") if x]
+
+
+def public_places(nodes: list[Node]) -> dict[int, str]:
+    """Public names of places, no finer than the building ("丽晶公馆 1栋"), in one query.
+    A unit or household is named by its building; a compound by itself."""
+    ids = {i for n in nodes for i in _path_ids(n.path)}
+    coarse = {
+        n.id: n for n in Node.objects.filter(id__in=ids, kind__in=(NodeKind.COMPOUND, NodeKind.BUILDING))
+        .only("id", "name", "kind")
+    }
+    out = {}
+    for n in nodes:
+        names = [coarse[i].name for i in _path_ids(n.path) if i in coarse]
+        out[n.id] = " ".join(names) if names else n.name
+    return out
+
+
+def _recent(cases: QuerySet[Case]) -> list[dict]:
+    rows = list(
+        cases.select_related("category", "node").only(
+            "id", "colour", "status", "received_at", "category__name", "category__code", "node__path", "node__name",
+            "node__kind",
+        ).order_by("-received_at", "-id")[:RECENT]
+    )
+    places = public_places([c.node for c in rows])
+    return [
+        {"category": c.category.name, "category_code": c.category.code, "place": places[c.node.id],
+         "colour": c.colour or None, "status": c.status,
+         "received_on": timezone.localtime(c.received_at).date().isoformat()}
+        for c in rows
+    ]
+
+
+def node_info(node: Node) -> dict:
+    return {"code": node.code, "name": node.name, "kind": node.kind}
+
+
+# ---------------------------------------------------------------------------
+# The board
+
+
+def board_figures(*, node: Node, now: dt.datetime | None = None) -> dict:
+    """All figures of the public board of ``node`` (see the module docstring for the contract)."""
+    now = now or timezone.now()
+    everything = Case.objects.filter(node__path__startswith=node.path)
+    cases = requests_under(node)
+
+    by_status = {s: 0 for s in Status.values}
+    for r in everything.values("status").annotate(n=Count("id")).order_by():
+        by_status[r["status"]] = r["n"]
+    by_colour = {k: 0 for k in COLOUR_KEYS}
+    for r in cases.values("colour").annotate(n=Count("id")).order_by():
+        by_colour[r["colour"] or "none"] += r["n"]
+
+    total = sum(n for s, n in by_status.items() if s != Status.MERGED)
+    deadlines = Deadline.objects.filter(case__node__path__startswith=node.path).exclude(case__status=Status.MERGED)
+    return {
+        "node": node_info(node),
+        "generated_at": timezone.localtime(now).isoformat(),
+        "total": total,
+        "open": sum(by_status[s] for s in OPEN_STATUSES),
+        "finished": sum(by_status[s] for s in FINISHED_STATUSES),
+        "counts_by_colour": by_colour,
+        "counts_by_status": by_status,
+        "on_time": on_time_by_clock(deadlines, now),
+        "satisfaction": satisfaction_of(cases),
+        "median_response_minutes": _median_response_minutes(cases),
+        "monthly": _monthly(cases, now),
+        "recent": _recent(cases),
+    }
+
+
+def overall_on_time(on_time: dict) -> dict:
+    """All clocks together (the headline figure of a board)."""
+    due = sum(v["due"] for v in on_time.values())
+    met = sum(v["met_on_time"] for v in on_time.values())
+    return {"due": due, "met_on_time": met, "rate": _rate(met, due)}
+
+
+def children_totals(node: Node) -> list[dict]:
+    """The boards one level down (communities of a street, compounds of a community …)
+    with their request totals and open counts, in two queries."""
+    child_kind = {
+        NodeKind.DISTRICT: NodeKind.STREET, NodeKind.STREET: NodeKind.COMMUNITY, NodeKind.COMMUNITY: NodeKind.COMPOUND,
+    }.get(node.kind)
+    if child_kind is None:
+        return []
+    children = list(Node.objects.filter(parent=node, kind=child_kind).order_by("name", "id"))
+    if not children:
+        return []
+    open_q = Q(status__in=OPEN_STATUSES)
+    agg = {}
+    for c in children:
+        under = Q(node__path__startswith=c.path)
+        agg[f"t{c.id}"] = Count("id", filter=under)
+        agg[f"o{c.id}"] = Count("id", filter=under & open_q)
+    row = requests_under(node).aggregate(**agg)
+    totals = {c.id: {"total": row[f"t{c.id}"], "open": row[f"o{c.id}"]} for c in children}
+    return [{"node": c, **totals[c.id]} for c in children]
+
+
+# ---------------------------------------------------------------------------
+# Evaluation of grids and micro-grid leaders (seed 004: 示范网格, 优秀微网格长)
+
+MIN_HANDLED = 5
+
+
+def _score(on_time_rate, satisfaction_rate) -> float | None:
+    rates = [r for r in (on_time_rate, satisfaction_rate) if r is not None]
+    return round(100 * sum(rates) / len(rates), 1) if rates else None
+
+
+def _rank(rows: list[dict]) -> list[dict]:
+    rows.sort(key=lambda r: (r["score"] is None, -(r["score"] or 0), -r["handled"], r["node"]["name"]))
+    for i, r in enumerate(rows, 1):
+        r["rank"] = i
+    return rows
+
+
+def _empty_row() -> dict:
+    return {"received": 0, "handled": 0, "return_visits": 0, "due": 0, "met_on_time": 0,
+            "satisfied": 0, "basically": 0, "unsatisfied": 0}
+
+
+def _finish_row(node: Node, people: list[str], counts: dict, community: str) -> dict:
+    rated = counts["satisfied"] + counts["basically"] + counts["unsatisfied"]
+    on_time = {"due": counts["due"], "met_on_time": counts["met_on_time"],
+               "rate": _rate(counts["met_on_time"], counts["due"])}
+    satisfaction = {"rated": rated, "satisfied": counts["satisfied"], "basically": counts["basically"],
+                    "unsatisfied": counts["unsatisfied"],
+                    "rate": _rate(counts["satisfied"] + counts["basically"], rated)}
+    return {
+        "node": node_info(node), "community": community, "people": people,
+        "received": counts["received"], "handled": counts["handled"], "return_visits": counts["return_visits"],
+        "on_time": on_time, "satisfaction": satisfaction, "score": _score(on_time["rate"], satisfaction["rate"]),
+    }
+
+
+def evaluation(*, street: Node, now: dt.datetime | None = None, min_handled: int = MIN_HANDLED) -> dict:
+    """Per grid and per micro-grid under ``street`` (a street, or a community):
+    requests received, handled (done, visited or closed), on-time rate over all
+    clocks, satisfaction, return visits made; ranked by score.
+
+    A request belongs to the micro-grid recorded on it when it was created
+    (``Case.microgrid``) and, through it, to that micro-grid's grid. The score
+    is the mean of the on-time rate and the satisfaction rate (× 100; the one
+    that exists when the other does not). Ranking: score, then handled, then
+    name. The demonstration grid 示范网格 and the excellent micro-grid leader
+    优秀微网格长 are the top of each ranking among those with at least
+    ``min_handled`` handled requests (None when nobody qualifies).
+    """
+    now = now or timezone.now()
+    microgrids = list(Node.objects.filter(path__startswith=street.path, kind=NodeKind.MICROGRID).order_by("path"))
+    grids = list(Node.objects.filter(path__startswith=street.path, kind=NodeKind.GRID).order_by("path"))
+    communities = {n.id: n.name for n in Node.objects.filter(path__startswith=street.path, kind=NodeKind.COMMUNITY)}
+    counts = {m.id: _empty_row() for m in microgrids}
+
+    cases = Case.objects.filter(microgrid__in=[m.id for m in microgrids]).exclude(status=Status.MERGED)
+    for r in cases.values("microgrid").annotate(
+        received=Count("id"), handled=Count("id", filter=Q(status__in=FINISHED_STATUSES)),
+        satisfied=Count("id", filter=Q(rating=Rating.SATISFIED)),
+        basically=Count("id", filter=Q(rating=Rating.BASICALLY)),
+        unsatisfied=Count("id", filter=Q(rating=Rating.UNSATISFIED)),
+    ).order_by():
+        counts[r["microgrid"]].update({k: r[k] for k in ("received", "handled", "satisfied", "basically", "unsatisfied")})
+    deadlines = Deadline.objects.filter(case__in=cases)
+    for r in deadlines.values("case__microgrid").annotate(
+        due=Count("id", filter=_due_q(now)), met=Count("id", filter=_on_time_q())
+    ).order_by():
+        counts[r["case__microgrid"]].update({"due": r["due"], "met_on_time": r["met"]})
+    for r in ReturnVisit.objects.filter(case__in=cases).values("case__microgrid").annotate(n=Count("id")).order_by():
+        counts[r["case__microgrid"]]["return_visits"] = r["n"]
+
+    people: dict[int, list[str]] = {}
+    for ra in RoleAssignment.objects.filter(
+        node__path__startswith=street.path, role__in=(Role.MICROGRID_LEADER, Role.GRID_WORKER), person__is_active=True,
+    ).select_related("person").order_by("person__real_name", "person__username"):
+        people.setdefault(ra.node_id, []).append(str(ra.person))
+
+    def community_of(n: Node) -> str:
+        return next((communities[i] for i in _path_ids(n.path) if i in communities), "")
+
+    micro_rows = [_finish_row(m, people.get(m.id, []), counts[m.id], community_of(m)) for m in microgrids]
+    grid_rows = []
+    for g in grids:
+        total = _empty_row()
+        for m in microgrids:
+            if m.parent_id == g.id:
+                for k in total:
+                    total[k] += counts[m.id][k]
+        grid_rows.append(_finish_row(g, people.get(g.id, []), total, community_of(g)))
+    grid_rows, micro_rows = _rank(grid_rows), _rank(micro_rows)
+
+    def top(rows):
+        return next((r for r in rows if r["handled"] >= min_handled and r["score"] is not None), None)
+
+    return {
+        "node": node_info(street),
+        "generated_at": timezone.localtime(now).isoformat(),
+        "min_handled": min_handled,
+        "grids": grid_rows,
+        "microgrids": micro_rows,
+        "demonstration_grid": top(grid_rows),
+        "excellent_microgrid": top(micro_rows),
+    }
