@@ -285,6 +285,9 @@ class Case(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="merged") | Q(merged_into__isnull=False), name="merged_case_has_target"
             ),
+            # A hotline ticket (or any external id of a source) becomes one request: imports are idempotent.
+            models.UniqueConstraint(fields=["source", "external_id"], condition=~Q(external_id=""),
+                                    name="case_external_id_once_per_source"),
         ]
 
     def __str__(self) -> str:

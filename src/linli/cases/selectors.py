@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from linli import authz
 from linli.cases.models import (
-    OPEN_STATUSES, Campaign, Case, CaseEvent, Category, Deadline, Escalation, Notification, Status,
+    OPEN_STATUSES, Campaign, Case, CaseEvent, Category, Deadline, Escalation, Notification, ReturnVisit, Status,
 )
 from linli.errors import NotFound
 from linli.org.models import Node, RoleAssignment
@@ -48,7 +48,9 @@ def case_get(*, viewer, pk: int) -> Case:
     case = (
         Case.objects.select_related(*CASE_RELATED, "merged_into")
         .prefetch_related(Prefetch("events", queryset=CaseEvent.objects.select_related("actor")),
-                          "deadlines", "photos", "return_visits", "supervisions__by")
+                          "deadlines", "photos", Prefetch("return_visits", queryset=ReturnVisit.objects.select_related("by")),
+                          "supervisions__by", Prefetch("escalations", queryset=Escalation.objects.select_related(
+                              "deadline", "node", "acknowledged_by")))
         .filter(pk=pk).first()
     )
     if case is None or not authz.can(viewer, "cases.case.view", case):
@@ -148,3 +150,276 @@ def public_place(node: Node) -> str:
 
     building = node if node.kind == NodeKind.BUILDING else node.ancestor_of_kind(NodeKind.BUILDING)
     return (building or node).name
+
+
+def place_from_address(text: str, *, within: Node | None = None) -> Node | None:
+    """The place an address text names (API and Open311 intake without a QR code):
+    a place code, else the compound whose name the text contains and, inside it,
+    the building or unit whose name follows. None when no compound is named."""
+    from linli.org.models import NodeKind
+
+    text = (text or "").strip()
+    if not text or "\x00" in text:
+        return None
+    candidates = Node.objects.all()
+    if within is not None:
+        candidates = candidates.filter(path__startswith=within.path)
+    exact = candidates.filter(code=text[:40]).first()
+    if exact is not None:
+        return exact
+    best = None
+    for compound in candidates.filter(kind=NodeKind.COMPOUND).only("pk", "name", "path"):
+        if compound.name and compound.name in text and (best is None or len(compound.name) > len(best.name)):
+            best = compound
+    if best is None:
+        return None
+    rest = text.split(best.name, 1)[1]
+    for kind in (NodeKind.BUILDING, NodeKind.UNIT):
+        children = [n for n in Node.objects.filter(path__startswith=best.path, kind=kind) if n.name and n.name in rest]
+        if not children:
+            break
+        best = max(children, key=lambda n: len(n.name))
+        rest = rest.split(best.name, 1)[1]
+    return best
+
+
+# ---------------------------------------------------------------------------
+# The resident's tracking page (public by tracking code): only what the
+# resident should see, in plain sentences. Staff names, phone numbers and
+# internal notes never appear.
+
+def mask_phones(text: str) -> str:
+    """Mask phone numbers written into a note (138****5678, 028-****5678)."""
+    import re
+
+    from linli.org.models import mask_phone
+
+    text = re.sub(r"(?<!\d)1\d{10}(?!\d)", lambda m: mask_phone(m.group(0)), text or "")
+    return re.sub(r"(?<!\d)(0\d{2,3}-?)\d{3,4}(\d{4})(?!\d)", r"\1****\2", text)
+
+
+def case_by_client_token(token: str) -> Case | None:
+    """The request a form with this one-time key already created (a double tap)."""
+    token = (token or "").strip()
+    return Case.objects.filter(client_token=token).first() if token else None
+
+
+def volunteer_name(person) -> str:
+    """A volunteer as the resident sees them: the surname, the rest masked (张*)."""
+    if person is None:
+        return ""
+    name = (person.real_name or person.last_name or person.first_name or person.username or "").strip()
+    return name[:1] + "*" * max(1, min(len(name) - 1, 2)) if name else ""
+
+
+def _whom(kind: str) -> str:
+    from django.utils.translation import gettext as _
+
+    return {
+        "property": _("the property company"),
+        "community": _("the community"),
+        "party_branch": _("the party branch"),
+        "microgrid_leader": _("the micro-grid leader"),
+        "person": _("a named member of staff"),
+    }.get(kind, _("the people in charge"))
+
+
+# Actions whose note the resident reads (the plan, progress, the result, reasons given to them).
+PUBLIC_NOTES = {"plan", "progress", "finish", "declare_unsolvable", "reclassify"}
+
+
+def public_timeline(case: Case) -> list[dict]:
+    """The public events of a request as sentences: [{"at", "text", "note", "link", "colour"}]."""
+    from django.utils.translation import gettext as _
+
+    from linli.cases.models import CaseKind, Rating
+
+    rows = []
+    events = [e for e in case.events.all() if e.public]
+    for e in events:
+        data = e.data or {}
+        link = colour = ""
+        if e.action == "create":
+            text = _("Request received")
+        elif e.action == "accept":
+            text = _("Staff have responded")
+        elif e.action == "dispatch" and case.kind == CaseKind.HELP and data.get("to") == "person":
+            text = _("A volunteer has been found")
+        elif e.action == "dispatch":
+            text = _("Passed to %(whom)s") % {"whom": _whom(data.get("to", ""))}
+        elif e.action == "transfer":
+            text = _("Transferred to %(whom)s") % {"whom": _whom(data.get("to", ""))}
+        elif e.action == "send_back":
+            text = _("Being passed to the right people")
+        elif e.action == "arrive":
+            text = _("Staff are on site")
+        elif e.action == "plan":
+            colour = data.get("colour", "")
+            text = _("Plan given")
+        elif e.action == "progress":
+            text = _("Progress report")
+        elif e.action == "finish":
+            text = _("Done")
+        elif e.action == "visit":
+            rating = Rating(data["rating"]).label if data.get("rating") in Rating.values else ""
+            if data.get("reopened"):
+                text = _("Return visit: %(rating)s. The request is being handled again.") % {"rating": rating}
+            else:
+                text = _("Return visit: %(rating)s") % {"rating": rating}
+        elif e.action == "close":
+            text = _("Closed")
+        elif e.action == "reopen":
+            text = _("Reopened: being handled again")
+        elif e.action == "reclassify":
+            colour = data.get("to", "")
+            text = _("Time limit changed")
+        elif e.action == "merge":
+            link = data.get("into", "")
+            text = _("Merged into request %(code)s, which deals with the same problem") % {"code": link}
+        elif e.action == "declare_unsolvable":
+            text = _("Cannot be solved for now")
+        elif e.action in ("match", "help_match", "helper_match"):
+            text = _("A volunteer has been found")
+        else:
+            text = _("News on your request")
+        rows.append({
+            "at": e.at, "action": e.action, "text": text, "link": link,
+            "colour": colour, "colour_label": case.policy.colour_label(colour) if colour else "",
+            "note": mask_phones(e.note) if e.action in PUBLIC_NOTES else "",
+        })
+    return rows
+
+
+def resident_deadlines(case: Case) -> list[dict]:
+    """The promises the resident should know: respond / plan / finish / return visit, open ones only."""
+    from django.utils.translation import gettext as _
+
+    from linli.cases.models import Clock
+
+    labels = {
+        Clock.RESPOND: _("Staff respond by"),
+        Clock.PLAN: _("A plan is given by"),
+        Clock.FINISH: _("Expected to be finished by"),
+        Clock.RETURN_VISIT: _("Return visit by"),
+    }
+    rows = []
+    for d in case.deadlines.filter(met_at__isnull=True, cancelled_at__isnull=True, clock__in=list(labels)).order_by("due_at"):
+        rows.append({"clock": d.clock, "label": labels[d.clock], "due_at": d.due_at,
+                     "overdue": d.breached_at is not None or d.due_at < timezone.now()})
+    return rows
+
+
+def tracking_photo(case: Case, pk: int):
+    """A photo of this request (for the tracking page), else NotFound."""
+    photo = case.photos.filter(pk=pk).first()
+    if photo is None:
+        from django.utils.translation import gettext_lazy
+
+        raise NotFound("not_found", gettext_lazy("This photo does not exist."))
+    return photo
+
+
+# ---------------------------------------------------------------------------
+# Staff pages
+
+
+class HelpCandidate:
+    """A person who may be matched to a mutual-help request, and why they are offered."""
+
+    NEAR = {"building": 0, "microgrid": 1, "compound": 2}
+
+    def __init__(self, person, near: str, role: str):
+        self.person, self.near, self.role = person, near, role
+
+    @property
+    def rank(self) -> tuple:
+        return (self.NEAR[self.near], 0 if self.role == "volunteer" else 1, self.person.pk)
+
+
+def help_candidates(case: Case) -> list[HelpCandidate]:
+    """Volunteers and residents who may help with a mutual-help request, nearest
+    first: same building, then same micro-grid, then volunteers of the compound
+    (or a volunteer whose place contains the request). The reporter is left out."""
+    from linli.org.models import NodeKind, Role
+
+    node = case.node
+    building = node if node.kind == NodeKind.BUILDING else node.ancestor_of_kind(NodeKind.BUILDING)
+    compound = case.compound
+    above_ids = [int(x) for x in node.path.strip("/").split("/") if x]
+    near = Q(pk__in=[])
+    if building is not None:
+        near |= Q(node__path__startswith=building.path)
+    if case.microgrid_id:
+        near |= Q(node__microgrid_id=case.microgrid_id) | Q(node_id=case.microgrid_id)
+    volunteers_far = Q(node_id__in=above_ids)
+    if compound is not None:
+        volunteers_far |= Q(node__path__startswith=compound.path)
+    rows = (
+        RoleAssignment.objects.filter(person__is_active=True)
+        .filter((Q(role=Role.VOLUNTEER) & (near | volunteers_far)) | (Q(role__in=[Role.RESIDENT, Role.OWNER]) & near))
+        .exclude(person_id=case.reporter_id)
+        .select_related("person", "node")
+    )
+    best: dict[int, HelpCandidate] = {}
+    for ra in rows:
+        n = ra.node
+        if building is not None and n.path.startswith(building.path):
+            where = "building"
+        elif case.microgrid_id and (n.microgrid_id == case.microgrid_id or n.pk == case.microgrid_id):
+            where = "microgrid"
+        else:
+            where = "compound"
+        role = "volunteer" if ra.role == Role.VOLUNTEER else "resident"
+        cand = HelpCandidate(ra.person, where, role)
+        if ra.person_id not in best or cand.rank < best[ra.person_id].rank:
+            best[ra.person_id] = cand
+    return sorted(best.values(), key=lambda c: c.rank)
+
+
+def record_places(*, viewer) -> list[Node]:
+    """Places a staff member may record a request about (snapshot, phone call, visit):
+    compounds, buildings and units in their scope, including the buildings and
+    units of the households of their micro-grid. Ordered by the tree."""
+    from linli.org.models import NodeKind
+
+    kinds = [NodeKind.COMPOUND, NodeKind.BUILDING, NodeKind.UNIT]
+    visible = authz.filter_visible(Node.objects.filter(kind__in=kinds + [NodeKind.HOUSEHOLD]), viewer,
+                                   "cases.case.record")
+    ids: set[int] = set()
+    for path, kind in visible.values_list("path", "kind"):
+        parts = [int(x) for x in path.strip("/").split("/") if x]
+        ids.add(parts[-1])
+        if kind == NodeKind.HOUSEHOLD:  # its unit and building (the micro-grid crosses the tree)
+            ids.update(parts[-3:-1])
+    return list(Node.objects.filter(pk__in=ids, kind__in=kinds).order_by("path"))
+
+
+def place_labels(nodes) -> dict[int, str]:
+    """``{node id: "compound building unit"}`` in two queries, for long place lists."""
+    nodes = list(nodes)
+    ids = {int(x) for n in nodes for x in n.path.strip("/").split("/") if x}
+    names = dict(Node.objects.filter(pk__in=ids).exclude(kind__in=["district", "street"]).values_list("pk", "name"))
+    return {n.pk: " ".join(names[int(x)] for x in n.path.strip("/").split("/") if x and int(x) in names)
+            for n in nodes}
+
+
+def policy_places(*, viewer) -> QuerySet[Node]:
+    """Compounds whose time-limit policy the viewer may choose."""
+    from linli.org.models import NodeKind
+
+    return authz.filter_visible(Node.objects.filter(kind=NodeKind.COMPOUND), viewer,
+                                "cases.policy.manage").order_by("path")
+
+
+def open_counts_by_policy(*, compound: Node) -> list[dict]:
+    """Open requests of a compound by the policy their deadlines were computed under."""
+    from django.db.models import Count
+
+    return list(Case.objects.filter(compound=compound, status__in=OPEN_STATUSES)
+                .values("policy__name").annotate(n=Count("id")).order_by("policy__name"))
+
+
+def supervised_cases(*, viewer, limit: int = 100) -> QuerySet[Case]:
+    """Every open request the viewer supervises (party branch: its compound), oldest first."""
+    return case_list(viewer=viewer, action="cases.case.supervise", status=OPEN_STATUSES).order_by(
+        "received_at", "id")[:limit]

@@ -321,11 +321,54 @@ def _locked(case: Case) -> Case:
     return case_lock(case.pk)
 
 
-def _transition(case, *, by, action, allowed_from, to, rule="cases.case.work", note="", data=None, at=None,
-                public=True):
+WORKING = (Status.DISPATCHED, Status.ON_SITE, Status.PLANNED, Status.IN_PROGRESS)
+
+
+@dataclass(frozen=True)
+class Transition:
+    """Who may take an arrow of the workflow (an authz action) and from which statuses."""
+
+    rule: str
+    allowed_from: tuple[str, ...]
+
+
+# The workflow in one table: the services enforce it, and the staff pages ask
+# ``transition_possible`` to offer exactly the forms the services would accept.
+TRANSITIONS: dict[str, Transition] = {
+    "accept": Transition("cases.case.work", (Status.RECEIVED,)),
+    "dispatch": Transition("cases.case.dispatch", (Status.ACCEPTED,)),
+    "match_helper": Transition("cases.help.match", (Status.RECEIVED, Status.ACCEPTED, Status.DISPATCHED)),
+    "transfer": Transition("cases.case.dispatch", WORKING),
+    "send_back": Transition("cases.case.work", WORKING),
+    "arrive": Transition("cases.case.work", (Status.DISPATCHED,)),
+    "plan": Transition("cases.case.work", (Status.DISPATCHED, Status.ON_SITE)),
+    "progress": Transition("cases.case.work", (Status.PLANNED, Status.IN_PROGRESS)),
+    "finish": Transition("cases.case.work", (Status.PLANNED, Status.IN_PROGRESS)),
+    "visit": Transition("cases.case.work", (Status.DONE,)),
+    "close": Transition("cases.case.work", (Status.VISITED,)),
+    "reopen": Transition("cases.case.dispatch", (Status.VISITED, Status.CLOSED)),
+    "reclassify": Transition("cases.case.dispatch", (Status.PLANNED, Status.IN_PROGRESS)),
+    "merge": Transition("cases.case.dispatch", tuple(OPEN_STATUSES)),
+    "declare_unsolvable": Transition("cases.case.dispatch", (Status.ACCEPTED,) + WORKING),
+    "supervise": Transition("cases.case.supervise", tuple(Status.values)),
+}
+
+
+def transition_possible(case: Case, action: str, by) -> bool:
+    """Whether ``by`` may take this arrow now (status and authorisation), without doing it."""
+    spec = TRANSITIONS[action]
+    if case.status not in spec.allowed_from:
+        return False
+    if action == "match_helper" and case.kind != CaseKind.HELP:
+        return False
+    return authz.can(by, spec.rule, case)
+
+
+def _transition(case, *, by, action, to, rule=None, at=None):
+    spec = TRANSITIONS[action]
     case = _locked(case)
-    authz.require(by, rule, case)
-    if case.status not in allowed_from:
+    authz.require(by, rule or spec.rule, case)
+    if case.status not in spec.allowed_from:
         raise _not_now(case, action)
     at = at or timezone.now()
     before = case.status
@@ -335,8 +378,7 @@ def _transition(case, *, by, action, allowed_from, to, rule="cases.case.work", n
 
 @transaction.atomic
 def case_accept(*, case: Case, by: Person, note: str = "", at: dt.datetime | None = None) -> Case:
-    case, before, at = _transition(case, by=by, action="accept", allowed_from=(Status.RECEIVED,), to=Status.ACCEPTED,
-                                   at=at)
+    case, before, at = _transition(case, by=by, action="accept", to=Status.ACCEPTED, at=at)
     case.accepted_at = at
     case.save()
     _meet(case, Clock.RESPOND, at)
@@ -368,8 +410,7 @@ def case_dispatch(*, case: Case, by: Person, to: str, node: Node | None = None, 
     micro-grid leader or a named person. For a help request, a named person is
     the matched volunteer."""
     rule = "cases.help.match" if case.kind == CaseKind.HELP and to == AssigneeKind.PERSON else "cases.case.dispatch"
-    case, before, at = _transition(case, by=by, action="dispatch", allowed_from=(Status.ACCEPTED,),
-                                   to=Status.DISPATCHED, rule=rule, at=at)
+    case, before, at = _transition(case, by=by, action="dispatch", to=Status.DISPATCHED, rule=rule, at=at)
     node, person = _check_assignee(case, to, node, person)
     case.assignee_kind, case.assignee_node, case.assignee = to, node, person
     if case.kind == CaseKind.HELP and person is not None:
@@ -381,7 +422,35 @@ def case_dispatch(*, case: Case, by: Person, to: str, node: Node | None = None, 
     return case
 
 
-WORKING = (Status.DISPATCHED, Status.ON_SITE, Status.PLANNED, Status.IN_PROGRESS)
+@transaction.atomic
+def case_match_helper(*, case: Case, volunteer: Person, by: Person, note: str = "",
+                      at: dt.datetime | None = None) -> Case:
+    """Mutual help (seed 002): the micro-grid leader matches a volunteer (someone
+    holding the volunteer role, or a resident, of the same building or micro-grid,
+    see ``selectors.help_candidates``). The volunteer becomes the named assignee
+    and handles the request through the usual arrows (arrive, plan, finish).
+    Matching a request still ``received`` also accepts it; matching again replaces
+    the volunteer."""
+    case, before, at = _transition(case, by=by, action="match_helper", to=Status.DISPATCHED, at=at)
+    if case.kind != CaseKind.HELP:
+        raise InvalidInput("not_help", _("Only mutual-help requests are matched to a volunteer."))
+    from linli.cases.selectors import help_candidates
+
+    if volunteer is None or volunteer.pk not in {c.person.pk for c in help_candidates(case)}:
+        raise InvalidInput("not_a_helper",
+                           _("Choose a volunteer or resident of this building, micro-grid or compound."))
+    if before == Status.RECEIVED:
+        case.accepted_at = at
+    case.assignee_kind, case.assignee_node, case.assignee, case.helper = AssigneeKind.PERSON, None, volunteer, volunteer
+    case.save()
+    if before == Status.RECEIVED:
+        _meet(case, Clock.RESPOND, at)
+    _event(case, "match_helper", by, at, before, case.status, note=note,
+           data={"volunteer": volunteer.get_full_name() or str(volunteer)})
+    notify.dispatched(case, by)
+    if before == Status.RECEIVED:
+        notify.resident(case, "accepted")
+    return case
 
 
 @transaction.atomic
@@ -389,8 +458,7 @@ def case_transfer(*, case: Case, by: Person, to: str, node: Node | None = None, 
                   note: str = "", at: dt.datetime | None = None) -> Case:
     if not note.strip():
         raise InvalidInput("reason_required", _("Say why the request is transferred."))
-    case, before, at = _transition(case, by=by, action="transfer", allowed_from=WORKING, to=None,
-                                   rule="cases.case.dispatch", at=at)
+    case, before, at = _transition(case, by=by, action="transfer", to=None, at=at)
     case.status = before
     node, person = _check_assignee(case, to, node, person)
     case.assignee_kind, case.assignee_node, case.assignee = to, node, person
@@ -406,7 +474,7 @@ def case_send_back(*, case: Case, by: Person, note: str, at: dt.datetime | None 
     """The assignee returns the request to the dispatcher (wrong address, not theirs)."""
     if not note.strip():
         raise InvalidInput("reason_required", _("Say why the request is sent back."))
-    case, before, at = _transition(case, by=by, action="send_back", allowed_from=WORKING, to=Status.ACCEPTED, at=at)
+    case, before, at = _transition(case, by=by, action="send_back", to=Status.ACCEPTED, at=at)
     case.assignee_kind, case.assignee_node, case.assignee = "", None, None
     case.save()
     _event(case, "send_back", by, at, before, case.status, note=note)
@@ -415,8 +483,7 @@ def case_send_back(*, case: Case, by: Person, note: str, at: dt.datetime | None 
 
 @transaction.atomic
 def case_arrive(*, case: Case, by: Person, note: str = "", at: dt.datetime | None = None) -> Case:
-    case, before, at = _transition(case, by=by, action="arrive", allowed_from=(Status.DISPATCHED,),
-                                   to=Status.ON_SITE, at=at)
+    case, before, at = _transition(case, by=by, action="arrive", to=Status.ON_SITE, at=at)
     case.on_site_at = at
     case.save()
     _meet(case, Clock.ON_SITE, at)
@@ -450,8 +517,7 @@ def case_plan(*, case: Case, by: Person, colour: str, note: str, due_at: dt.date
     _check_colour(colour)
     if not note.strip():
         raise InvalidInput("plan_required", _("Write the plan: what will be done and by when."))
-    case, before, at = _transition(case, by=by, action="plan", allowed_from=(Status.DISPATCHED, Status.ON_SITE),
-                                   to=Status.PLANNED, at=at)
+    case, before, at = _transition(case, by=by, action="plan", to=Status.PLANNED, at=at)
     case.colour, case.plan, case.planned_at = colour, note, at
     case.save()
     if before == Status.DISPATCHED:
@@ -469,8 +535,7 @@ def case_progress(*, case: Case, by: Person, note: str, at: dt.datetime | None =
     """A progress note; for red/grey it is the report to the resident that meets the interval."""
     if not note.strip():
         raise InvalidInput("note_required", _("Write what has been done."))
-    case, before, at = _transition(case, by=by, action="progress", allowed_from=(Status.PLANNED, Status.IN_PROGRESS),
-                                   to=Status.IN_PROGRESS, at=at)
+    case, before, at = _transition(case, by=by, action="progress", to=Status.IN_PROGRESS, at=at)
     case.save()
     had_clock = bool(_open_deadlines(case, Clock.PROGRESS))
     _meet(case, Clock.PROGRESS, at)
@@ -483,8 +548,7 @@ def case_progress(*, case: Case, by: Person, note: str, at: dt.datetime | None =
 
 @transaction.atomic
 def case_finish(*, case: Case, by: Person, note: str = "", photos=(), at: dt.datetime | None = None) -> Case:
-    case, before, at = _transition(case, by=by, action="finish", allowed_from=(Status.PLANNED, Status.IN_PROGRESS),
-                                   to=Status.DONE, at=at)
+    case, before, at = _transition(case, by=by, action="finish", to=Status.DONE, at=at)
     case.done_at = at
     case.save()
     for upload in photos:
@@ -518,8 +582,7 @@ def case_visit(*, case: Case, by: Person | None, method: str, rating: str, comme
         case.status = Status.VISITED
         method = VisitMethod.ONLINE
     else:
-        case, before, at = _transition(case, by=by, action="visit", allowed_from=(Status.DONE,), to=Status.VISITED,
-                                       at=at)
+        case, before, at = _transition(case, by=by, action="visit", to=Status.VISITED, at=at)
     ReturnVisit.objects.create(case=case, method=method, rating=rating, comment=comment, by=by if tracking_code is None else None, at=at)
     case.rating, case.visited_at = rating, at
     _meet(case, Clock.RETURN_VISIT, at)
@@ -546,7 +609,7 @@ def _reopen_clocks(case: Case, at: dt.datetime) -> None:
 
 @transaction.atomic
 def case_close(*, case: Case, by: Person, note: str = "", at: dt.datetime | None = None) -> Case:
-    case, before, at = _transition(case, by=by, action="close", allowed_from=(Status.VISITED,), to=Status.CLOSED, at=at)
+    case, before, at = _transition(case, by=by, action="close", to=Status.CLOSED, at=at)
     case.closed_at = at
     case.save()
     _cancel(case, at, "closed")
@@ -558,8 +621,7 @@ def case_close(*, case: Case, by: Person, note: str = "", at: dt.datetime | None
 def case_reopen(*, case: Case, by: Person, note: str, at: dt.datetime | None = None) -> Case:
     if not note.strip():
         raise InvalidInput("reason_required", _("Say why the request is reopened."))
-    case, before, at = _transition(case, by=by, action="reopen", allowed_from=(Status.VISITED, Status.CLOSED),
-                                   to=Status.IN_PROGRESS, rule="cases.case.dispatch", at=at)
+    case, before, at = _transition(case, by=by, action="reopen", to=Status.IN_PROGRESS, at=at)
     case.closed_at = case.done_at = None
     case.save()
     _reopen_clocks(case, at)
@@ -574,9 +636,7 @@ def case_reclassify(*, case: Case, by: Person, colour: str, note: str, due_at: d
     _check_colour(colour)
     if not note.strip():
         raise InvalidInput("reason_required", _("Say why the colour changes."))
-    case, before, at = _transition(case, by=by, action="reclassify",
-                                   allowed_from=(Status.PLANNED, Status.IN_PROGRESS), to=None,
-                                   rule="cases.case.dispatch", at=at)
+    case, before, at = _transition(case, by=by, action="reclassify", to=None, at=at)
     case.status = before
     if colour == case.colour:
         raise InvalidInput("same_colour", _("The request already has this colour."))
@@ -605,8 +665,7 @@ def case_merge(*, case: Case, into: Case, by: Person, note: str = "", at: dt.dat
     if into.compound_id != case.compound_id:
         raise InvalidInput("merge_other_compound", _("Only requests of the same compound can be merged."))
     authz.require(by, "cases.case.dispatch", into)
-    case, before, at = _transition(case, by=by, action="merge", allowed_from=OPEN_STATUSES, to=Status.MERGED,
-                                   rule="cases.case.dispatch", at=at)
+    case, before, at = _transition(case, by=by, action="merge", to=Status.MERGED, at=at)
     case.merged_into = into
     case.closed_at = at
     case.save()
@@ -620,9 +679,7 @@ def case_merge(*, case: Case, into: Case, by: Person, note: str = "", at: dt.dat
 def case_declare_unsolvable(*, case: Case, by: Person, note: str, at: dt.datetime | None = None) -> Case:
     if not note.strip():
         raise InvalidInput("reason_required", _("Say why it cannot be solved."))
-    case, before, at = _transition(case, by=by, action="declare_unsolvable",
-                                   allowed_from=(Status.ACCEPTED,) + WORKING, to=Status.UNSOLVABLE,
-                                   rule="cases.case.dispatch", at=at)
+    case, before, at = _transition(case, by=by, action="declare_unsolvable", to=Status.UNSOLVABLE, at=at)
     case.colour = Colour.GREY
     case.closed_at = at
     case.save()
@@ -661,6 +718,33 @@ def escalation_acknowledge(*, escalation: Escalation, by: Person) -> Escalation:
 
 
 # ---------------------------------------------------------------------------
+# In-app notifications
+
+
+@transaction.atomic
+def notification_mark_read(*, notification, by: Person):
+    """Mark one of one's own notifications as read (someone else's: not found)."""
+    from linli.cases.models import Notification
+
+    authz.require(by, "cases.notification.view", by)
+    n = Notification.objects.select_for_update().filter(pk=notification.pk, recipient=by).first()
+    if n is None:
+        raise NotFound("not_found", _("No such notification."))
+    if n.read_at is None:
+        n.read_at = timezone.now()
+        n.save(update_fields=["read_at"])
+    return n
+
+
+@transaction.atomic
+def notifications_mark_all_read(*, by: Person) -> int:
+    from linli.cases.models import Notification
+
+    authz.require(by, "cases.notification.view", by)
+    return Notification.objects.filter(recipient=by, read_at__isnull=True).update(read_at=timezone.now())
+
+
+# ---------------------------------------------------------------------------
 # Campaigns
 
 
@@ -694,3 +778,18 @@ def campaign_add_problem(*, campaign: Campaign, node: Node, category: Category, 
     return case_create(node=node, category=category, description=description, source=Source.CAMPAIGN, by=by,
                        campaign=campaign, responsible=responsible.strip(), plan=measure.strip(), due_at=due_at,
                        photos=photos)
+
+
+# ---------------------------------------------------------------------------
+# Notifications (API and pages)
+
+
+@transaction.atomic
+def notification_mark_read(*, notification, by: Person):
+    """Mark one of one's own in-app notifications read (idempotent)."""
+    if notification.recipient_id is None or notification.recipient_id != getattr(by, "pk", None):
+        raise NotFound("not_found", _("No such notification."))
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
