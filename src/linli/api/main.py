@@ -77,3 +77,4 @@ def invalid(request, exc: ValidationError):
 api.add_router("/org", "linli.org.api.router")
 api.add_router("/ledger", "linli.ledger.api.router")
 api.add_router("/disclosure", "linli.disclosure.api.router")
+api.add_router("", "linli.cases.api.router")

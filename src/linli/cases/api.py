@@ -1,0 +1,497 @@
+"""Resident requests in the JSON API (/api/v1/cases, boards, the caller's
+notifications, escalations and queue).
+
+Thin: every endpoint parses its input, calls one service or selector of
+``linli.cases`` and serialises the result; rules live in the services and in
+``linli.authz``. Errors come back as ``{"code", "message", "details"}``:
+401 unauthenticated, 403 not allowed, 404 missing or not visible, 409 not
+possible in the request's status, 422 bad input (nothing changed).
+"""
+import base64
+import binascii
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from ninja import Field, Path, Query, Router, Schema
+from pydantic import AfterValidator
+
+from linli.api.main import optional_auth
+from linli.cases import selectors, services
+from linli.cases.models import Case, Category, Colour, Status
+from linli.errors import InvalidInput, NotFound
+from linli.org.models import CODE_VALIDATOR_RE, Node, Person
+
+router = Router(tags=["cases"])
+
+MAX_ID = 2_147_483_647
+_CODE = re.compile(CODE_VALIDATOR_RE)
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("text must not contain NUL characters")
+    return value
+
+
+def _sane_time(value: dt.datetime | None) -> dt.datetime | None:
+    if value is None:
+        return None
+    if not 1970 <= value.year <= 2200:
+        raise ValueError("a time between 1970 and 2200")
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    return value
+
+
+def Text(max_length: int | None = None):  # noqa: N802 - a type factory
+    return Annotated[str, AfterValidator(_no_nul), Field(max_length=max_length)]
+
+
+Time = Annotated[dt.datetime, AfterValidator(_sane_time)]
+CaseId = Annotated[int, Field(ge=1, le=MAX_ID)]
+ColourName = Literal["green", "yellow", "red", "grey"]
+StatusName = Literal[tuple(Status.values)]  # type: ignore[valid-type]
+AssigneeName = Literal["property", "community", "party_branch", "microgrid_leader", "person"]
+
+
+# ---------------------------------------------------------------------------
+# Schemas
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    details: list[Any] = []
+
+
+class DeadlineOut(Schema):
+    clock: str
+    started_at: dt.datetime
+    due_at: dt.datetime
+    met_at: dt.datetime | None
+    breached_at: dt.datetime | None
+    cancelled_at: dt.datetime | None
+
+
+class EventOut(Schema):
+    action: str
+    at: dt.datetime
+    actor: str | None
+    from_status: str
+    to_status: str
+    note: str
+    data: dict[str, Any]
+
+
+class CaseSummaryOut(Schema):
+    id: int
+    tracking_code: str
+    kind: str
+    status: str
+    colour: str
+    category: str
+    place: str
+    compound: str | None
+    description: str
+    source: str
+    received_at: dt.datetime
+    escalation_level: int
+
+
+class CaseCreatedOut(Schema):
+    id: int
+    tracking_code: str
+    status: str
+    colour: str
+    tracking_url: str
+    deadlines: list[DeadlineOut]
+
+
+class CaseOut(CaseSummaryOut):
+    microgrid: str | None
+    address: str
+    urgent: bool
+    external_id: str
+    contact_name: str
+    contact_phone: str
+    contact_email: str
+    assignee_kind: str
+    assignee_node: str | None
+    assignee: str | None
+    plan: str
+    rating: str
+    merged_into: int | None
+    policy: str
+    deadlines: list[DeadlineOut]
+    events: list[EventOut]
+
+
+class CasePageOut(Schema):
+    items: list[CaseSummaryOut]
+    next_cursor: str | None
+
+
+class CaseIn(Schema):
+    unit: Annotated[str | None, Field(max_length=40, description="Code of the place (unit, building, household or compound), as printed under its QR code")] = None
+    address: Text(200) | None = Field(None, description="Address text naming the compound (used when no unit code is known)")
+    category: Text(40)
+    description: Text(5000)
+    source: Literal["qr", "snapshot", "phone", "visit", "hotline", "api"] = "api"
+    contact_name: Text(60) = ""
+    contact_phone: Text(20) = ""
+    contact_email: Text(254) = ""
+    urgent: bool = False
+    external_id: Text(60) = ""
+    client_token: Annotated[str | None, Field(max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")] = Field(
+        None, description="Sending the same token twice creates the request once")
+    received_at: Time | None = Field(None, description="Original received time (hotline import; needs cases.case.import)")
+
+
+class NoteIn(Schema):
+    note: Text(5000) = ""
+
+
+class RequiredNoteIn(Schema):
+    note: Text(5000)
+
+
+class AssignIn(Schema):
+    to: AssigneeName
+    node: Annotated[str | None, Field(max_length=40)] = None
+    person: Annotated[str | None, AfterValidator(_no_nul), Field(max_length=150)] = Field(None, description="username")
+    note: Text(5000) = ""
+
+
+class PlanIn(Schema):
+    colour: ColourName
+    note: Text(5000)
+    due_at: Time | None = None
+
+
+class VisitIn(Schema):
+    method: Literal["phone", "visit", "online"]
+    rating: Literal["satisfied", "basically", "unsatisfied"]
+    comment: Text(5000) = ""
+
+
+class MergeIn(Schema):
+    into: CaseId
+    note: Text(5000) = ""
+
+
+class BoardOut(Schema):
+    node: str
+    figures: dict[str, Any]
+
+
+class NotificationOut(Schema):
+    id: int
+    kind: str
+    title: str
+    body: str
+    url: str
+    case_id: int | None
+    created_at: dt.datetime
+    read_at: dt.datetime | None
+
+
+class EscalationOut(Schema):
+    id: int
+    case_id: int
+    tracking_code: str
+    level: int
+    role: str
+    node: str
+    clock: str
+    due_at: dt.datetime
+    created_at: dt.datetime
+    acknowledged_at: dt.datetime | None
+
+
+class QueueItemOut(CaseSummaryOut):
+    next_due: dt.datetime | None
+
+
+# ---------------------------------------------------------------------------
+# Serialisation
+
+
+def _deadlines(case: Case) -> list[dict]:
+    return [
+        {"clock": d.clock, "started_at": d.started_at, "due_at": d.due_at, "met_at": d.met_at,
+         "breached_at": d.breached_at, "cancelled_at": d.cancelled_at}
+        for d in case.deadlines.all()
+    ]
+
+
+def _summary(case: Case) -> dict:
+    return {
+        "id": case.pk, "tracking_code": case.tracking_code, "kind": case.kind, "status": case.status,
+        "colour": case.colour, "category": case.category.code, "place": case.node.code,
+        "compound": case.compound.code if case.compound_id else None, "description": case.description,
+        "source": case.source, "received_at": case.received_at, "escalation_level": case.escalation_level,
+    }
+
+
+def _detail(case: Case) -> dict:
+    out = _summary(case)
+    out.update(
+        microgrid=case.microgrid.code if case.microgrid_id else None, address=case.address, urgent=case.urgent,
+        external_id=case.external_id, contact_name=case.contact_name, contact_phone=case.contact_phone,
+        contact_email=case.contact_email, assignee_kind=case.assignee_kind,
+        assignee_node=case.assignee_node.code if case.assignee_node_id else None,
+        assignee=case.assignee.username if case.assignee_id else None, plan=case.plan, rating=case.rating,
+        merged_into=case.merged_into_id, policy=case.policy.code, deadlines=_deadlines(case),
+        events=[
+            {"action": e.action, "at": e.at, "actor": e.actor.username if e.actor_id else None,
+             "from_status": e.from_status, "to_status": e.to_status, "note": e.note, "data": e.data}
+            for e in case.events.all()
+        ],
+    )
+    return out
+
+
+def _node(code: str | None, *, field: str = "unit") -> Node:
+    node = Node.objects.filter(code=code).first() if code and _CODE.match(code) else None
+    if node is None:
+        raise InvalidInput("unknown_place", _("No place has this code."), details=[{"field": field}])
+    return node
+
+
+def _person(username: str | None) -> Person | None:
+    if not username:
+        return None
+    person = Person.objects.filter(username=username, is_active=True).first()
+    if person is None:
+        raise InvalidInput("unknown_person", _("No active person has this username."), details=[{"field": "person"}])
+    return person
+
+
+def _visible(request, pk: int) -> Case:
+    return selectors.case_get(viewer=request.user, pk=pk)
+
+
+def _fresh(request, case: Case) -> dict:
+    """The request after an action, as the caller now sees it (an assignee may lose sight of it)."""
+    try:
+        return _detail(selectors.case_get(viewer=request.user, pk=case.pk))
+    except NotFound:
+        return _detail(Case.objects.select_related(*selectors.CASE_RELATED).get(pk=case.pk))
+
+
+def _encode_cursor(case: Case) -> str:
+    raw = f"{case.received_at.isoformat()}|{case.pk}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> Q:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        at, pk = raw.rsplit("|", 1)
+        at, pk = dt.datetime.fromisoformat(at), int(pk)
+        if timezone.is_naive(at) or not 1 <= pk <= MAX_ID or not 1970 <= at.year <= 2200:
+            raise ValueError
+    except (ValueError, UnicodeDecodeError, binascii.Error):
+        raise InvalidInput("bad_cursor", _("This page cursor is not valid; start again from the first page."))
+    return Q(received_at__lt=at) | Q(received_at=at, pk__lt=pk)
+
+
+ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+# ---------------------------------------------------------------------------
+# Requests
+
+
+@router.post("/cases", response={201: CaseCreatedOut, **ERRORS})
+def case_create(request, payload: CaseIn):
+    """Report a request about a place (its code) or an address naming the compound.
+    Snapshots, phone calls and visits need `cases.case.record`; a past `received_at`
+    needs `cases.case.import` (hotline import)."""
+    if payload.unit:
+        node = _node(payload.unit)
+    elif payload.address and payload.address.strip():
+        node = selectors.place_from_address(payload.address)
+        if node is None:
+            raise InvalidInput("unknown_address", _("Name the compound in the address, or give the unit code."),
+                               details=[{"field": "address"}])
+    else:
+        raise InvalidInput("place_required", _("Give the unit code or the address."), details=[{"field": "unit"}])
+    category = Category.objects.filter(code=payload.category).first()
+    if category is None:
+        raise InvalidInput("unknown_category", _("No such category."), details=[{"field": "category"}])
+    case = services.case_create(
+        node=node, category=category, description=payload.description, source=payload.source, by=request.user,
+        contact_name=payload.contact_name, contact_phone=payload.contact_phone,
+        contact_email=payload.contact_email, address=payload.address or "", urgent=payload.urgent,
+        external_id=payload.external_id, client_token=payload.client_token, received_at=payload.received_at,
+    )
+    from linli.cases.notify import tracking_url
+
+    return 201, {
+        "id": case.pk, "tracking_code": case.tracking_code, "status": case.status, "colour": case.colour,
+        "tracking_url": request.build_absolute_uri(tracking_url(case)), "deadlines": _deadlines(case),
+    }
+
+
+@router.get("/cases", response={200: CasePageOut, 401: ErrorOut, 422: ErrorOut})
+def case_list(
+    request,
+    node: Annotated[str | None, Query(max_length=40, description="only requests at or below this place")] = None,
+    status: StatusName | None = None,
+    colour: ColourName | None = None,
+    category: Annotated[str | None, Query(max_length=40, pattern=r"^[-a-zA-Z0-9_]+$")] = None,
+    since: Time | None = Query(None, description="received at or after"),
+    until: Time | None = Query(None, description="received before"),
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+):
+    """The requests the caller may see, newest first, one page at a time
+    (follow `next_cursor`)."""
+    scope = _node(node, field="node") if node else None
+    qs = selectors.case_list(viewer=request.user, node=scope, status=status, colour=colour, category=category,
+                             since=since, until=until).order_by("-received_at", "-pk")
+    if cursor:
+        qs = qs.filter(_decode_cursor(cursor))
+    rows = list(qs[: limit + 1])
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return {"items": [_summary(c) for c in rows], "next_cursor": _encode_cursor(rows[-1]) if more else None}
+
+
+@router.get("/cases/{id}", response={200: CaseOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut})
+def case_detail(request, id: int = Path(..., ge=1, le=MAX_ID)):  # noqa: A002 - the resource id
+    """One request with its history (`events`) and clocks (`deadlines`)."""
+    return _detail(_visible(request, id))
+
+
+def _action(name: str, body, call):
+    """Register POST /cases/{id}/actions/<name>: load the visible request, call the service."""
+
+    def endpoint(request, payload: body, id: int = Path(..., ge=1, le=MAX_ID)):  # noqa: A002
+        case = _visible(request, id)
+        call(request, case, payload)
+        return _fresh(request, case)
+
+    endpoint.__name__ = f"case_{name}"
+    endpoint.__doc__ = f"Action `{name}` on a request. 409 when the request's status does not allow it now."
+    router.post(f"/cases/{{id}}/actions/{name}", response={200: CaseOut, **ERRORS}, operation_id=f"case_action_{name}")(
+        endpoint)
+
+
+_action("accept", NoteIn, lambda r, c, p: services.case_accept(case=c, by=r.user, note=p.note))
+_action("dispatch", AssignIn, lambda r, c, p: services.case_dispatch(
+    case=c, by=r.user, to=p.to, node=_node(p.node, field="node") if p.node else None, person=_person(p.person),
+    note=p.note))
+_action("arrive", NoteIn, lambda r, c, p: services.case_arrive(case=c, by=r.user, note=p.note))
+_action("plan", PlanIn, lambda r, c, p: services.case_plan(case=c, by=r.user, colour=p.colour, note=p.note,
+                                                          due_at=p.due_at))
+_action("progress", RequiredNoteIn, lambda r, c, p: services.case_progress(case=c, by=r.user, note=p.note))
+_action("finish", NoteIn, lambda r, c, p: services.case_finish(case=c, by=r.user, note=p.note))
+_action("visit", VisitIn, lambda r, c, p: services.case_visit(case=c, by=r.user, method=p.method, rating=p.rating,
+                                                             comment=p.comment))
+_action("close", NoteIn, lambda r, c, p: services.case_close(case=c, by=r.user, note=p.note))
+_action("reopen", RequiredNoteIn, lambda r, c, p: services.case_reopen(case=c, by=r.user, note=p.note))
+_action("reclassify", PlanIn, lambda r, c, p: services.case_reclassify(case=c, by=r.user, colour=p.colour,
+                                                                      note=p.note, due_at=p.due_at))
+
+
+def _merge(request, case, payload):
+    try:
+        into = selectors.case_get(viewer=request.user, pk=payload.into)
+    except NotFound:
+        raise InvalidInput("unknown_merge_target", _("No such request to merge into."), details=[{"field": "into"}])
+    return services.case_merge(case=case, into=into, by=request.user, note=payload.note)
+
+
+_action("merge", MergeIn, _merge)
+_action("transfer", AssignIn, lambda r, c, p: services.case_transfer(
+    case=c, by=r.user, to=p.to, node=_node(p.node, field="node") if p.node else None, person=_person(p.person),
+    note=p.note))
+_action("send_back", RequiredNoteIn, lambda r, c, p: services.case_send_back(case=c, by=r.user, note=p.note))
+_action("declare_unsolvable", RequiredNoteIn,
+        lambda r, c, p: services.case_declare_unsolvable(case=c, by=r.user, note=p.note))
+
+ACTIONS = ("accept", "dispatch", "arrive", "plan", "progress", "finish", "visit", "close", "reopen", "reclassify",
+           "merge", "transfer", "send_back", "declare_unsolvable")
+
+
+@router.post("/cases/{id}/actions/{action}", response={404: ErrorOut, 401: ErrorOut, 422: ErrorOut})
+def case_unknown_action(request, action: Annotated[str, Path(max_length=40)], id: int = Path(..., ge=1, le=MAX_ID)):  # noqa: A002
+    """Any other action name: 404."""
+    raise NotFound("unknown_action", _("No such action."), details=[{"actions": list(ACTIONS)}])
+
+
+# ---------------------------------------------------------------------------
+# Public boards
+
+
+@router.get("/boards/{node_code}", response={200: BoardOut, 404: ErrorOut}, auth=optional_auth)
+def board(request, node_code: Annotated[str, Path(max_length=40)]):
+    """The public board figures of a place (no sign-in)."""
+    from linli.cases import stats
+
+    node = Node.objects.filter(code=node_code).first() if _CODE.match(node_code) else None
+    if node is None:
+        raise NotFound("not_found", _("No place has this code."))
+    return {"node": node.code, "figures": stats.board_figures(node=node)}
+
+
+# ---------------------------------------------------------------------------
+# The caller's own work
+
+
+@router.get("/my/notifications", response={200: list[NotificationOut], 401: ErrorOut})
+def my_notifications(request, unread: bool = False):
+    """The caller's in-app notifications, newest first (at most 200)."""
+    qs = selectors.notifications_for(viewer=request.user, unread_only=unread)
+    return [
+        {"id": n.pk, "kind": n.kind, "title": n.title, "body": n.body, "url": n.url, "case_id": n.case_id,
+         "created_at": n.created_at, "read_at": n.read_at}
+        for n in qs[:200]
+    ]
+
+
+@router.post("/my/notifications/{id}/read", response={204: None, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut})
+def my_notification_read(request, id: int = Path(..., ge=1, le=MAX_ID)):  # noqa: A002
+    """Mark one notification read."""
+    notification = selectors.notifications_for(viewer=request.user).filter(pk=id).first()
+    if notification is None:
+        raise NotFound("not_found", _("No such notification."))
+    services.notification_mark_read(notification=notification, by=request.user)
+    return 204, None
+
+
+def _escalation(e) -> dict:
+    return {
+        "id": e.pk, "case_id": e.case_id, "tracking_code": e.case.tracking_code, "level": e.level, "role": e.role,
+        "node": e.node.code, "clock": e.deadline.clock, "due_at": e.deadline.due_at, "created_at": e.created_at,
+        "acknowledged_at": e.acknowledged_at,
+    }
+
+
+@router.get("/my/escalations", response={200: list[EscalationOut], 401: ErrorOut})
+def my_escalations(request, open: bool = True):  # noqa: A002
+    """Escalations addressed to a role the caller holds (open ones by default; at most 200)."""
+    return [_escalation(e) for e in selectors.escalations_for(viewer=request.user, open_only=open)[:200]]
+
+
+@router.post("/my/escalations/{id}/acknowledge",
+             response={200: EscalationOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
+def my_escalation_acknowledge(request, id: int = Path(..., ge=1, le=MAX_ID)):  # noqa: A002
+    """Acknowledge an escalation (idempotent)."""
+    escalation = selectors.escalations_for(viewer=request.user, open_only=False).filter(pk=id).first()
+    if escalation is None:
+        raise NotFound("not_found", _("No such escalation."))
+    services.escalation_acknowledge(escalation=escalation, by=request.user)
+    return _escalation(selectors.escalations_for(viewer=request.user, open_only=False).get(pk=id))
+
+
+@router.get("/my/queue", response={200: list[QueueItemOut], 401: ErrorOut})
+def my_queue(request):
+    """Open requests the caller may work on, nearest deadline first (at most 200)."""
+    return [dict(_summary(c), next_due=c.next_due) for c in selectors.queue(viewer=request.user)[:200]]
