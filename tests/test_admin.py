@@ -1,17 +1,32 @@
 """The admin covers every model of Linli's apps, in Chinese, and each list page
-works with a search (issue 2 item 6)."""
+works with a search and has filters (issue 2 item 6)."""
 from __future__ import annotations
+
+import re
 
 import pytest
 from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
+from django.utils import translation
 
 LINLI_APPS = {"org", "cases", "ledger", "disclosure", "open311", "web"}
+CJK = re.compile(r"[\u4e00-\u9fff]")
+# Gaps in apps other helpers own, reported to them; an entry here is only an
+# allowance (the test does not require it to stay missing).
+PENDING_ELSEWHERE = {
+    "filters": {"cases.TimeLimitPolicy", "cases.Campaign"},
+    "names": {"cases"},
+}
 
 
 def linli_models():
     return [m for m in apps.get_models() if m._meta.app_label in LINLI_APPS and not m._meta.auto_created]
+
+
+def admin_models():
+    """Every model the admin shows, and every model of Linli's apps."""
+    return sorted({*admin.site._registry, *linli_models()}, key=lambda m: m._meta.label)
 
 
 def test_every_model_is_in_the_admin():
@@ -19,15 +34,43 @@ def test_every_model_is_in_the_admin():
     assert missing == []
 
 
-@pytest.mark.parametrize("model", linli_models(), ids=lambda m: m._meta.label)
+def test_every_admin_list_has_search_and_filters():
+    no_search = [m._meta.label for m, ma in admin.site._registry.items() if not ma.search_fields]
+    no_filter = [
+        m._meta.label for m, ma in admin.site._registry.items()
+        if not (ma.list_filter or ma.date_hierarchy) and m._meta.label not in PENDING_ELSEWHERE["filters"]
+    ]
+    assert (no_search, no_filter) == ([], [])
+
+
+def test_every_model_and_field_of_linli_has_a_chinese_name():
+    untranslated = []
+    with translation.override("zh-hans"):
+        for model in linli_models():
+            if model._meta.app_label in PENDING_ELSEWHERE["names"]:
+                continue
+            if not CJK.search(str(model._meta.verbose_name_plural)):
+                untranslated.append(model._meta.label)
+            for f in model._meta.get_fields():
+                if f.concrete and f.name != "id" and not CJK.search(str(f.verbose_name)):
+                    if f.name not in {"path", "digest"}:  # internal, never shown in the admin
+                        untranslated.append(f"{model._meta.label}.{f.name}")
+    assert untranslated == []
+
+
+@pytest.mark.parametrize("model", admin_models(), ids=lambda m: m._meta.label)
 def test_changelist_renders_in_chinese_with_search(world, client, model):
     client.force_login(world.person("admin"))
+    assert admin.site.is_registered(model)
     url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
-    response = client.get(url, {"q": "x"} if admin.site._registry[model].search_fields else {},
-                          HTTP_ACCEPT_LANGUAGE="zh-hans")
+    response = client.get(url, {"q": "x"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert response.status_code == 200
-    assert str(model._meta.verbose_name_plural) in response.content.decode()
-    assert 'lang="zh-hans"' in response.content.decode()
+    html = response.content.decode()
+    assert 'lang="zh-hans"' in html
+    with translation.override("zh-hans"):
+        assert str(model._meta.verbose_name_plural) in html
+    if admin.site._registry[model].list_filter:
+        assert 'id="changelist-filter"' in html
 
 
 @pytest.mark.parametrize("who", ["anonymous", "resident", "community_c1"])

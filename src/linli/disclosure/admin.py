@@ -42,7 +42,9 @@ class ReportAdmin(ReadOnlyAdmin):
 @admin.register(Objection)
 class ObjectionAdmin(ReadOnlyAdmin):
     list_display = ["report", "line", "by", "created_at", "due_at", "answered_at"]
-    search_fields = ["line", "text"]
+    list_filter = [("answered_at", admin.EmptyFieldListFilter), "report__kind"]
+    search_fields = ["line", "text", "report__compound__name"]
+    date_hierarchy = "created_at"
 
 
 @admin.register(Event)
@@ -75,20 +77,28 @@ class SpendingRequestAdmin(ReadOnlyAdmin):
 
 @admin.register(Approval)
 class ApprovalAdmin(ReadOnlyAdmin):
-    list_display = ["request", "level"]
-    search_fields = ["request__payee"]
+    list_display = ["request", "level", "party", "person", "approve", "at"]
+    list_filter = ["level", "party", "approve"]
+    search_fields = ["request__payee", "request__fund__name", "person__username", "note"]
 
 
 @admin.register(Campaign)
 class CampaignAdmin(ReadOnlyAdmin):
-    list_display = ["__str__"]
+    list_display = ["title", "fund", "target", "deadline", "state"]
+    list_filter = ["state"]
+    search_fields = ["title", "fund__name", "fund__code"]
 
 
 @admin.register(Pledge)
 class PledgeAdmin(ReadOnlyAdmin):
-    list_display = ["__str__"]
+    list_display = ["campaign", "source", "name", "anonymous", "amount", "state", "created_at"]
+    list_filter = ["state", "source", "anonymous"]
+    search_fields = ["name", "campaign__title"]
 
 
 @admin.register(Donation)
 class DonationAdmin(ReadOnlyAdmin):
-    list_display = ["__str__"]
+    list_display = ["fund", "source", "name", "anonymous", "amount", "created_at"]
+    list_filter = ["source", "anonymous"]
+    search_fields = ["name", "memo", "fund__name"]
+    date_hierarchy = "created_at"

@@ -68,15 +68,18 @@ class MoneyEntry(models.Model):
     amount = models.BigIntegerField(_("amount (fen)"))
     memo = models.CharField(_("memo"), max_length=200, blank=True)
     voucher = models.FileField(_("voucher"), upload_to=voucher_path, blank=True)
-    transaction = models.OneToOneField(Transaction, on_delete=models.PROTECT, related_name="money_entry")
-    corrects = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrected_by")
-    created_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
+    transaction = models.OneToOneField(Transaction, verbose_name=_("ledger transaction"), on_delete=models.PROTECT, related_name="money_entry")
+    corrects = models.OneToOneField("self", verbose_name=_("corrects"), null=True, blank=True, on_delete=models.PROTECT, related_name="corrected_by")
+    created_by = models.ForeignKey(Person, verbose_name=_("entered by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("entered"), default=timezone.now)
 
     class Meta:
         verbose_name = _("money entry")
         verbose_name_plural = _("money entries")
         ordering = ["-date", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.compound} {self.date} {self.get_kind_display()} {self.amount_yuan}"
 
     @property
     def amount_yuan(self) -> str:
@@ -90,16 +93,21 @@ class MoneyEntry(models.Model):
 class FeeFigures(models.Model):
     """Property fees of a quarter: due, received, prepaid, owed (fen)."""
 
-    compound = models.ForeignKey(Node, on_delete=models.PROTECT, related_name="fee_figures")
-    year = models.PositiveSmallIntegerField()
-    quarter = models.PositiveSmallIntegerField()
+    compound = models.ForeignKey(Node, verbose_name=_("compound"), on_delete=models.PROTECT, related_name="fee_figures")
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(_("quarter"))
     due = models.BigIntegerField(_("fees due"), default=0)
     received = models.BigIntegerField(_("fees received"), default=0)
     prepaid = models.BigIntegerField(_("fees prepaid"), default=0)
     owed = models.BigIntegerField(_("fees owed"), default=0)
 
     class Meta:
+        verbose_name = _("fee figures")
+        verbose_name_plural = _("fee figures")
         constraints = [models.UniqueConstraint(fields=["compound", "year", "quarter"], name="fee_figures_once")]
+
+    def __str__(self) -> str:
+        return f"{self.compound} {self.year}Q{self.quarter}"
 
     due_yuan = property(lambda self: yuan(self.due))
     received_yuan = property(lambda self: yuan(self.received))
@@ -116,13 +124,18 @@ class FeeFigures(models.Model):
 
 
 class Budget(models.Model):
-    compound = models.ForeignKey(Node, on_delete=models.PROTECT, related_name="budgets")
-    year = models.PositiveSmallIntegerField()
-    kind = models.CharField(max_length=20, choices=MoneyKind.choices)
-    amount = models.BigIntegerField()
+    compound = models.ForeignKey(Node, verbose_name=_("compound"), on_delete=models.PROTECT, related_name="budgets")
+    year = models.PositiveSmallIntegerField(_("year"))
+    kind = models.CharField(_("kind"), max_length=20, choices=MoneyKind.choices)
+    amount = models.BigIntegerField(_("amount (fen)"))
 
     class Meta:
+        verbose_name = _("budget line")
+        verbose_name_plural = _("budget lines")
         constraints = [models.UniqueConstraint(fields=["compound", "year", "kind"], name="budget_once")]
+
+    def __str__(self) -> str:
+        return f"{self.compound} {self.year} {self.get_kind_display()}"
 
 
 class ReportKind(models.TextChoices):
@@ -141,29 +154,34 @@ class Report(models.Model):
     kind = models.CharField(_("kind"), max_length=8, choices=ReportKind.choices)
     year = models.PositiveSmallIntegerField(_("year"))
     quarter = models.PositiveSmallIntegerField(_("quarter"))
-    version = models.PositiveSmallIntegerField(default=1)
-    previous = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="next")
-    state = models.CharField(max_length=10, choices=ReportState.choices, default=ReportState.DRAFT)
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    previous = models.OneToOneField("self", verbose_name=_("previous version"), null=True, blank=True, on_delete=models.PROTECT, related_name="next")
+    state = models.CharField(_("state"), max_length=10, choices=ReportState.choices, default=ReportState.DRAFT)
     # Manual works of a service report: [{"title": ..., "date": ..., "note": ...}]
-    works = models.JSONField(default=list, blank=True)
-    correction_reason = models.CharField(max_length=300, blank=True)
-    review_note = models.CharField(max_length=300, blank=True)
+    works = models.JSONField(_("works done"), default=list, blank=True)
+    correction_reason = models.CharField(_("reason for the correction"), max_length=300, blank=True)
+    review_note = models.CharField(_("review note"), max_length=300, blank=True)
     # Frozen at publication.
-    data = models.JSONField(null=True, blank=True)
-    changes = models.JSONField(default=list, blank=True)
-    chain_head = models.JSONField(null=True, blank=True)
-    published_at = models.DateTimeField(null=True, blank=True)
-    drafted_by = models.ForeignKey(Person, null=True, on_delete=models.PROTECT, related_name="+")
-    reviewed_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    published_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
+    data = models.JSONField(_("frozen figures"), null=True, blank=True)
+    changes = models.JSONField(_("changes from the previous version"), default=list, blank=True)
+    chain_head = models.JSONField(_("ledger chain head"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    drafted_by = models.ForeignKey(Person, verbose_name=_("drafted by"), null=True, on_delete=models.PROTECT, related_name="+")
+    reviewed_by = models.ForeignKey(Person, verbose_name=_("reviewed by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    published_by = models.ForeignKey(Person, verbose_name=_("published by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("quarterly report")
+        verbose_name_plural = _("quarterly reports")
         ordering = ["-year", "-quarter", "kind", "-version"]
         constraints = [
             models.UniqueConstraint(fields=["compound", "kind", "year", "quarter", "version"], name="report_version_once"),
             models.CheckConstraint(name="report_quarter_1_4", condition=models.Q(quarter__gte=1, quarter__lte=4)),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.title} v{self.version}"
 
     @property
     def title(self) -> str:
@@ -171,18 +189,23 @@ class Report(models.Model):
 
 
 class Objection(models.Model):
-    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="objections")
+    report = models.ForeignKey(Report, verbose_name=_("report"), on_delete=models.PROTECT, related_name="objections")
     line = models.CharField(_("line"), max_length=100)
     text = models.TextField(_("objection"))
-    by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    due_at = models.DateTimeField()
+    by = models.ForeignKey(Person, verbose_name=_("raised by"), on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("raised"), default=timezone.now)
+    due_at = models.DateTimeField(_("answer due"))
     answer = models.TextField(_("answer"), blank=True)
-    answered_at = models.DateTimeField(null=True, blank=True)
-    answered_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    answered_by = models.ForeignKey(Person, verbose_name=_("answered by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
+        verbose_name = _("objection")
+        verbose_name_plural = _("objections")
         ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.report.title}: {self.line}"
 
     @property
     def compound(self):
@@ -196,14 +219,19 @@ class Objection(models.Model):
 class Event(models.Model):
     """Append-only log of every state change in this app."""
 
-    compound = models.ForeignKey(Node, on_delete=models.PROTECT, related_name="+")
-    kind = models.CharField(max_length=40)
-    by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(default=timezone.now)
-    data = models.JSONField(default=dict)
+    compound = models.ForeignKey(Node, verbose_name=_("compound"), on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=40)
+    by = models.ForeignKey(Person, verbose_name=_("by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    data = models.JSONField(_("details"), default=dict)
 
     class Meta:
+        verbose_name = _("disclosure event")
+        verbose_name_plural = _("disclosure events")
         ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.compound} {self.kind}"
 
 
 # --- funds: co-managed accounts, micro-funds, crowdfunding -------------------------------
@@ -223,9 +251,11 @@ class Fund(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=FundKind.choices)
     purpose = models.TextField(_("purpose"), blank=True)
     approval_days = models.PositiveSmallIntegerField(_("days to approve a spending request"), default=14)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("fund")
+        verbose_name_plural = _("funds")
         ordering = ["node__path", "code"]
 
     def __str__(self) -> str:
@@ -242,16 +272,21 @@ class Party(models.TextChoices):
 
 
 class Supervisor(models.Model):
-    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="supervisors")
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    fund = models.ForeignKey(Fund, verbose_name=_("fund"), on_delete=models.PROTECT, related_name="supervisors")
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="+")
     party = models.CharField(_("party"), max_length=24, choices=Party.choices)
     level = models.PositiveSmallIntegerField(_("approval level"))
 
     class Meta:
+        verbose_name = _("supervisor")
+        verbose_name_plural = _("supervisors")
         constraints = [
             models.UniqueConstraint(fields=["fund", "person", "level"], name="supervisor_once"),
             models.CheckConstraint(name="supervisor_level_1_2", condition=models.Q(level__in=[1, 2])),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.fund} · {self.get_party_display()} · {self.person}"
 
 
 class SpendState(models.TextChoices):
@@ -263,18 +298,23 @@ class SpendState(models.TextChoices):
 
 
 class SpendingRequest(models.Model):
-    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="requests")
+    fund = models.ForeignKey(Fund, verbose_name=_("fund"), on_delete=models.PROTECT, related_name="requests")
     amount = models.BigIntegerField(_("amount (fen)"))
     payee = models.CharField(_("payee"), max_length=200)
     purpose = models.CharField(_("purpose"), max_length=300)
-    state = models.CharField(max_length=10, choices=SpendState.choices, default=SpendState.WAITING_1)
-    pending = models.OneToOneField("ledger.PendingTransfer", on_delete=models.PROTECT, related_name="spending_request")
-    requested_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
+    state = models.CharField(_("state"), max_length=10, choices=SpendState.choices, default=SpendState.WAITING_1)
+    pending = models.OneToOneField("ledger.PendingTransfer", verbose_name=_("pending transfer"), on_delete=models.PROTECT, related_name="spending_request")
+    requested_by = models.ForeignKey(Person, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("requested"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
 
     class Meta:
+        verbose_name = _("spending request")
+        verbose_name_plural = _("spending requests")
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.fund}: {yuan(self.amount)} → {self.payee}"
 
     @property
     def node(self):
@@ -282,16 +322,21 @@ class SpendingRequest(models.Model):
 
 
 class Approval(models.Model):
-    request = models.ForeignKey(SpendingRequest, on_delete=models.PROTECT, related_name="approvals")
-    level = models.PositiveSmallIntegerField()
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
-    party = models.CharField(max_length=24, choices=Party.choices)
-    approve = models.BooleanField()
-    note = models.CharField(max_length=300, blank=True)
-    at = models.DateTimeField(default=timezone.now)
+    request = models.ForeignKey(SpendingRequest, verbose_name=_("spending request"), on_delete=models.PROTECT, related_name="approvals")
+    level = models.PositiveSmallIntegerField(_("approval level"))
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="+")
+    party = models.CharField(_("party"), max_length=24, choices=Party.choices)
+    approve = models.BooleanField(_("approved"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    at = models.DateTimeField(_("at"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("approval step")
+        verbose_name_plural = _("approval steps")
         ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.request} · L{self.level} · {self.person}"
 
 
 class Source(models.TextChoices):
@@ -311,17 +356,22 @@ class Campaign(models.Model):
     """Project crowdfunding: pledges, receipts held in a public escrow account,
     paid into the fund on success or refunded on failure."""
 
-    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="campaigns")
+    fund = models.ForeignKey(Fund, verbose_name=_("fund"), on_delete=models.PROTECT, related_name="campaigns")
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     target = models.BigIntegerField(_("target (fen)"))
     deadline = models.DateField(_("deadline"))
-    state = models.CharField(max_length=10, choices=CampaignState.choices, default=CampaignState.OPEN)
-    created_at = models.DateTimeField(default=timezone.now)
-    closed_at = models.DateTimeField(null=True, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=CampaignState.choices, default=CampaignState.OPEN)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("crowdfunding campaign")
+        verbose_name_plural = _("crowdfunding campaigns")
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
 
     @property
     def node(self):
@@ -348,30 +398,40 @@ class GiverMixin:
 
 
 class Pledge(GiverMixin, models.Model):
-    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="pledges")
+    campaign = models.ForeignKey(Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="pledges")
     source = models.CharField(_("source"), max_length=12, choices=Source.choices)
     name = models.CharField(_("name"), max_length=100, blank=True)
     anonymous = models.BooleanField(_("anonymous"), default=False)
     amount = models.BigIntegerField(_("amount (fen)"))
-    state = models.CharField(max_length=10, choices=PledgeState.choices, default=PledgeState.PLEDGED)
-    receipt = models.OneToOneField("ledger.Transaction", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    refund = models.OneToOneField("ledger.Transaction", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
+    state = models.CharField(_("state"), max_length=10, choices=PledgeState.choices, default=PledgeState.PLEDGED)
+    receipt = models.OneToOneField("ledger.Transaction", verbose_name=_("receipt"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    refund = models.OneToOneField("ledger.Transaction", verbose_name=_("refund"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("pledge")
+        verbose_name_plural = _("pledges")
         ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.campaign}: {self.public_name} {self.amount_yuan}"
 
 
 
 class Donation(GiverMixin, models.Model):
-    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="donations")
+    fund = models.ForeignKey(Fund, verbose_name=_("fund"), on_delete=models.PROTECT, related_name="donations")
     name = models.CharField(_("name"), max_length=100, blank=True)
     anonymous = models.BooleanField(_("anonymous"), default=False)
     source = models.CharField(_("source"), max_length=12, choices=Source.choices, default=Source.DONATION)
     amount = models.BigIntegerField(_("amount (fen)"))
     memo = models.CharField(_("memo"), max_length=200, blank=True)
-    transaction = models.OneToOneField("ledger.Transaction", on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
+    transaction = models.OneToOneField("ledger.Transaction", verbose_name=_("ledger transaction"), on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("donation")
+        verbose_name_plural = _("donations")
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.fund}: {self.public_name} {self.amount_yuan}"

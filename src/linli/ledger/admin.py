@@ -9,6 +9,7 @@ from linli.ledger.models import Account, Asset, Leg, PendingTransfer, Transactio
 @admin.register(Asset)
 class AssetAdmin(ReadOnlyAdmin):
     list_display = ["code", "name", "scale"]
+    list_filter = ["scale"]
     search_fields = ["code", "name"]
 
 
@@ -33,6 +34,7 @@ class LegInline(admin.TabularInline):
 @admin.register(Transaction)
 class TransactionAdmin(ReadOnlyAdmin):
     list_display = ["id", "memo", "posted_at", "created_by", "reverses"]
+    list_filter = [("reverses", admin.EmptyFieldListFilter)]
     search_fields = ["memo", "idempotency_key"]
     date_hierarchy = "posted_at"
     inlines = [LegInline]

@@ -64,9 +64,9 @@ class Account(models.Model):
     # Cached, kept by the posting service under a row lock.
     balance = models.BigIntegerField(_("balance"), default=0)
     reserved = models.BigIntegerField(_("reserved by pending transfers"), default=0)
-    seq = models.PositiveIntegerField(default=0)
-    head_hash = models.CharField(max_length=64, default=GENESIS)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    seq = models.PositiveIntegerField(_("chain length"), default=0)
+    head_hash = models.CharField(_("chain head"), max_length=64, default=GENESIS)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = _("account")
@@ -98,38 +98,46 @@ class Account(models.Model):
 
 class Transaction(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    idempotency_key = models.CharField(max_length=200, unique=True)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=200, unique=True)
     # sha256 of the canonical request, to tell a replay from a different request under the same key.
-    request_hash = models.CharField(max_length=64)
+    request_hash = models.CharField(_("request hash"), max_length=64)
     memo = models.CharField(_("memo"), max_length=300, blank=True)
     reverses = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"
+        "self", verbose_name=_("reverses"), null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"
     )
-    posted_at = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    posted_at = models.DateTimeField(_("posted"), default=timezone.now)
+    created_by = models.ForeignKey(Person, verbose_name=_("created by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         verbose_name = _("transaction")
         verbose_name_plural = _("transactions")
         ordering = ["posted_at"]
 
+    def __str__(self) -> str:
+        return self.memo or str(self.pk)
+
 
 class Leg(models.Model):
-    transaction = models.ForeignKey(Transaction, on_delete=models.PROTECT, related_name="legs")
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="legs")
-    amount = models.BigIntegerField()
+    transaction = models.ForeignKey(Transaction, verbose_name=_("transaction"), on_delete=models.PROTECT, related_name="legs")
+    account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.PROTECT, related_name="legs")
+    amount = models.BigIntegerField(_("amount (minor units)"))
     # Position in the account's hash chain, balance after this leg, sha256(prev + canonical entry).
-    seq = models.PositiveIntegerField()
-    balance_after = models.BigIntegerField()
-    prev_hash = models.CharField(max_length=64)
-    entry_hash = models.CharField(max_length=64)
+    seq = models.PositiveIntegerField(_("position in chain"))
+    balance_after = models.BigIntegerField(_("balance after"))
+    prev_hash = models.CharField(_("previous hash"), max_length=64)
+    entry_hash = models.CharField(_("entry hash"), max_length=64)
 
     class Meta:
+        verbose_name = _("leg")
+        verbose_name_plural = _("legs")
         ordering = ["account_id", "seq"]
         constraints = [
             models.UniqueConstraint(fields=["account", "seq"], name="ledger_leg_account_seq"),
             models.CheckConstraint(name="ledger_leg_nonzero", condition=~Q(amount=0)),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.account.code} {self.amount_display}"
 
     @property
     def amount_display(self) -> str:
@@ -150,21 +158,23 @@ class PendingTransfer(models.Model):
     """A two-phase transfer: funds reserved now, then posted or voided exactly once."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    idempotency_key = models.CharField(max_length=200, unique=True)
-    request_hash = models.CharField(max_length=64)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=200, unique=True)
+    request_hash = models.CharField(_("request hash"), max_length=64)
     memo = models.CharField(_("memo"), max_length=300, blank=True)
     # [[account_id, amount], ...] sorted by account id.
-    legs = models.JSONField()
-    state = models.CharField(max_length=8, choices=PendingState.choices, default=PendingState.PENDING)
-    expires_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    resolved_at = models.DateTimeField(null=True, blank=True)
+    legs = models.JSONField(_("legs"))
+    state = models.CharField(_("state"), max_length=8, choices=PendingState.choices, default=PendingState.PENDING)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     transaction = models.OneToOneField(
-        Transaction, null=True, blank=True, on_delete=models.PROTECT, related_name="pending"
+        Transaction, verbose_name=_("transaction"), null=True, blank=True, on_delete=models.PROTECT, related_name="pending"
     )
-    created_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(Person, verbose_name=_("created by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
+        verbose_name = _("pending transfer")
+        verbose_name_plural = _("pending transfers")
         ordering = ["created_at"]
         constraints = [
             models.CheckConstraint(
@@ -172,3 +182,6 @@ class PendingTransfer(models.Model):
                 condition=Q(state="posted", transaction__isnull=False) | (~Q(state="posted") & Q(transaction__isnull=True)),
             ),
         ]
+
+    def __str__(self) -> str:
+        return self.memo or str(self.pk)

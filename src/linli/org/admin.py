@@ -1,5 +1,6 @@
 from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
 from linli.org.models import ApiToken, Node, Person, PropertyCompany, RoleAssignment
@@ -8,6 +9,7 @@ from linli.org.models import ApiToken, Node, Person, PropertyCompany, RoleAssign
 @admin.register(PropertyCompany)
 class PropertyCompanyAdmin(admin.ModelAdmin):
     list_display = ["name", "credit_code", "phone"]
+    list_filter = ["node__property_mode"]
     search_fields = ["name", "credit_code"]
 
 
@@ -72,3 +74,12 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         # Tokens are created where the raw value can be shown once: the account page or the CLI.
         return False
+
+
+# Django's permission groups (for admin-only staff; Linli's own rights come from scoped roles).
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class LinliGroupAdmin(GroupAdmin):
+    list_filter = ["permissions__content_type__app_label"]
