@@ -1,12 +1,17 @@
+"""The resident's forms: report from a QR code, ask for help, rate the result.
+(Staff forms live in staff_forms.py.)"""
 from __future__ import annotations
 
 import re
 import uuid
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from linli.cases.photos import MAX_PHOTOS
+from linli.cases.models import Rating
+from linli.cases.photos import MAX_PHOTOS, clean_photos
+from linli.errors import InvalidInput
 
 PHONE_RE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8})$")
 
@@ -16,6 +21,10 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultiplePhotoField(forms.FileField):
+    """Up to MAX_PHOTOS photos; each one is checked to be a real image and
+    re-encoded without EXIF/GPS (photos.clean_photo). Cleans to a list of
+    ``CleanPhoto``; nothing is written anywhere yet."""
+
     widget = MultipleFileInput
 
     def __init__(self, *args, **kwargs):
@@ -27,21 +36,34 @@ class MultiplePhotoField(forms.FileField):
         files = [f for f in files if f]
         if len(files) > MAX_PHOTOS:
             raise forms.ValidationError(_("At most %(n)d photos.") % {"n": MAX_PHOTOS})
-        return [super(MultiplePhotoField, self).clean(f, initial) for f in files]
+        files = [super(MultiplePhotoField, self).clean(f, initial) for f in files]
+        try:
+            return clean_photos((f.read(), f.name) for f in files)
+        except InvalidInput as exc:
+            raise forms.ValidationError(str(exc.message)) from exc
+
+
+def category_choices(categories) -> list[tuple[str, str]]:
+    english = (get_language() or "").startswith("en")
+    return [(c.code, (c.name_en if english and c.name_en else c.name)) for c in categories]
 
 
 class IntakeForm(forms.Form):
     """The resident's report from a QR code: no login needed."""
 
-    category = forms.ChoiceField(label=_("What kind of problem?"))
+    category = forms.ChoiceField(label=_("What kind of problem?"),
+                                 error_messages={"required": _("Choose what kind of problem it is.")})
     description = forms.CharField(
         label=_("What is wrong, and where exactly?"),
         min_length=5,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 5, "placeholder": _("e.g. The light on the 3rd floor has been out for two days.")}),
+        error_messages={"required": _("Describe the problem in a few words."),
+                        "min_length": _("Please write a little more (at least 5 characters).")},
     )
     photos = MultiplePhotoField(label=_("Photos (up to 6)"), required=False)
-    contact_name = forms.CharField(label=_("Your name (optional)"), max_length=60, required=False)
+    contact_name = forms.CharField(label=_("Your name (optional)"), max_length=60, required=False,
+                                   widget=forms.TextInput(attrs={"autocomplete": "name"}))
     contact_phone = forms.CharField(
         label=_("Phone for a call back (optional)"), max_length=20, required=False,
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
@@ -50,9 +72,13 @@ class IntakeForm(forms.Form):
 
     def __init__(self, *args, categories=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", _("Choose…"))] + list(categories)
-        if not self.is_bound:
+        self.categories = {c.code: c for c in categories}
+        self.fields["category"].choices = [("", _("Choose…"))] + category_choices(categories)
+        if not self.is_bound and "client_token" not in self.initial:
             self.initial["client_token"] = uuid.uuid4().hex
+
+    def clean_category(self):
+        return self.categories[self.cleaned_data["category"]]
 
     def clean_contact_phone(self):
         phone = self.cleaned_data["contact_phone"].replace(" ", "")
@@ -61,11 +87,32 @@ class IntakeForm(forms.Form):
         return phone
 
 
+class HelpForm(IntakeForm):
+    """Asking a neighbour for help (互助): the same form with other words."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].label = _("What kind of help?")
+        self.fields["category"].error_messages["required"] = _("Choose what kind of help you need.")
+        self.fields["description"].label = _("What do you need, and when?")
+        self.fields["description"].widget.attrs["placeholder"] = _(
+            "e.g. Could someone mind my child on Saturday afternoon, 2 to 5 pm?")
+        self.fields["description"].error_messages["required"] = _("Say in a few words what you need.")
+        self.fields["photos"].label = _("Photos (optional, up to 6)")
+        self.fields["contact_phone"].label = _("Phone, so the volunteer can reach you (optional)")
+
+
 class RatingForm(forms.Form):
-    rating = forms.ChoiceField(label=_("How satisfied are you?"), widget=forms.RadioSelect)
+    rating = forms.ChoiceField(label=_("How satisfied are you?"), widget=forms.RadioSelect, choices=Rating.choices,
+                               error_messages={"required": _("Choose satisfied, basically satisfied or unsatisfied.")})
     comment = forms.CharField(label=_("Anything to add? (optional)"), max_length=500, required=False,
                               widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, ratings=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["rating"].choices = list(ratings)
+
+class FindForm(forms.Form):
+    """Follow my request: the tracking code from the confirmation or the SMS."""
+
+    code = forms.CharField(label=_("Tracking code"), max_length=20,
+                           error_messages={"required": _("Enter your tracking code.")},
+                           widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off",
+                                                         "spellcheck": "false", "placeholder": "ABCD2345EF"}))

@@ -257,9 +257,9 @@ def public_timeline(case: Case) -> list[dict]:
             colour = data.get("colour", "")
             text = _("Plan given")
         elif e.action == "progress":
-            text = _("Progress report")
+            text = _("Progress on the work")
         elif e.action == "finish":
-            text = _("Done")
+            text = _("The work is done")
         elif e.action == "visit":
             rating = Rating(data["rating"]).label if data.get("rating") in Rating.values else ""
             if data.get("reopened"):
@@ -267,7 +267,7 @@ def public_timeline(case: Case) -> list[dict]:
             else:
                 text = _("Return visit: %(rating)s") % {"rating": rating}
         elif e.action == "close":
-            text = _("Closed")
+            text = _("The request is closed")
         elif e.action == "reopen":
             text = _("Reopened: being handled again")
         elif e.action == "reclassify":

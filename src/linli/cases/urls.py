@@ -5,7 +5,12 @@ from linli.cases import views
 urlpatterns = [
     # The short URL printed under every QR code: the phone intake page of a unit or building.
     path("q/<str:code>", views.qr_entry, name="qr_entry"),
+    # Ask a neighbour for help (互助) from the same code.
+    path("q/<str:code>/help", views.qr_help, name="qr_help"),
+    # "Follow my request": a form with a tracking code → its tracking page.
+    path("t/", views.case_find, name="case_find"),
     # The resident's tracking link (the code is the proof).
     path("t/<str:code>", views.case_track, name="case_track"),
-    path("cases/<int:pk>", views.case_detail, name="case_detail"),
+    path("t/<str:code>/rate", views.case_rate, name="case_rate"),
+    path("t/<str:code>/photos/<int:pk>", views.case_track_photo, name="case_track_photo"),
 ]

@@ -1,13 +1,32 @@
-"""Pages of resident requests. Thin: parse, call one service or selector, render."""
+"""Pages of resident requests. Thin: parse, call one service or selector, render.
+
+The resident side needs no account and no JavaScript: the QR code opens
+``/q/<code>`` (a unit or building), a plain form POST creates the request
+(Post/Redirect/Get), and ``/t/<tracking code>`` follows it and rates the result.
+"""
 from __future__ import annotations
 
-from django.http import Http404
-from django.shortcuts import render
+from datetime import timedelta
 
+from django.conf import settings
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from linli import authz, throttle
+from linli.cases import selectors, services
+from linli.cases.forms import FindForm, HelpForm, IntakeForm, RatingForm
+from linli.cases.models import CaseKind, Source, Status, VisitMethod
+from linli.errors import DomainError, InvalidInput, NotFound
 from linli.org import selectors as org_selectors
 from linli.org.models import NodeKind
 
-INTAKE_KINDS = {NodeKind.UNIT, NodeKind.BUILDING, NodeKind.HOUSEHOLD, NodeKind.COMPOUND}
+# QR posters hang in stairwells: one per building and one per unit.
+INTAKE_KINDS = {NodeKind.UNIT, NodeKind.BUILDING}
+# (submissions, seconds) per client; override with the setting LINLI_INTAKE_THROTTLE.
+INTAKE_THROTTLE = (10, 600)
+KEPT_ON_THROTTLE = ("category", "description", "contact_name", "contact_phone", "client_token")
 
 
 def _intake_node(code: str):
@@ -17,22 +36,163 @@ def _intake_node(code: str):
     return node
 
 
-def qr_entry(request, code: str):
-    """The page a resident's phone opens from the QR code in the stairwell."""
+def _track_url(case, **flags) -> str:
+    url = reverse("case_track", args=[case.tracking_code])
+    return url + ("?" + "&".join(f"{k}=1" for k in flags) if flags else "")
+
+
+def _throttle(request) -> None:
+    limit, seconds = getattr(settings, "LINLI_INTAKE_THROTTLE", INTAKE_THROTTLE)
+    throttle.check_and_count(throttle.client_key(request, "cases.intake"), limit=limit,
+                             window=timedelta(seconds=seconds))
+
+
+def _intake(request, code: str, kind: str):
     node = _intake_node(code)
-    return render(request, "cases/intake.html", {"node": node, "compound": node.ancestor_of_kind(NodeKind.COMPOUND)})
+    authz.require(request.user, "cases.case.report", node)
+    categories = list(selectors.categories(kind))
+    form_class = HelpForm if kind == CaseKind.HELP else IntakeForm
+    initial = {"category": categories[0].code} if len(categories) == 1 else {}
+    error, status = None, 200
+    if request.method == "POST":
+        # A double tap (or a resend after a slow answer) carries the same one-time key.
+        existing = selectors.case_by_client_token(request.POST.get("client_token", ""))
+        if existing is not None:
+            return redirect(_track_url(existing, sent=True))
+        try:
+            _throttle(request)
+        except throttle.Throttled as exc:
+            # Nothing is stored, photos included; the words typed are kept.
+            kept = {k: request.POST.get(k, "") for k in KEPT_ON_THROTTLE}
+            form = form_class(categories=categories, initial={**initial, **kept})
+            error, status = exc.message, exc.status
+        else:
+            form = form_class(request.POST, request.FILES, categories=categories)
+            if form.is_valid():
+                data = form.cleaned_data
+                try:
+                    case = services.case_create(
+                        node=node, category=data["category"], description=data["description"], source=Source.QR,
+                        by=request.user, contact_name=data["contact_name"], contact_phone=data["contact_phone"],
+                        photos=[p.as_file() for p in data["photos"]], client_token=data["client_token"],
+                    )
+                except InvalidInput as exc:
+                    form.add_error(None, str(exc.message))
+                else:
+                    return redirect(_track_url(case, sent=True))
+            status = 422
+    else:
+        form = form_class(categories=categories, initial=initial)
+    context = {
+        "node": node, "compound": node.ancestor_of_kind(NodeKind.COMPOUND),
+        "building": node.ancestor_of_kind(NodeKind.BUILDING), "form": form, "kind": kind, "error": error,
+        "find_form": FindForm(), "photos_sent": bool(request.FILES), "has_help": kind != CaseKind.HELP and selectors.categories(CaseKind.HELP).exists(),
+    }
+    return render(request, "cases/intake.html", context, status=status)
+
+
+def qr_entry(request, code: str):
+    """The page a resident's phone opens from the QR code in the stairwell: report a problem."""
+    return _intake(request, code, CaseKind.PROBLEM)
+
+
+def qr_help(request, code: str):
+    """Ask a neighbour for help (互助) from the same QR code."""
+    return _intake(request, code, CaseKind.HELP)
+
+
+def _tracked(code: str):
+    case = selectors.case_by_tracking_code(code)
+    return case
+
+
+def _missing(request, code: str = "", status: int = 404):
+    form = FindForm(initial={"code": code})
+    return render(request, "cases/track_find.html", {"find_form": form, "code": code, "missing": bool(code)},
+                  status=status)
+
+
+def _render_track(request, case, *, rating_form=None, error=None, status=200):
+    from linli.org.posters import public_base_url
+
+    photos = list(case.photos.all())
+    context = {
+        "case": case,
+        "place": selectors.public_place(case.node),
+        "compound": case.compound,
+        "timeline": selectors.public_timeline(case),
+        "deadlines": selectors.resident_deadlines(case) if case.is_open else [],
+        "before_photos": [p for p in photos if not p.after],
+        "after_photos": [p for p in photos if p.after],
+        "said": selectors.mask_phones(case.description),
+        "notifications": [
+            {"title": n.title, "body": selectors.mask_phones(n.body), "created_at": n.created_at}
+            for n in selectors.notifications_for_tracking(case)[:20]
+        ],
+        "report_again": case.node.kind in INTAKE_KINDS,
+        "volunteer": selectors.volunteer_name(case.helper) if case.kind == CaseKind.HELP else "",
+        "can_rate": case.status == Status.DONE,
+        "rating_form": rating_form or RatingForm(),
+        "last_visit": case.return_visits.order_by("-at", "-id").first(),
+        "sent": request.GET.get("sent") == "1",
+        "rated": request.GET.get("rated") == "1",
+        "error": error,
+        "track_link": public_base_url(request) + reverse("case_track", args=[case.tracking_code]),
+    }
+    return render(request, "cases/track.html", context, status=status)
 
 
 def case_track(request, code: str):
-    """The resident's tracking page (placeholder until the pages land)."""
-    from linli.cases import selectors
+    """The resident's tracking page: the code is the proof, no login."""
+    try:
+        case = _tracked(code)
+    except NotFound:
+        return _missing(request, code)
+    authz.require(request.user, "cases.case.track", case)
+    return _render_track(request, case)
 
-    case = selectors.case_by_tracking_code(code)
-    return render(request, "cases/track.html", {"case": case})
+
+@require_POST
+def case_rate(request, code: str):
+    """The resident rates a finished request; unsatisfied reopens it."""
+    try:
+        case = _tracked(code)
+    except NotFound:
+        return _missing(request, code)
+    authz.require(request.user, "cases.case.track", case)
+    form = RatingForm(request.POST)
+    if not form.is_valid():
+        return _render_track(request, case, rating_form=form, status=422)
+    try:
+        services.case_visit(case=case, by=None, method=VisitMethod.ONLINE, rating=form.cleaned_data["rating"],
+                            comment=form.cleaned_data["comment"], tracking_code=case.tracking_code)
+    except DomainError as exc:
+        case = _tracked(code)
+        return _render_track(request, case, rating_form=form, error=exc.message, status=exc.status)
+    return redirect(_track_url(case, rated=True))
 
 
-def case_detail(request, pk: int):
-    from linli.cases import selectors
+def case_find(request):
+    """"Follow my request": a tracking code typed in → its tracking page."""
+    form = FindForm(request.GET or None)
+    if form.is_valid():
+        code = "".join(form.cleaned_data["code"].split()).upper()
+        return redirect("case_track", code=code)
+    return render(request, "cases/track_find.html", {"find_form": form, "missing": False},
+                  status=422 if form.is_bound else 200)
 
-    case = selectors.case_get(viewer=request.user, pk=pk)
-    return render(request, "cases/detail.html", {"case": case})
+
+def case_track_photo(request, code: str, pk: int):
+    """A photo of the request, for whoever holds the tracking code (uploads are not public files)."""
+    try:
+        case = _tracked(code)
+    except NotFound:
+        raise Http404 from None
+    authz.require(request.user, "cases.case.track", case)
+    try:
+        photo = selectors.tracking_photo(case, pk)
+    except NotFound:
+        raise Http404 from None
+    response = FileResponse(photo.image.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
