@@ -60,7 +60,7 @@ def test_timeline_reads_in_plain_chinese_with_the_deadline_to_expect(client, wor
         assert sentence in body, sentence
     # The resident knows when to expect the result (green: 3 days from the report).
     assert "预计办结时间" in body and "11月5日 10:00" in body
-    assert '<span class="tag status-planned">已提出方案</span>' in body
+    assert '<span class="tag status-in_progress">办理中</span>' in body
     # Messages to the resident are on the page.
     assert "您的诉求已受理" in body and "您的诉求有了处理方案" in body
 
