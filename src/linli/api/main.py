@@ -3,9 +3,9 @@
 DomainError is mapped to an HTTP answer here, once."""
 from __future__ import annotations
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from linli.errors import DomainError
@@ -71,6 +71,20 @@ def invalid(request, exc: ValidationError):
         {"code": "invalid", "message": _("The request is not valid."), "details": exc.errors},
         status=422,
     )
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    # e.g. a body that is not JSON: the same {"code", "message"} shape as every other error.
+    return api.create_response(request, {"code": "bad_request" if exc.status_code == 400 else f"http_{exc.status_code}",
+                                         "message": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    from django.utils.translation import gettext as _
+
+    return api.create_response(request, {"code": "not_found", "message": _("Not found.")}, status=404)
 
 
 # Routers of the apps. Add one line per app that has an api.py.

@@ -31,8 +31,8 @@ MAX_ID = 2_147_483_647
 _CODE = re.compile(CODE_VALIDATOR_RE)
 
 
-def _no_nul(value: str) -> str:
-    if "\x00" in value:
+def _no_nul(value: str | None) -> str | None:
+    if value is not None and "\x00" in value:
         raise ValueError("text must not contain NUL characters")
     return value
 
@@ -136,7 +136,8 @@ class CasePageOut(Schema):
 
 
 class CaseIn(Schema):
-    unit: Annotated[str | None, Field(max_length=40, description="Code of the place (unit, building, household or compound), as printed under its QR code")] = None
+    unit: Text(40) | None = Field(
+        None, description="Code of the place (unit, building, household or compound), as printed under its QR code")
     address: Text(200) | None = Field(None, description="Address text naming the compound (used when no unit code is known)")
     category: Text(40)
     description: Text(5000)
@@ -146,7 +147,7 @@ class CaseIn(Schema):
     contact_email: Text(254) = ""
     urgent: bool = False
     external_id: Text(60) = ""
-    client_token: Annotated[str | None, Field(max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")] = Field(
+    client_token: Annotated[str, Field(max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")] | None = Field(
         None, description="Sending the same token twice creates the request once")
     received_at: Time | None = Field(None, description="Original received time (hotline import; needs cases.case.import)")
 
@@ -161,8 +162,8 @@ class RequiredNoteIn(Schema):
 
 class AssignIn(Schema):
     to: AssigneeName
-    node: Annotated[str | None, Field(max_length=40)] = None
-    person: Annotated[str | None, AfterValidator(_no_nul), Field(max_length=150)] = Field(None, description="username")
+    node: Text(40) | None = None
+    person: Text(150) | None = Field(None, description="username")
     note: Text(5000) = ""
 
 
@@ -300,7 +301,7 @@ def _decode_cursor(cursor: str) -> Q:
     return Q(received_at__lt=at) | Q(received_at=at, pk__lt=pk)
 
 
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 # ---------------------------------------------------------------------------
@@ -420,7 +421,7 @@ ACTIONS = ("accept", "dispatch", "arrive", "plan", "progress", "finish", "visit"
            "merge", "transfer", "send_back", "declare_unsolvable")
 
 
-@router.post("/cases/{id}/actions/{action}", response={404: ErrorOut, 401: ErrorOut, 422: ErrorOut})
+@router.post("/cases/{id}/actions/{action}", response={400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut})
 def case_unknown_action(request, action: Annotated[str, Path(max_length=40)], id: int = Path(..., ge=1, le=MAX_ID)):  # noqa: A002
     """Any other action name: 404."""
     raise NotFound("unknown_action", _("No such action."), details=[{"actions": list(ACTIONS)}])
@@ -430,7 +431,7 @@ def case_unknown_action(request, action: Annotated[str, Path(max_length=40)], id
 # Public boards
 
 
-@router.get("/boards/{node_code}", response={200: BoardOut, 404: ErrorOut}, auth=optional_auth)
+@router.get("/boards/{node_code}", response={200: BoardOut, 404: ErrorOut, 422: ErrorOut}, auth=optional_auth)
 def board(request, node_code: Annotated[str, Path(max_length=40)]):
     """The public board figures of a place (no sign-in)."""
     from linli.cases import stats
@@ -445,7 +446,7 @@ def board(request, node_code: Annotated[str, Path(max_length=40)]):
 # The caller's own work
 
 
-@router.get("/my/notifications", response={200: list[NotificationOut], 401: ErrorOut})
+@router.get("/my/notifications", response={200: list[NotificationOut], 401: ErrorOut, 422: ErrorOut})
 def my_notifications(request, unread: bool = False):
     """The caller's in-app notifications, newest first (at most 200)."""
     qs = selectors.notifications_for(viewer=request.user, unread_only=unread)
@@ -456,7 +457,7 @@ def my_notifications(request, unread: bool = False):
     ]
 
 
-@router.post("/my/notifications/{id}/read", response={204: None, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut})
+@router.post("/my/notifications/{id}/read", response={204: None, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut})
 def my_notification_read(request, id: int = Path(..., ge=1, le=MAX_ID)):  # noqa: A002
     """Mark one notification read."""
     notification = selectors.notifications_for(viewer=request.user).filter(pk=id).first()
@@ -474,14 +475,14 @@ def _escalation(e) -> dict:
     }
 
 
-@router.get("/my/escalations", response={200: list[EscalationOut], 401: ErrorOut})
+@router.get("/my/escalations", response={200: list[EscalationOut], 401: ErrorOut, 422: ErrorOut})
 def my_escalations(request, open: bool = True):  # noqa: A002
     """Escalations addressed to a role the caller holds (open ones by default; at most 200)."""
     return [_escalation(e) for e in selectors.escalations_for(viewer=request.user, open_only=open)[:200]]
 
 
 @router.post("/my/escalations/{id}/acknowledge",
-             response={200: EscalationOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
+             response={200: EscalationOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
 def my_escalation_acknowledge(request, id: int = Path(..., ge=1, le=MAX_ID)):  # noqa: A002
     """Acknowledge an escalation (idempotent)."""
     escalation = selectors.escalations_for(viewer=request.user, open_only=False).filter(pk=id).first()
