@@ -71,6 +71,7 @@ class IntakeForm(forms.Form):
     client_token = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
     def __init__(self, *args, categories=(), **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.categories = {c.code: c for c in categories}
         self.fields["category"].choices = [("", _("Choose…"))] + category_choices(categories)
@@ -107,6 +108,10 @@ class RatingForm(forms.Form):
                                error_messages={"required": _("Choose satisfied, basically satisfied or unsatisfied.")})
     comment = forms.CharField(label=_("Anything to add? (optional)"), max_length=500, required=False,
                               widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
 
 
 class FindForm(forms.Form):
