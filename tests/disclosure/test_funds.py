@@ -237,3 +237,20 @@ def test_fund_api_shows_every_step(dworld, fund, client):
     assert data["requests"][0]["steps"] == [{"level": 1, "party": "residents_committee", "approve": False,
                                              "note": "不需要", "at": data["requests"][0]["steps"][0]["at"]}]
     assert client.get("/api/v1/disclosure/funds/NOPE").status_code == 404
+
+
+def test_only_named_supervisors_decide_not_even_a_superuser(dworld, fund):
+    from linli import authz
+    from linli.disclosure.models import Supervisor
+
+    req = funds.spend_request(fund=fund, amount=1_000, payee="保洁公司", purpose="清洗水箱",
+                              by=dworld.person("committee_x"))
+    for who in ("admin", "community_c1", "committee_x", "bank", "resident"):  # bank is level 2: not yet
+        with pytest.raises(NotAllowed):
+            funds.spend_decide(request=req, approve=True, by=dworld.person(who))
+    assert Approval.objects.count() == 0 and SpendingRequest.objects.get(pk=req.pk).state == "waiting1"
+    rc_row = Supervisor.objects.get(fund=fund, person=dworld.person("rc"))
+    assert authz.can(dworld.person("rc"), "disclosure.fund.decide", rc_row)
+    assert not authz.can(dworld.person("dev"), "disclosure.fund.decide", rc_row)
+    assert funds.decider(dworld.person("rc"), req) == rc_row
+    assert funds.decider(dworld.person("admin"), req) is None and funds.decider(None, req) is None

@@ -59,11 +59,8 @@ def fund_detail(request, code: str):
     authz.require(request.user, "disclosure.fund.view", fund.node)
     user = request.user
     reqs = list(fund.requests.prefetch_related("approvals__person").select_related("requested_by"))
-    levels_of_user = set(Supervisor.objects.filter(fund=fund, person=user).values_list("level", flat=True)) \
-        if user.is_authenticated else set()
     for r in reqs:
-        waiting_level = {SpendState.WAITING_1: 1, SpendState.WAITING_2: 2}.get(r.state)
-        r.may_decide = waiting_level in levels_of_user
+        r.may_decide = funds.decider(user, r) is not None
         r.amount_yuan = yuan(r.amount)
     manage = authz.can(user, "disclosure.fund.manage", fund.node)
     return render(request, "disclosure/fund.html", {
@@ -82,7 +79,8 @@ def _fund_url(code, *a, **k):
 
 @_action(_fund_url)
 def fund_donate(request, code: str):
-    fund = get_object_or_404(Fund, code=code)
+    fund = get_object_or_404(Fund.objects.select_related("node"), code=code)
+    authz.require(request.user, "disclosure.fund.manage", fund.node)
     funds.fund_donate(fund=fund, amount=_yuan_or_error(request.POST.get("amount")), name=request.POST.get("name", ""),
                       anonymous=bool(request.POST.get("anonymous")), source=request.POST.get("source", "donation"),
                       memo=request.POST.get("memo", ""), key=_form_key(request, fund.code), by=request.user)
@@ -160,7 +158,8 @@ def _campaign_url(pk, *a, **k):
 
 @_action(_campaign_url)
 def pledge_new(request, pk: int):
-    c = get_object_or_404(Campaign, pk=pk)
+    c = get_object_or_404(Campaign.objects.select_related("fund__node"), pk=pk)
+    authz.require(request.user, "disclosure.fund.manage", c.fund.node)
     funds.pledge_add(campaign=c, source=request.POST.get("source", ""), amount=_yuan_or_error(request.POST.get("amount")),
                      name=request.POST.get("name", ""), anonymous=bool(request.POST.get("anonymous")), by=request.user)
     messages.success(request, _("Pledge recorded."))

@@ -166,19 +166,32 @@ def _expire(req: SpendingRequest) -> None:
     _event(req.fund.node, "fund.spend_expired", None, request=req.pk)
 
 
+def decider(person, request: SpendingRequest) -> Supervisor | None:
+    """The supervisor row through which ``person`` may decide ``request`` now: a
+    supervisor of its fund at the level it waits for; None when they may not.
+    The one authorisation function decides (the rule names the row's person)."""
+    level = {SpendState.WAITING_1: 1, SpendState.WAITING_2: 2}.get(request.state)
+    rows = Supervisor.objects.filter(fund_id=request.fund_id, person_id=getattr(person, "pk", None))
+    row = rows.filter(level=level).first() or Supervisor(fund_id=request.fund_id, level=level or 0)
+    allowed = authz.can(person, "disclosure.fund.decide", row)
+    return row if allowed and row.pk is not None and level else None
+
+
 @transaction.atomic
 def spend_decide(*, request: SpendingRequest, approve: bool, note: str = "", by) -> SpendingRequest:
     """A supervisor of the waiting level approves or rejects. The second approval
     posts the transfer; a rejection voids it. Past the deadline the request expires."""
     req = SpendingRequest.objects.select_for_update().select_related("fund").get(pk=request.pk)
-    if not getattr(by, "pk", None) or not Supervisor.objects.filter(fund=req.fund, person=by).exists():
-        raise NotAllowed("forbidden", _("Only a supervisor of this level may decide."))
-    if req.state not in (SpendState.WAITING_1, SpendState.WAITING_2):
-        raise DomainError("fund.decided", _("This request has already been decided."))
-    level = 1 if req.state == SpendState.WAITING_1 else 2
-    sup = Supervisor.objects.filter(fund=req.fund, person=by, level=level).first()
+    sup = decider(by, req)
     if sup is None:
+        rows = Supervisor.objects.filter(fund=req.fund, person_id=getattr(by, "pk", None))
+        if req.state not in (SpendState.WAITING_1, SpendState.WAITING_2) and any(
+            authz.can(by, "disclosure.fund.decide", row) for row in rows
+        ):
+            # A supervisor of this fund is told the request is decided, not that they may not.
+            raise DomainError("fund.decided", _("This request has already been decided."))
         raise NotAllowed("forbidden", _("Only a supervisor of this level may decide."))
+    level = sup.level
     if level == 2 and req.approvals.filter(person=by).exists():
         raise NotAllowed("fund.same_person", _("The second approval must come from another person."))
     if req.expires_at <= timezone.now():

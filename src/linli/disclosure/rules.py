@@ -25,4 +25,8 @@ RULES: dict = {
                         description="create funds, name supervisors, record donations, run crowdfunding"),
     "disclosure.fund.spend": Rule(roles=frozenset({R.COMMUNITY_STAFF, R.OWNERS_COMMITTEE, R.PROPERTY_STAFF}),
                                description="ask to spend from a fund (approval by its supervisors follows)"),
+    # Asked about a Supervisor row: only the person it names decides, at its level
+    # (no role, not even a superuser, approves for a co-managed fund's parties).
+    "disclosure.fund.decide": Rule(holder="person",
+                                   description="approve or reject a spending request as a named supervisor"),
 }

@@ -311,7 +311,8 @@ def _report_url(pk, *a, **k):
 
 @_action(_report_url)
 def report_add_work(request, pk: int):
-    report = get_object_or_404(Report, pk=pk)
+    report = get_object_or_404(Report.objects.select_related("compound"), pk=pk)
+    authz.require(request.user, "disclosure.report.draft", report.compound)
     form = forms.WorkForm(request.POST)
     if not form.is_valid():
         raise services.InvalidInput("form", _("Describe the work in 1 to 200 characters."))
@@ -332,9 +333,8 @@ def report_publish(request, pk: int):
     messages.success(request, _("Published. The report is now frozen and public."))
 
 
+@require_POST
 def report_correct(request, pk: int):
-    if request.method != "POST":
-        raise Http404
     report = get_object_or_404(Report, pk=pk)
     try:
         new = services.report_correct(report=report, reason=request.POST.get("reason", ""), by=request.user)

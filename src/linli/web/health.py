@@ -5,6 +5,8 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from linli import authz
+
 
 def database_status(alias: str = "default") -> dict:
     connection = connections[alias]
@@ -20,6 +22,7 @@ def database_status(alias: str = "default") -> dict:
 @never_cache
 @require_GET
 def healthz(request):
+    authz.require(request.user, "public.health")
     db = database_status()
     ok = db["status"] == "ok"
     return JsonResponse({"status": "ok" if ok else "error", "database": db}, status=200 if ok else 503)

@@ -1,0 +1,143 @@
+"""No page or endpoint bypasses the one authorisation function (issue 2 item 4).
+
+Walks every URL pattern of the shell, the ledger and disclosure, fills its
+parameters with real objects, and requests it (GET and POST) as anonymous and
+as a resident while recording which actions ``linli.authz`` was asked about.
+Every request must have asked at least one action or been sent to sign in
+(``login_required``), except the few pages that exist before anyone can be
+authorised (sign in, sign out, language switch, the anonymous home page).
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from linli import authz
+from linli.disclosure import funds, services
+from linli.ledger.services import account_open
+from linli.org import services as org
+from linli.org.models import Role
+
+# Views that run before authorisation can mean anything.
+EXEMPT = {"login", "logout", "set_language"}
+# The home page greets a visitor who is not signed in with the sign-in link only.
+ANONYMOUS_HOME = {"home"}
+MY_MODULES = ("linli.web.", "linli.ledger.", "linli.disclosure.", "django.contrib.auth.")
+
+
+class Recording(dict):
+    def __init__(self, rules):
+        super().__init__(rules)
+        self.asked: list[str] = []
+
+    def __getitem__(self, key):
+        self.asked.append(key)
+        return super().__getitem__(key)
+
+    def get(self, key, default=None):
+        self.asked.append(key)
+        return super().get(key, default)
+
+
+def patterns(resolver=None, prefix=""):
+    resolver = resolver or get_resolver()
+    for p in resolver.url_patterns:
+        if isinstance(p, URLResolver):
+            if getattr(p, "namespace", None) == "admin":
+                continue
+            yield from patterns(p, prefix + str(p.pattern))
+        elif isinstance(p, URLPattern) and p.name:
+            module = getattr(p.callback, "__module__", "")
+            if module.startswith(MY_MODULES) or p.name in {"home", "healthz"}:
+                yield p
+
+
+@pytest.fixture
+def objects(world):
+    for name, code in (("committee_x", "X"),):
+        p = org.person_create(username=name, real_name=name, password="pw")
+        org.role_assign(person=p, role=Role.OWNERS_COMMITTEE, node=world[code])
+        world.people[name] = p
+    staff, committee = world.person("property_x"), world.person("committee_x")
+    today = timezone.localdate()
+    entry = services.money_entry_create(compound=world["X"], kind="fee_received", date=today, amount=100000, by=staff)
+    q = (today.month - 1) // 3 + 1
+    report = services.report_draft(compound=world["X"], kind="finance", year=today.year, quarter=q, by=staff)
+    services.report_review(report=report, approve=True, by=committee)
+    report = services.report_publish(report=report, by=staff)
+    objection = services.objection_create(report=report, line="fee_received", text="?", by=world.person("owner"))
+    by = world.person("community_c1")
+    fund = funds.fund_create(node=world["X"], code="X-GG", name="共管资金", kind="comanaged", by=by)
+    funds.supervisor_add(fund=fund, person=committee, party="owners_committee", level=1, by=by)
+    funds.supervisor_add(fund=fund, person=world.person("grid_c1"), party="residents_committee", level=1, by=by)
+    funds.supervisor_add(fund=fund, person=by, party="community", level=2, by=by)
+    funds.fund_donate(fund=fund, amount=1_000_000, name="捐赠人", by=by)
+    spending = funds.spend_request(fund=fund, amount=1000, payee="维修公司", purpose="换灯", by=committee)
+    campaign = funds.campaign_create(fund=fund, title="加装电梯", target=500_000,
+                                     deadline=today + dt.timedelta(days=30), by=by)
+    pledge = funds.pledge_add(campaign=campaign, source="residents", amount=1000, name="1栋", by=by)
+    account = account_open(code="X:internal", name="内部", kind="asset", node=world["X"], asset="CNY")
+    token, _raw = org.api_token_create(person=world.person("property_x"), name="t")
+    return {
+        "node": "X", "account": account.code, "fund": fund.code, "entry": entry.pk, "report": report.pk,
+        "objection": objection.pk, "spending": spending.pk, "campaign": campaign.pk, "pledge": pledge.pk,
+        "token": token.pk,
+    }
+
+
+PK_OF = {
+    "token_revoke": "token", "disclosure_entry_correct": "entry", "disclosure_voucher": "entry",
+    "disclosure_report": "report", "disclosure_report_print": "report", "disclosure_report_export": "report",
+    "disclosure_report_work": "report", "disclosure_report_review": "report", "disclosure_report_publish": "report",
+    "disclosure_report_correct": "report", "disclosure_objection_add": "report",
+    "disclosure_objection_answer": "objection", "spend_decide": "spending", "campaign_detail": "campaign",
+    "pledge_new": "campaign", "campaign_close": "campaign", "pledge_receive": "pledge",
+}
+
+
+def kwargs_for(pattern, objects):
+    name = pattern.name
+    out = {}
+    for param in pattern.pattern.converters:
+        if param == "fmt":
+            out[param] = "csv"
+        elif param == "code":
+            kind = "account" if name.startswith("ledger_") else "fund" if name.startswith("fund_") or name == "campaign_new" else "node"
+            out[param] = objects[kind]
+        elif param == "pk":
+            assert name in PK_OF, f"{name}: add a sample object to PK_OF"
+            out[param] = objects[PK_OF[name]]
+        else:
+            raise AssertionError(f"{name}: no sample for parameter {param}")
+    return out
+
+
+def test_the_walk_covers_the_pages():
+    names = {p.name for p in patterns()}
+    assert {"home", "healthz", "node_detail", "tree_import", "ledger_account_json", "disclosure_report_print",
+            "fund_detail", "pledge_receive", "disclosure_objection_answer"} <= names
+
+
+@pytest.mark.parametrize("who", ["anonymous", "resident"])
+def test_every_page_and_endpoint_asks_the_authorisation_function(world, objects, client, monkeypatch, who):
+    if world.person(who):
+        client.force_login(world.person(who))
+    rec = Recording(authz.RULES)
+    monkeypatch.setattr(authz, "RULES", rec)
+    silent = []
+    for pattern in patterns():
+        if pattern.name in EXEMPT:
+            continue
+        url = reverse(pattern.name, kwargs=kwargs_for(pattern, objects))
+        for method in ("get", "post"):
+            rec.asked.clear()
+            response = getattr(client, method)(url)
+            if response.status_code == 405:
+                continue
+            to_login = response.status_code == 302 and response["Location"].startswith("/login/")
+            if not rec.asked and not to_login and not (who == "anonymous" and pattern.name in ANONYMOUS_HOME):
+                silent.append(f"{method.upper()} {url} ({pattern.name}) -> {response.status_code}")
+    assert silent == [], "\n".join(silent)
