@@ -68,3 +68,35 @@ def test_qr_short_url_opens_the_intake_page_without_login(client, world):
     assert r.status_code == 200
     assert client.get("/q/NOPE").status_code == 404
     assert client.get("/q/C1").status_code == 404  # a community has no poster
+
+
+def test_each_poster_names_its_compound_building_and_unit(client, world):
+    client.force_login(world.person("property_x"))
+    body = client.get("/places/X-B1-U1/posters").content.decode()
+    assert body.count('class="poster"') == 1
+    assert '<p class="place">X</p>' in body and '<p class="where">X-B1 X-B1-U1</p>' in body
+    assert '<p class="url">http://testserver/q/X-B1-U1</p>' in body
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_printed_poster_decodes_to_its_short_url_and_is_black_and_white(world, live_server, desktop, artifacts_dir):
+    """Render the poster page as the printer sees it, decode the QR code from the
+    pixels, and check that nothing on the poster needs colour."""
+    zxingcpp = pytest.importorskip("zxingcpp")
+    from PIL import Image
+
+    from tests.conftest import browser_login
+
+    browser_login(desktop, live_server, "property_x", "pw-property_x")
+    desktop.emulate_media(media="print")
+    desktop.goto(f"{live_server.url}/places/X-B2-U1/posters")
+    poster = desktop.locator("section.poster").first
+    path = artifacts_dir / "poster-X-B2-U1.png"
+    poster.screenshot(path=str(path))
+    img = Image.open(path).convert("RGB")
+    decoded = [r.text for r in zxingcpp.read_barcodes(img)]
+    assert decoded == [f"{live_server.url}/q/X-B2-U1"]
+    # Greys only (anti-aliased black text on white): a photocopy loses nothing.
+    assert all(r == g == b for _n, (r, g, b) in img.getcolors(maxcolors=1 << 24))
+    assert "扫码反映诉求" in poster.inner_text() and f"{live_server.url}/q/X-B2-U1" in poster.inner_text()
