@@ -92,3 +92,29 @@ def test_no_data_dir_or_secret_key_is_committed():
     assert [p for p in tracked if p.endswith("secret_key") or "/var/" in f"/{p}"] == []
     ignored = subprocess.run(["git", "check-ignore", "-q", "src/linli/org/var/secret_key"], cwd=root)
     assert ignored.returncode == 0
+
+
+def test_default_database_is_sqlite_in_the_data_dir_with_wal_and_busy_timeout(tmp_path):
+    env = {**os.environ, "LINLI_DATA_DIR": str(tmp_path)}
+    env.pop("DATABASE_URL", None)
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='linli.settings'; django.setup();"
+        "from django.db import connection as c; cur = c.cursor();"
+        "print(c.settings_dict['NAME']);"
+        "print(cur.execute('PRAGMA journal_mode').fetchone()[0]);"
+        "print(cur.execute('PRAGMA busy_timeout').fetchone()[0])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    name, journal, busy = out.stdout.split()
+    assert (name, journal, int(busy)) == (str(tmp_path / "linli.sqlite3"), "wal", 20000)
+
+
+@pytest.mark.postgres_only
+def test_postgresql_runs_through_psycopg_3(db):
+    from django.db import connection
+
+    connection.ensure_connection()
+    assert type(connection.connection).__module__.startswith("psycopg")
+    import psycopg
+
+    assert int(psycopg.__version__.split(".")[0]) == 3
