@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("linli.api.urls")),
     # Each app owns its URL prefixes.
     path("", include("linli.cases.urls")),
+    path("", include("linli.cases.staff_urls")),
     path("", include("linli.cases.board_urls")),
     path("", include("linli.ledger.urls")),
     path("", include("linli.disclosure.urls")),

@@ -423,3 +423,16 @@ def supervised_cases(*, viewer, limit: int = 100) -> QuerySet[Case]:
     """Every open request the viewer supervises (party branch: its compound), oldest first."""
     return case_list(viewer=viewer, action="cases.case.supervise", status=OPEN_STATUSES).order_by(
         "received_at", "id")[:limit]
+
+
+def assignable_people(case: Case):
+    """Staff whose role covers the request (its places above it, or its micro-grid): a named assignee."""
+    from linli.cases.rules import HANDLERS
+    from linli.org.models import Person
+
+    ids = [int(x) for x in case.node.path.strip("/").split("/") if x]
+    if case.microgrid_id:
+        ids.append(case.microgrid_id)
+    people = RoleAssignment.objects.filter(node_id__in=ids, role__in=list(HANDLERS)).values("person_id")
+    return Person.objects.filter(pk__in=people, is_active=True).order_by("real_name", "username")
+

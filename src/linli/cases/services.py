@@ -445,7 +445,7 @@ def case_match_helper(*, case: Case, volunteer: Person, by: Person, note: str = 
     case.save()
     if before == Status.RECEIVED:
         _meet(case, Clock.RESPOND, at)
-    _event(case, "match_helper", by, at, before, case.status, note=note,
+    _event(case, "help_match", by, at, before, case.status, note=note,
            data={"volunteer": volunteer.get_full_name() or str(volunteer)})
     notify.dispatched(case, by)
     if before == Status.RECEIVED:
@@ -718,22 +718,7 @@ def escalation_acknowledge(*, escalation: Escalation, by: Person) -> Escalation:
 
 
 # ---------------------------------------------------------------------------
-# In-app notifications
-
-
-@transaction.atomic
-def notification_mark_read(*, notification, by: Person):
-    """Mark one of one's own notifications as read (someone else's: not found)."""
-    from linli.cases.models import Notification
-
-    authz.require(by, "cases.notification.view", by)
-    n = Notification.objects.select_for_update().filter(pk=notification.pk, recipient=by).first()
-    if n is None:
-        raise NotFound("not_found", _("No such notification."))
-    if n.read_at is None:
-        n.read_at = timezone.now()
-        n.save(update_fields=["read_at"])
-    return n
+# In-app notifications (``notification_mark_read`` is at the end of the module)
 
 
 @transaction.atomic

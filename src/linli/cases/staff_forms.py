@@ -1,0 +1,176 @@
+"""Forms of the staff pages. They only parse input; every rule (required
+reasons, allowed colours, who may do what) lives in the services, whose
+DomainError the page shows."""
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from linli.cases.forms import PHONE_RE, MultiplePhotoField
+from linli.cases.models import AssigneeKind, Colour, Rating, Source, Supervision, VisitMethod
+from linli.web.forms import TreeImportForm
+
+LOCAL_INPUT = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
+
+
+def _note(label, required_by_service=False, rows=2):
+    attrs = {"rows": rows}
+    if required_by_service:
+        attrs["required"] = True  # the browser asks early; the service is the rule
+    return forms.CharField(label=label, required=False, max_length=2000, widget=forms.Textarea(attrs=attrs))
+
+
+def _due_field():
+    return forms.DateTimeField(
+        label=_("Promised deadline"), required=False, input_formats=LOCAL_INPUT,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("Needed only when the policy sets no limit for this colour."),
+    )
+
+
+class NoteForm(forms.Form):
+    note = _note(_("Note (optional)"))
+
+
+class ReasonForm(forms.Form):
+    note = _note(_("Reason"), required_by_service=True)
+
+
+class ProgressForm(forms.Form):
+    note = _note(_("What has been done"), required_by_service=True, rows=3)
+
+
+class AssignForm(forms.Form):
+    to = forms.ChoiceField(label=_("To"), choices=AssigneeKind.choices, widget=forms.RadioSelect)
+    person = forms.ModelChoiceField(label=_("Named person"), queryset=None, required=False,
+                                    empty_label=_("— only when “A named person” —"))
+    note = _note(_("Note (optional)"))
+
+    def __init__(self, *args, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from linli.org.models import Person
+
+        self.fields["person"].queryset = people if people is not None else Person.objects.none()
+        self.fields["person"].label_from_instance = lambda p: p.real_name or p.username
+
+
+class TransferForm(AssignForm):
+    note = _note(_("Reason"), required_by_service=True)
+
+
+class ColourChoiceMixin:
+    def set_colours(self, policy):
+        self.fields["colour"].choices = [(c, policy.colour_label(c) if policy else label) for c, label in Colour.choices]
+
+
+class PlanForm(ColourChoiceMixin, forms.Form):
+    colour = forms.ChoiceField(label=_("Colour"), choices=Colour.choices, widget=forms.RadioSelect)
+    note = _note(_("Plan: what will be done, by whom, by when"), required_by_service=True, rows=3)
+    due_at = _due_field()
+
+    def __init__(self, *args, policy=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.set_colours(policy)
+
+
+class ReclassifyForm(PlanForm):
+    note = _note(_("Why the colour changes"), required_by_service=True)
+
+
+class FinishForm(forms.Form):
+    note = _note(_("What was done (optional)"))
+    photos = MultiplePhotoField(label=_("Photos after the work (optional)"), required=False)
+
+
+class VisitForm(forms.Form):
+    method = forms.ChoiceField(label=_("How"), widget=forms.RadioSelect,
+                               choices=[(VisitMethod.PHONE, VisitMethod.PHONE.label),
+                                        (VisitMethod.VISIT, VisitMethod.VISIT.label)])
+    rating = forms.ChoiceField(label=_("The resident is"), choices=Rating.choices, widget=forms.RadioSelect)
+    comment = _note(_("What the resident said (optional)"))
+
+
+class MergeForm(forms.Form):
+    into = forms.CharField(label=_("Tracking code of the request to keep"), max_length=12,
+                           widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}))
+    note = _note(_("Note (optional)"))
+
+    def clean_into(self):
+        return self.cleaned_data["into"].strip().upper()
+
+
+class SuperviseForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Supervision.Kind.choices, widget=forms.RadioSelect)
+    note = _note(_("Note"), required_by_service=True)
+    score = forms.IntegerField(label=_("Score 0–100 (evaluation, optional)"), required=False)
+
+
+class MatchHelperForm(forms.Form):
+    volunteer = forms.ChoiceField(label=_("Volunteer"))
+    note = _note(_("Note (optional)"))
+
+    def __init__(self, *args, candidates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        near = {"building": _("same building"), "microgrid": _("same micro-grid"), "compound": _("this compound")}
+        role = {"volunteer": _("volunteer"), "resident": _("resident")}
+        self.candidates = {str(c.person.pk): c.person for c in candidates}
+        self.fields["volunteer"].choices = [("", _("Choose…"))] + [
+            (str(c.person.pk), f"{c.person.real_name or c.person.username} · {role[c.role]} · {near[c.near]}")
+            for c in candidates
+        ]
+
+    def clean_volunteer(self):
+        return self.candidates[self.cleaned_data["volunteer"]]
+
+
+class RecordForm(forms.Form):
+    """A request recorded by staff: snapshot, phone call or door-to-door visit."""
+
+    source = forms.ChoiceField(label=_("How it came in"), widget=forms.RadioSelect,
+                               choices=[(s, s.label) for s in (Source.SNAPSHOT, Source.PHONE, Source.VISIT)])
+    place = forms.ChoiceField(label=_("Place"))
+    category = forms.ChoiceField(label=_("Category"))
+    description = forms.CharField(label=_("What is wrong, and where exactly?"), max_length=2000,
+                                  widget=forms.Textarea(attrs={"rows": 4}))
+    photos = MultiplePhotoField(label=_("Photos (up to 6)"), required=False)
+    contact_name = forms.CharField(label=_("Resident's name (optional)"), max_length=60, required=False)
+    contact_phone = forms.CharField(label=_("Resident's phone (optional)"), max_length=20, required=False,
+                                    widget=forms.TextInput(attrs={"inputmode": "tel"}))
+    urgent = forms.BooleanField(label=_("Urgent (ignores service hours)"), required=False)
+
+    def __init__(self, *args, places=(), labels=None, categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = labels or {}
+        self.places = {str(n.pk): n for n in places}
+        self.fields["place"].choices = [("", _("Choose…"))] + [
+            (str(n.pk), labels.get(n.pk, n.name)) for n in places]
+        self.fields["category"].choices = [("", _("Choose…"))] + [(c.code, c.name) for c in categories]
+
+    def clean_place(self):
+        return self.places[self.cleaned_data["place"]]
+
+    def clean_contact_phone(self):
+        phone = self.cleaned_data["contact_phone"].replace(" ", "")
+        if phone and not PHONE_RE.match(phone):
+            raise forms.ValidationError(_("Enter an 11-digit mobile number or a landline like 028-12345678."))
+        return phone
+
+
+class HotlineImportForm(TreeImportForm):
+    """The same upload checks as the place import (size, .csv/.xlsx)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _("At most 5 MB, first sheet, one ticket per row.")
+
+
+class PolicyForm(forms.Form):
+    policy = forms.ChoiceField(label=_("Time-limit policy"))
+
+    def __init__(self, *args, policies=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.policies = {str(p.pk): p for p in policies}
+        self.fields["policy"].choices = [(str(p.pk), p.name) for p in policies]
+
+    def clean_policy(self):
+        return self.policies[self.cleaned_data["policy"]]

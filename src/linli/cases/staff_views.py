@@ -1,0 +1,481 @@
+"""Staff pages of resident requests: the request with its clocks and history and
+the action forms allowed now, the queue of next actions, notifications,
+escalations, recording a request, the hotline import and the time-limit policy.
+
+Thin: parse a form, call exactly one service or selector, render. A refused
+action (DomainError) is shown on the page with its status and changes nothing.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from linli import authz
+from linli.cases import importing, selectors, services, staff_forms
+from linli.cases.models import (
+    AssigneeKind, CaseKind, Clock, Colour, Escalation, Notification, Rating, Status, TimeLimitPolicy, VisitMethod,
+)
+from linli.errors import DomainError
+from linli.tabular import ImportRejected
+
+QUEUE_LIMIT = 100
+
+
+# ---------------------------------------------------------------------------
+# Time left
+
+
+def span(delta: dt.timedelta) -> str:
+    """A short human span: "2天3小时", "45分钟" (English: "2 d 3 h", "45 min")."""
+    minutes = max(int(abs(delta.total_seconds()) // 60), 0)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = []
+    if days:
+        parts.append(_("%(n)d d") % {"n": days})
+    if hours and days < 10:
+        parts.append(_("%(n)d h") % {"n": hours})
+    if not days and (mins or not hours):
+        parts.append(_("%(n)d min") % {"n": mins})
+    return " ".join(parts)
+
+
+def time_left(due: dt.datetime | None, now: dt.datetime) -> dict:
+    if due is None:
+        return {"text": _("no time limit"), "overdue": False, "soon": False}
+    if due <= now:
+        return {"text": _("%(span)s overdue") % {"span": span(now - due)}, "overdue": True, "soon": False}
+    return {"text": _("%(span)s left") % {"span": span(due - now)}, "overdue": False,
+            "soon": due - now <= dt.timedelta(hours=24)}
+
+
+def deadline_rows(case, now: dt.datetime) -> list[dict]:
+    rows = []
+    for d in sorted(case.deadlines.all(), key=lambda d: (d.started_at, d.id)):
+        label = d.get_clock_display()
+        if d.clock == Clock.FINISH and case.colour:
+            label = f"{label} · {case.colour_label}"
+        if d.cancelled_at:
+            state, tag, text = "cancelled", "grey", _("cancelled")
+        elif d.met_at:
+            late = d.met_at > d.due_at
+            state, tag = ("late", "red") if late else ("met", "green")
+            text = _("met late") if late else _("met on time")
+        elif d.breached_at or d.due_at <= now:
+            state, tag, text = "breached", "red", time_left(d.due_at, now)["text"]
+        else:
+            left = time_left(d.due_at, now)
+            state, tag, text = "open", "yellow" if left["soon"] else "", left["text"]
+        rows.append({"deadline": d, "label": label, "state": state, "tag": tag, "text": text,
+                     "breached": d.breached_at is not None})
+    return rows
+
+
+# ---------------------------------------------------------------------------
+# The request and its action forms
+
+
+@dataclass(frozen=True)
+class StaffAction:
+    label: object
+    form: type
+    call: Callable  # (request, case, cleaned_data) -> result of one service
+    primary: bool = True
+    button: object = None
+    danger: bool = False
+
+
+def _assign_args(data):
+    return {"to": data["to"], "person": data.get("person"), "note": data["note"]}
+
+
+def _finish(request, case, data):
+    photos = [p.as_file() for p in data["photos"]]  # cleaned by the form: no EXIF/GPS
+    return services.case_finish(case=case, by=request.user, note=data["note"], photos=photos)
+
+
+def _merge(request, case, data):
+    into = selectors.case_by_tracking_code(data["into"])
+    return services.case_merge(case=case, into=into, by=request.user, note=data["note"])
+
+
+ACTIONS: dict[str, StaffAction] = {
+    "accept": StaffAction(gettext_lazy("Accept"), staff_forms.NoteForm,
+                          lambda r, c, d: services.case_accept(case=c, by=r.user, note=d["note"])),
+    "match_helper": StaffAction(gettext_lazy("Match a volunteer"), staff_forms.MatchHelperForm,
+                                lambda r, c, d: services.case_match_helper(case=c, volunteer=d["volunteer"],
+                                                                           by=r.user, note=d["note"])),
+    "dispatch": StaffAction(gettext_lazy("Dispatch"), staff_forms.AssignForm,
+                            lambda r, c, d: services.case_dispatch(case=c, by=r.user, **_assign_args(d))),
+    "arrive": StaffAction(gettext_lazy("Arrived on site"), staff_forms.NoteForm,
+                          lambda r, c, d: services.case_arrive(case=c, by=r.user, note=d["note"])),
+    "plan": StaffAction(gettext_lazy("Give the plan and colour"), staff_forms.PlanForm,
+                        lambda r, c, d: services.case_plan(case=c, by=r.user, colour=d["colour"], note=d["note"],
+                                                           due_at=d["due_at"])),
+    "progress": StaffAction(gettext_lazy("Report progress"), staff_forms.ProgressForm,
+                            lambda r, c, d: services.case_progress(case=c, by=r.user, note=d["note"])),
+    "finish": StaffAction(gettext_lazy("Finished"), staff_forms.FinishForm, _finish),
+    "visit": StaffAction(gettext_lazy("Return visit"), staff_forms.VisitForm,
+                         lambda r, c, d: services.case_visit(case=c, by=r.user, method=d["method"],
+                                                             rating=d["rating"], comment=d["comment"])),
+    "close": StaffAction(gettext_lazy("Close"), staff_forms.NoteForm,
+                         lambda r, c, d: services.case_close(case=c, by=r.user, note=d["note"])),
+    "reopen": StaffAction(gettext_lazy("Reopen"), staff_forms.ReasonForm,
+                          lambda r, c, d: services.case_reopen(case=c, by=r.user, note=d["note"]), primary=False),
+    "reclassify": StaffAction(gettext_lazy("Change the colour"), staff_forms.ReclassifyForm,
+                              lambda r, c, d: services.case_reclassify(case=c, by=r.user, colour=d["colour"],
+                                                                       note=d["note"], due_at=d["due_at"]),
+                              primary=False),
+    "transfer": StaffAction(gettext_lazy("Transfer"), staff_forms.TransferForm,
+                            lambda r, c, d: services.case_transfer(case=c, by=r.user, **_assign_args(d)),
+                            primary=False),
+    "send_back": StaffAction(gettext_lazy("Send back"), staff_forms.ReasonForm,
+                             lambda r, c, d: services.case_send_back(case=c, by=r.user, note=d["note"]),
+                             primary=False),
+    "merge": StaffAction(gettext_lazy("Merge into another request"), staff_forms.MergeForm, _merge, primary=False),
+    "declare_unsolvable": StaffAction(gettext_lazy("Cannot be solved"), staff_forms.ReasonForm,
+                                      lambda r, c, d: services.case_declare_unsolvable(case=c, by=r.user,
+                                                                                      note=d["note"]),
+                                      primary=False, danger=True),
+    "supervise": StaffAction(gettext_lazy("Supervision 督办 or evaluation"), staff_forms.SuperviseForm,
+                             lambda r, c, d: services.case_supervise(case=c, by=r.user, kind=d["kind"],
+                                                                     note=d["note"], score=d["score"]),
+                             primary=False),
+}
+
+
+EVENT_LABELS = {
+    "create": gettext_lazy("Reported"), "accept": gettext_lazy("Accepted"), "dispatch": gettext_lazy("Dispatched"),
+    "help_match": gettext_lazy("Volunteer matched"), "transfer": gettext_lazy("Transferred"),
+    "send_back": gettext_lazy("Sent back"), "arrive": gettext_lazy("Arrived on site"),
+    "plan": gettext_lazy("Plan given"), "progress": gettext_lazy("Progress reported"),
+    "finish": gettext_lazy("Finished"), "visit": gettext_lazy("Return visit"), "close": gettext_lazy("Closed"),
+    "reopen": gettext_lazy("Reopened"), "reclassify": gettext_lazy("Colour changed"),
+    "merge": gettext_lazy("Merged into another request"), "merged_in": gettext_lazy("A duplicate was merged in"),
+    "declare_unsolvable": gettext_lazy("Declared unsolvable"), "breach": gettext_lazy("Time limit missed"),
+    "supervise": gettext_lazy("Supervision 督办"), "evaluate": gettext_lazy("Evaluation"),
+}
+
+
+def event_row(case, e) -> dict:
+    """One line of the history: what happened, by whom, and its details as short texts."""
+    data = e.data or {}
+    bits = []
+    if e.from_status != e.to_status and e.to_status in Status.values:
+        bits.append("→ " + str(Status(e.to_status).label))
+    if e.action == "reclassify":
+        bits.append(f"{case.policy.colour_label(data.get('from', '')) if data.get('from') else '—'} → "
+                    f"{case.policy.colour_label(data.get('to', ''))}")
+    elif data.get("colour") in Colour.values:
+        bits.append(case.policy.colour_label(data["colour"]))
+    if data.get("to") in AssigneeKind.values:
+        bits.append(" · ".join(x for x in (str(AssigneeKind(data["to"]).label), data.get("node", ""),
+                                           data.get("person", "")) if x))
+    if data.get("method") in VisitMethod.values:
+        bits.append(str(VisitMethod(data["method"]).label))
+    if data.get("rating") in Rating.values:
+        bits.append(str(Rating(data["rating"]).label))
+    if data.get("clock") in Clock.values:
+        bits.append(str(Clock(data["clock"]).label))
+    for key in ("into", "from", "volunteer"):
+        if data.get(key) and e.action != "reclassify":
+            bits.append(str(data[key]))
+    if data.get("score") is not None:
+        bits.append(str(data["score"]))
+    return {"e": e, "label": EVENT_LABELS.get(e.action, e.action), "bits": bits}
+
+
+def _form_kwargs(name: str, case) -> dict:
+    if name in ("dispatch", "transfer"):
+        return {"people": selectors.assignable_people(case)}
+    if name in ("plan", "reclassify"):
+        return {"policy": case.policy}
+    if name == "match_helper":
+        return {"candidates": selectors.help_candidates(case)}
+    return {}
+
+
+def _make_form(name: str, case, data=None, files=None):
+    form = ACTIONS[name].form(data, files, **_form_kwargs(name, case))
+    if name == "dispatch" and case.kind == CaseKind.HELP and data is None:
+        form.initial["to"] = "microgrid_leader"
+    return form
+
+
+def allowed_actions(case, user) -> list[str]:
+    return [name for name in ACTIONS if services.transition_possible(case, name, user)]
+
+
+def _detail(request, case, *, failed: str = "", bound=None, error=None, status: int = 200):
+    now = timezone.now()
+    names = allowed_actions(case, request.user)
+    forms = []
+    for name in names:
+        action = ACTIONS[name]
+        form = bound if name == failed and bound is not None else _make_form(name, case)
+        forms.append({"name": name, "action": action, "form": form, "open": name == failed,
+                      "url": reverse("case_act", args=[case.pk, name]), "multipart": name == "finish"})
+    finish_limits = {pc.colour for pc in case.policy.clocks.all() if pc.clock == Clock.FINISH}
+    context = {
+        "case": case,
+        "now": now,
+        "deadlines": deadline_rows(case, now),
+        "primary": [f for f in forms if f["action"].primary],
+        "secondary": [f for f in forms if not f["action"].primary],
+        "failed": failed,
+        "error": error,
+        "events": [event_row(case, e) for e in case.events.all()],
+        "place": case.node.full_name(),
+        "escalations": list(case.escalations.all()),
+        "supervisions": list(case.supervisions.all()),
+        "return_visits": list(case.return_visits.all()),
+        "before_photos": [p for p in case.photos.all() if not p.after],
+        "after_photos": [p for p in case.photos.all() if p.after],
+        "colours_needing_due": [case.policy.colour_label(c) for c in ("green", "yellow", "red")
+                                if c not in finish_limits],
+        "duplicates": list(case.duplicates.all()),
+    }
+    return render(request, "cases/detail.html", context, status=status)
+
+
+@login_required
+def case_detail(request, pk: int):
+    case = selectors.case_get(viewer=request.user, pk=pk)
+    return _detail(request, case)
+
+
+@login_required
+def case_act(request, pk: int, action: str):
+    """One action form: POST → exactly one service. GET goes back to the request."""
+    case = selectors.case_get(viewer=request.user, pk=pk)
+    if action not in ACTIONS:
+        raise Http404
+    if request.method != "POST":
+        return redirect("case_detail", pk=case.pk)
+    form = _make_form(action, case, request.POST, request.FILES)
+    if not form.is_valid():
+        return _detail(request, case, failed=action, bound=form, status=422)
+    try:
+        ACTIONS[action].call(request, case, form.cleaned_data)
+    except DomainError as exc:
+        # The service rolled back: show the request as it is, with the refusal.
+        fresh = selectors.case_get(viewer=request.user, pk=pk)
+        return _detail(request, fresh, failed=action, bound=form, error=exc, status=exc.status)
+    try:
+        selectors.case_get(viewer=request.user, pk=pk)
+    except DomainError:  # e.g. a volunteer who sent the request back no longer sees it
+        messages.success(request, _("%(action)s: done.") % {"action": ACTIONS[action].label})
+        return redirect("queue")
+    messages.success(request, _("%(action)s: done.") % {"action": ACTIONS[action].label})
+    return redirect("case_detail", pk=case.pk)
+
+
+@login_required
+def case_photo(request, pk: int, photo_pk: int):
+    case = selectors.case_get(viewer=request.user, pk=pk)
+    photo = next((p for p in case.photos.all() if p.pk == photo_pk), None)
+    if photo is None:
+        raise Http404
+    response = FileResponse(photo.image.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+# ---------------------------------------------------------------------------
+# Queue, escalations, notifications
+
+
+NEXT_STEP = {
+    Status.RECEIVED: gettext_lazy("Accept"),
+    Status.ACCEPTED: gettext_lazy("Dispatch"),
+    Status.DISPATCHED: gettext_lazy("Go there or give the plan"),
+    Status.ON_SITE: gettext_lazy("Give the plan and colour"),
+    Status.PLANNED: gettext_lazy("Do the work, report progress"),
+    Status.IN_PROGRESS: gettext_lazy("Do the work, report progress"),
+    Status.DONE: gettext_lazy("Return visit"),
+    Status.VISITED: gettext_lazy("Close"),
+}
+
+
+@login_required
+def queue(request):
+    authz.require(request.user, "cases.queue.view")
+    now = timezone.now()
+    cases = list(selectors.queue(viewer=request.user, now=now)[: QUEUE_LIMIT + 1])
+    more = len(cases) > QUEUE_LIMIT
+    items = [{"case": c, "left": time_left(c.next_due, now), "next": NEXT_STEP.get(c.status, "")}
+             for c in cases[:QUEUE_LIMIT]]
+    supervision = supervised = None
+    if authz.can(request.user, "cases.case.supervise"):
+        view = selectors.supervision_view(viewer=request.user, now=now)
+        supervision = {key: [{"deadline": d, "left": time_left(d.due_at, now)} for d in rows]
+                       for key, rows in view.items()}
+        if not authz.can(request.user, "cases.case.work"):  # the party branch: every request it oversees
+            supervised = [{"case": c, "next": c.get_status_display()} for c in selectors.supervised_cases(
+                viewer=request.user)]
+    context = {
+        "items": items, "more": more, "now": now,
+        "escalations": list(selectors.escalations_for(viewer=request.user)[:50]),
+        "supervision": supervision, "supervised": supervised,
+        "may_record": authz.can(request.user, "cases.case.record"),
+        "may_import": authz.can(request.user, "cases.case.import"),
+        "may_policy": authz.can(request.user, "cases.policy.manage"),
+        "unread": selectors.notifications_for(viewer=request.user, unread_only=True).count(),
+    }
+    return render(request, "cases/staff/queue.html", context)
+
+
+@login_required
+@require_POST
+def escalation_ack(request, pk: int):
+    escalation = Escalation.objects.filter(pk=pk).select_related("node").first()
+    if escalation is None:
+        raise Http404
+    services.escalation_acknowledge(escalation=escalation, by=request.user)
+    messages.success(request, _("Escalation acknowledged."))
+    return redirect(request.POST.get("next") if request.POST.get("next", "").startswith("/") else "queue")
+
+
+@login_required
+def notifications(request):
+    authz.require(request.user, "cases.notification.view", request.user)
+    rows = list(selectors.notifications_for(viewer=request.user).select_related("case")[:100])
+    return render(request, "cases/staff/notifications.html",
+                  {"rows": rows, "unread": sum(1 for n in rows if n.read_at is None)})
+
+
+@login_required
+@require_POST
+def notification_read(request, pk: int):
+    notification = Notification.objects.filter(pk=pk).first()
+    if notification is None:
+        raise Http404
+    n = services.notification_mark_read(notification=notification, by=request.user)
+    if request.htmx:
+        return render(request, "cases/staff/_notification.html", {"n": n})
+    if request.POST.get("open") and n.url.startswith("/"):
+        return redirect(n.url)
+    return redirect("notifications")
+
+
+@login_required
+@require_POST
+def notifications_read_all(request):
+    count = services.notifications_mark_all_read(by=request.user)
+    messages.success(request, _("%(n)d notification(s) marked as read.") % {"n": count})
+    return redirect("notifications")
+
+
+# ---------------------------------------------------------------------------
+# Recording a request, hotline import
+
+
+@login_required
+def case_record(request):
+    """A request recorded by staff: 随手拍 snapshot, phone call or door-to-door visit."""
+    authz.require(request.user, "cases.case.record")
+    places = selectors.record_places(viewer=request.user)
+    kwargs = {"places": places, "labels": selectors.place_labels(places), "categories": selectors.categories()}
+    form = staff_forms.RecordForm(request.POST or None, request.FILES or None, **kwargs)
+    error = None
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            photos = [p.as_file() for p in d["photos"]]  # cleaned by the form: no EXIF/GPS
+            case = services.case_create(
+                node=d["place"], category=selectors.categories().get(code=d["category"]),
+                description=d["description"], source=d["source"], by=request.user, contact_name=d["contact_name"],
+                contact_phone=d["contact_phone"], photos=photos, urgent=d["urgent"],
+            )
+        except DomainError as exc:
+            error = exc
+        else:
+            messages.success(request, _("Request %(code)s recorded.") % {"code": case.tracking_code})
+            return redirect("case_detail", pk=case.pk)
+    status = error.status if error else (422 if request.method == "POST" else 200)
+    if not places and request.method == "GET":
+        status = 200
+    return render(request, "cases/staff/record.html", {"form": form, "error": error, "places": places},
+                  status=status)
+
+
+@login_required
+def hotline_import(request):
+    authz.require(request.user, "cases.case.import")
+    form = staff_forms.HotlineImportForm(request.POST or None, request.FILES or None)
+    result = rejected = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = importing.hotline_import(data=upload.read(), filename=upload.name, by=request.user)
+        except ImportRejected as exc:
+            rejected = exc
+        except DomainError as exc:
+            form.add_error("file", str(exc.message))
+    status = 422 if (rejected or (request.method == "POST" and form.errors)) else 200
+    return render(request, "cases/staff/import.html",
+                  {"form": form, "result": result, "rejected": rejected, "columns": importing.COLUMNS},
+                  status=status)
+
+
+@login_required
+def hotline_import_template(request):
+    import csv
+    import io
+
+    authz.require(request.user, "cases.case.import")
+    header, example = importing.template_rows(None)
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(header)
+    writer.writerow(example)
+    response = HttpResponse("\ufeff" + buf.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="linli-hotline-template.csv"'
+    return response
+
+
+# ---------------------------------------------------------------------------
+# Time-limit policy of a compound
+
+
+@login_required
+def policies(request):
+    authz.require(request.user, "cases.policy.manage")
+    all_policies = list(TimeLimitPolicy.objects.prefetch_related("clocks").order_by("-is_default", "name"))
+    compounds = list(selectors.policy_places(viewer=request.user))
+    error = None
+    if request.method == "POST":
+        compound = next((c for c in compounds if c.code == request.POST.get("compound")), None)
+        form = staff_forms.PolicyForm(request.POST, policies=all_policies)
+        if compound is None:
+            raise Http404
+        if form.is_valid():
+            try:
+                services.policy_assign(node=compound, policy=form.cleaned_data["policy"], by=request.user)
+            except DomainError as exc:
+                error = exc
+            else:
+                messages.success(request, _("%(place)s now uses “%(policy)s”. Open requests keep their deadlines.")
+                                 % {"place": compound.name, "policy": form.cleaned_data["policy"].name})
+                return redirect("policies")
+    labels = selectors.place_labels(compounds)
+    rows = []
+    for c in compounds:
+        current = services.policy_for(c)
+        rows.append({"compound": c, "label": labels.get(c.pk, c.name), "policy": current,
+                     "open": selectors.open_counts_by_policy(compound=c)})
+    return render(request, "cases/staff/policies.html",
+                  {"rows": rows, "policies": all_policies, "error": error},
+                  status=error.status if error else 200)
+
