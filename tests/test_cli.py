@@ -87,3 +87,30 @@ def test_demo_command_prepares_and_prints_logins(db):
     n = Node.objects.count()
     call_command("demo", "--no-serve", stdout=io.StringIO())
     assert Node.objects.count() == n
+
+
+def test_demo_places_sit_where_the_seed_reports_put_them(demo):
+    def chain(name):
+        node = Node.objects.get(name=name)
+        return [a.name for a in node.ancestors()] + [node.name]
+
+    assert chain("地铁首座") == ["温江区", "天府街道", "天府社区", "地铁首座"]
+    assert chain("合能·珍宝琥珀") == ["温江区", "涌泉街道", "凤凰社区", "合能·珍宝琥珀"]
+    assert [g.name for g in Node.objects.filter(parent__code="ZBHP").order_by("code")] == ["一期", "二期"]
+    assert chain("丽晶公馆") == ["温江区", "公平街道", "太极社区", "丽晶公馆"]
+    assert chain("兰亭") == ["温江区", "和盛镇", "和盛社区", "兰亭"]
+    assert chain("桂湖东路三巷") == ["新都区", "桂湖街道", "桂东社区", "桂湖东路三巷"]
+    assert chain("莱茵春天") == ["锦江区", "书院街街道", "庆云社区", "莱茵春天"]
+    assert chain("草堂街道") == ["青羊区", "草堂街道"]
+    # Every compound records its service mode; every household sits in a micro-grid of its own community.
+    assert not Node.objects.filter(kind=NodeKind.COMPOUND, property_mode="").exists()
+    for h in Node.objects.filter(kind=NodeKind.HOUSEHOLD).select_related("microgrid"):
+        community = h.path.split("/")[3]
+        assert h.microgrid.path.split("/")[3] == community and h.area_m2 > 0
+
+
+def test_demo_households_all_belong_to_compounds(demo):
+    assert Node.objects.filter(kind=NodeKind.HOUSEHOLD).count() == sum(
+        count_households(c.code) for c in Node.objects.filter(kind=NodeKind.COMPOUND)
+    )
+    assert Node.objects.filter(kind=NodeKind.BUILDING, parent__parent__code="GHDL3").count() == 9
