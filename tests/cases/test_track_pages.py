@@ -185,6 +185,7 @@ def test_help_request_shows_only_the_volunteers_masked_name_once_matched(client,
     case = report(category="help", description="周六下午需要人帮忙照看孩子")
     body = page(client, case)
     assert "正在寻找志愿者" in body
+    assert "响应时限" in body and "给出方案时限" not in body
     volunteer = world.person("resident")
     volunteer.real_name = "张丽华"
     volunteer.save()

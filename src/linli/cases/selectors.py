@@ -302,6 +302,8 @@ def resident_deadlines(case: Case) -> list[dict]:
         Clock.FINISH: _("Expected to be finished by"),
         Clock.RETURN_VISIT: _("Return visit by"),
     }
+    if case.kind == "help":  # a neighbour's help has no "plan" to wait for
+        labels.pop(Clock.PLAN)
     rows = []
     for d in case.deadlines.filter(met_at__isnull=True, cancelled_at__isnull=True, clock__in=list(labels)).order_by("due_at"):
         rows.append({"clock": d.clock, "label": labels[d.clock], "due_at": d.due_at,
