@@ -218,3 +218,14 @@ def test_the_follow_box_leads_to_the_tracking_page(client, world, report):
     empty = client.get("/t/", {"code": ""})
     assert empty.status_code == 422 and "请输入查询码" in empty.content.decode()
     assert client.get("/t/").status_code == 200
+
+
+def test_pages_are_available_in_english(client, world, report):
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    body = client.get("/q/X-B1-U1").content.decode()
+    assert "Report a problem" in body and "Repairs to shared facilities" in body and "公共设施报修" not in body
+    case = report()
+    body = client.get(f"/t/{case.tracking_code}").content.decode()
+    assert "Request received" in body and "What has happened" in body
