@@ -438,3 +438,42 @@ def assignable_people(case: Case):
     people = RoleAssignment.objects.filter(node_id__in=ids, role__in=list(HANDLERS)).values("person_id")
     return Person.objects.filter(pk__in=people, is_active=True).order_by("real_name", "username")
 
+
+# ---------------------------------------------------------------------------
+# Open311 (public reads: no contact, no internal notes)
+
+
+def public_case_list(*, within: Node | None = None, ids=None, categories=None, statuses=None,
+                     since: dt.datetime | None = None, until: dt.datetime | None = None) -> QuerySet[Case]:
+    """Requests as the public may list them (Open311 GET requests), newest first.
+    The caller renders public fields only (place no finer than the building)."""
+    qs = Case.objects.select_related("node", "compound", "category", "policy", "assignee_node")
+    if ids is not None:
+        return qs.filter(pk__in=list(ids)).order_by("-received_at", "-id")
+    if within is not None:
+        qs = qs.filter(node__path__startswith=within.path)
+    if categories:
+        qs = qs.filter(category__code__in=list(categories))
+    if statuses:
+        qs = qs.filter(status__in=list(statuses))
+    if since is not None:
+        qs = qs.filter(received_at__gte=since)
+    if until is not None:
+        qs = qs.filter(received_at__lte=until)
+    return qs.order_by("-received_at", "-id")
+
+
+def public_status_changes(*, within: Node | None = None, since: dt.datetime | None = None,
+                          until: dt.datetime | None = None) -> QuerySet[CaseEvent]:
+    """Public events that changed a request's status (or created it), oldest first
+    (mySociety's servicerequestupdates)."""
+    from django.db.models import F
+
+    qs = CaseEvent.objects.filter(public=True).filter(Q(action="create") | ~Q(from_status=F("to_status")))
+    if within is not None:
+        qs = qs.filter(case__node__path__startswith=within.path)
+    if since is not None:
+        qs = qs.filter(at__gte=since)
+    if until is not None:
+        qs = qs.filter(at__lte=until)
+    return qs.select_related("case").order_by("at", "id")

@@ -19,3 +19,24 @@ class Open311KeyAdmin(admin.ModelAdmin):
         obj.pk, obj.prefix, obj.digest = key.pk, key.prefix, key.digest
         obj._state.adding = False
         messages.warning(request, _("New api_key — copy it now, it is shown only once: %(key)s") % {"key": raw})
+
+
+from linli.open311.models import Open311Submission, ServiceAttribute  # noqa: E402
+
+
+@admin.register(ServiceAttribute)
+class ServiceAttributeAdmin(admin.ModelAdmin):
+    list_display = ["category", "code", "datatype", "required", "order", "description"]
+    list_filter = ["datatype", "required", "category"]
+    search_fields = ["code", "description"]
+
+
+@admin.register(Open311Submission)
+class Open311SubmissionAdmin(admin.ModelAdmin):
+    list_display = ["case", "key", "account_id", "created_at"]
+    list_filter = ["key"]
+    search_fields = ["case__tracking_code", "account_id"]
+    readonly_fields = ["case", "key", "attributes", "account_id", "device_id", "media_url", "created_at"]
+
+    def has_add_permission(self, request):
+        return False

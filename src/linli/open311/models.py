@@ -48,3 +48,57 @@ class Open311Key(models.Model):
         if not raw:
             return None
         return cls.objects.select_related("jurisdiction").filter(digest=cls.hash(raw), revoked_at__isnull=True).first()
+
+
+class ServiceAttribute(models.Model):
+    """An extra question of a service (a category) in its Open311 service
+    definition: ``attribute[code]=value`` when a request is posted."""
+
+    class Datatype(models.TextChoices):
+        STRING = "string", _("short text")
+        NUMBER = "number", _("number")
+        DATETIME = "datetime", _("date and time")
+        TEXT = "text", _("long text")
+        SINGLE = "singlevaluelist", _("one of a list")
+        MULTI = "multivaluelist", _("several of a list")
+
+    category = models.ForeignKey("cases.Category", on_delete=models.CASCADE, related_name="open311_attributes",
+                                 verbose_name=_("category"))
+    code = models.SlugField(_("code"), max_length=40)
+    datatype = models.CharField(_("type"), max_length=16, choices=Datatype.choices, default=Datatype.STRING)
+    required = models.BooleanField(_("required"), default=False)
+    description = models.CharField(_("question"), max_length=200)
+    datatype_description = models.CharField(_("hint"), max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=1)
+    # For the list types: [{"key": "1", "name": "一楼"}, …]
+    values = models.JSONField(_("values"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("service attribute")
+        verbose_name_plural = _("service attributes")
+        ordering = ["category", "order", "code"]
+        constraints = [models.UniqueConstraint(fields=["category", "code"], name="open311_attribute_code_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.category.code}:{self.code}"
+
+    def keys(self) -> set[str]:
+        return {str(v.get("key")) for v in self.values or [] if isinstance(v, dict)}
+
+
+class Open311Submission(models.Model):
+    """Which integration posted a request, with what it sent beyond the request itself."""
+
+    case = models.OneToOneField("cases.Case", on_delete=models.CASCADE, related_name="open311",
+                                verbose_name=_("request"))
+    key = models.ForeignKey(Open311Key, on_delete=models.PROTECT, related_name="submissions",
+                            verbose_name=_("integration"))
+    attributes = models.JSONField(_("attributes"), default=dict, blank=True)
+    account_id = models.CharField(_("account id"), max_length=100, blank=True)
+    device_id = models.CharField(_("device id"), max_length=100, blank=True)
+    media_url = models.URLField(_("media URL"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("Open311 submission")
+        verbose_name_plural = _("Open311 submissions")
