@@ -102,8 +102,7 @@ def qr_help(request, code: str):
 
 
 def _tracked(code: str):
-    case = selectors.case_by_tracking_code(code)
-    return case
+    return selectors.case_by_tracking_code(code)
 
 
 def _missing(request, code: str = "", status: int = 404):
@@ -193,6 +192,9 @@ def case_track_photo(request, code: str, pk: int):
         photo = selectors.tracking_photo(case, pk)
     except NotFound:
         raise Http404 from None
-    response = FileResponse(photo.image.open("rb"), content_type="image/jpeg")
+    import mimetypes
+
+    content_type = mimetypes.guess_type(photo.image.name)[0] or "application/octet-stream"
+    response = FileResponse(photo.image.open("rb"), content_type=content_type)
     response["Cache-Control"] = "private, max-age=86400"
     return response
