@@ -155,3 +155,29 @@ def test_public_account_is_open_to_everyone(books, client, world, who):
 
 def test_unknown_account_is_404(db, client):
     assert client.get("/ledger/accounts/nope/").status_code == 404
+
+
+def test_verify_export_runs_offline_from_the_command_line(books, client, tmp_path):
+    """``linli ledger verify-export`` needs neither the server nor a reachable database."""
+    import os
+    import subprocess
+    import sys
+
+    _src, a, _b = books
+    data = json.loads(client.get(f"/ledger/accounts/{a.code}/ledger.json").content)
+    good, bad = tmp_path / "good.json", tmp_path / "bad.json"
+    good.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    data["entries"][2]["amount"] = -10  # one amount edited in the downloaded file
+    bad.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    env = {**os.environ, "LINLI_DATA_DIR": str(tmp_path / "data"),
+           "DATABASE_URL": "postgres://nobody@127.0.0.1:1/nowhere"}  # nothing listens on port 1
+
+    def cli(path):
+        return subprocess.run([sys.executable, "-m", "linli.cli", "ledger", "verify-export", str(path)],
+                              capture_output=True, text=True, env=env, timeout=60)
+
+    ok = cli(good)
+    assert ok.returncode == 0 and f"{a.code}: 3 entries" in ok.stdout, ok.stderr
+    refused = cli(bad)
+    assert refused.returncode == 1
+    assert "entry 3" in refused.stderr
