@@ -361,3 +361,27 @@ def test_docs_page_loads_nothing_from_another_host(client, db):
     urls = re.findall(r'(?:src|href)="([^"]+)"', html)
     assert urls and all(u.startswith("/") for u in urls), urls
     assert "cdn" not in html.lower()
+
+
+# ---------------------------------------------------------------------------
+# Public boards
+
+
+def test_board_is_public_and_the_same_figures_as_the_page(client, world, report, clock):
+    from linli.cases import stats
+
+    report()
+    report("Z-B1-U1")
+    r = client.get("/api/v1/boards/X")
+    assert r.status_code == 200
+    body = r.json()
+    assert body["node"] == "X"
+    assert body["figures"] == stats.board_figures(node=world["X"])
+    assert body["figures"]["total"] == 1
+    assert client.get("/api/v1/boards/C1").json()["figures"]["total"] == 1
+    assert client.get("/api/v1/boards/S1").json()["figures"]["total"] == 2
+
+
+def test_board_of_unknown_place_is_404(client, db):
+    r = client.get("/api/v1/boards/NOWHERE")
+    assert r.status_code == 404 and r.json()["code"] == "not_found"

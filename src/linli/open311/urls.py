@@ -1,4 +1,4 @@
-from django.urls import re_path
+from django.urls import path, re_path
 
 from linli.open311 import views
 
@@ -6,6 +6,7 @@ FMT = r"\.(?P<fmt>[a-z]+)$"
 NAME = r"(?P<{}>[^/.]+)"
 
 urlpatterns = [
+    path("developers/", views.developers, name="developers"),
     re_path(r"^open311/v2/discovery" + FMT, views.discovery, name="open311_discovery"),
     re_path(r"^open311/v2/services" + FMT, views.service_list, name="open311_services"),
     re_path(r"^open311/v2/services/" + NAME.format("code") + FMT, views.service_definition,

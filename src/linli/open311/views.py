@@ -468,3 +468,16 @@ def updates(request, fmt: str):
             "media_url": "",
         })
     return respond(fmt, "service_request_updates", "request_update", rows)
+
+
+# ---------------------------------------------------------------------------
+# The connection guide (docs/api.md, with this site's URLs)
+
+
+@require_http_methods(["GET"])
+def developers(request):
+    from django.shortcuts import render
+    from django.urls import reverse
+
+    base = _base(request).removesuffix("/open311/v2/")
+    return render(request, "open311/developers.html", {"base": base, "account_url": reverse("account")})
