@@ -17,6 +17,16 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _chinese():
+    # Notifications are written in the language active when staff act; an
+    # earlier test's request may have left English active in this thread.
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        yield
+
+
 def jpeg() -> ContentFile:
     buf = io.BytesIO()
     Image.new("RGB", (40, 30), (10, 120, 40)).save(buf, format="JPEG")
