@@ -308,6 +308,17 @@ NEXT_STEP = {
 }
 
 
+def _one_row_per_case(deadlines, now) -> list[dict]:
+    """Supervision rows: one per request, at its earliest deadline, naming its other clocks."""
+    rows: dict[int, dict] = {}
+    for d in deadlines:  # ordered by due time
+        if d.case_id in rows:
+            rows[d.case_id]["clocks"].append(d.get_clock_display())
+        else:
+            rows[d.case_id] = {"deadline": d, "left": time_left(d.due_at, now), "clocks": [d.get_clock_display()]}
+    return list(rows.values())
+
+
 @login_required
 def queue(request):
     authz.require(request.user, "cases.queue.view")
@@ -319,8 +330,7 @@ def queue(request):
     supervision = supervised = None
     if authz.can(request.user, "cases.case.supervise"):
         view = selectors.supervision_view(viewer=request.user, now=now)
-        supervision = {key: [{"deadline": d, "left": time_left(d.due_at, now)} for d in rows]
-                       for key, rows in view.items()}
+        supervision = {key: _one_row_per_case(rows, now) for key, rows in view.items()}
         if not authz.can(request.user, "cases.case.work"):  # the party branch: every request it oversees
             supervised = [{"case": c, "next": c.get_status_display()} for c in selectors.supervised_cases(
                 viewer=request.user)]
