@@ -15,7 +15,9 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode, checks
 
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 
 from linli.cases import services as case_services
 from linli.cases.models import Category, Source
@@ -32,8 +34,16 @@ CHECKS = [
 
 @pytest.fixture
 def api_schema(world):
-    # Built here, after the test settings apply (middleware reads them when loaded).
-    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+    # Like Django's test client: the end of a request must not close the test's
+    # database connection (its transaction holds the test data).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        # Built here, after the test settings apply (middleware reads them when loaded).
+        yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

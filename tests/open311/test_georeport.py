@@ -367,3 +367,30 @@ def test_servicerequestupdates(client, three, world):
 def test_methods_and_formats(client, world):
     assert client.post(f"{BASE}services.json").status_code == 405
     assert_error(client.get(f"{BASE}requests.yaml"), 404)
+    assert_error(client.get(f"{BASE}services/a.b.xml"), 404, "xml")
+    assert_error(client.get(f"{BASE}nothing/here"), 404)
+
+
+# ---------------------------------------------------------------------------
+# Never a server error, whatever a client sends
+
+from hypothesis import HealthCheck, given, settings as hsettings, strategies as st  # noqa: E402
+
+ANY_TEXT = st.one_of(st.text(max_size=30), st.sampled_from(
+    ["", "X", "C1", "X-B1-U1", "repair", "open", "closed,open", "2026-11-01T00:00:00Z", "1,2", "-1", "9" * 30,
+     "30.6", "o311_x"]))
+PARAMS = ["jurisdiction_id", "service_code", "service_request_id", "start_date", "end_date", "status", "api_key",
+          "address_id", "address_string", "lat", "long", "description", "attribute[floor]", "media_url", "phone"]
+
+
+@hsettings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@given(path=st.sampled_from(["services", "services/repair", "services/x.y", "requests", "requests/1", "requests/abc",
+                             "tokens/ABC", "servicerequestupdates", "discovery"]),
+       fmt=st.sampled_from(["json", "xml", "csv"]),
+       method=st.sampled_from(["get", "post"]),
+       params=st.dictionaries(st.sampled_from(PARAMS), ANY_TEXT, max_size=6))
+def test_any_input_gets_a_document_never_a_server_error(client, world, floor_attribute, path, fmt, method, params):
+    r = getattr(client, method)(f"{BASE}{path}.{fmt}", data=params)
+    assert r.status_code in {200, 201, 400, 403, 404, 405}, (r.status_code, r.content[:200])
+    if r.status_code in {400, 403, 404}:
+        assert_error(r, r.status_code, fmt if fmt in ("json", "xml") else "json")

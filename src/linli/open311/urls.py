@@ -15,4 +15,5 @@ urlpatterns = [
     re_path(r"^open311/v2/requests/" + NAME.format("rid") + FMT, views.request_detail, name="open311_request"),
     re_path(r"^open311/v2/tokens/" + NAME.format("token") + FMT, views.token, name="open311_token"),
     re_path(r"^open311/v2/servicerequestupdates" + FMT, views.updates, name="open311_updates"),
+    re_path(r"^open311/v2/(?P<rest>.*)$", views.unknown, name="open311_unknown"),
 ]

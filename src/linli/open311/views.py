@@ -470,6 +470,11 @@ def updates(request, fmt: str):
     return respond(fmt, "service_request_updates", "request_update", rows)
 
 
+def unknown(request, rest: str):
+    """Any other path under /open311/v2/: the spec's 404 document (XML when asked for)."""
+    return error("xml" if rest.endswith(".xml") else "json", 404, _("No such Open311 resource."))
+
+
 # ---------------------------------------------------------------------------
 # The connection guide (docs/api.md, with this site's URLs)
 
