@@ -519,3 +519,41 @@ def test_photos_are_for_staff_in_scope(client, world, report):
 
 def test_category_fixture_exists(world):
     assert Category.objects.filter(code="help", kind="help").exists()
+
+
+ALL_ACTIONS = ["accept", "match_helper", "dispatch", "arrive", "plan", "progress", "finish", "visit", "close",
+               "reopen", "reclassify", "transfer", "send_back", "merge", "declare_unsolvable", "supervise"]
+
+
+@pytest.mark.parametrize("action", ALL_ACTIONS)
+@pytest.mark.parametrize("who,expected", [("anonymous", "login"), ("resident", 404), ("property_z", 404),
+                                          ("community_c2", 404)])
+def test_every_action_form_is_closed_to_people_out_of_scope(client, world, report, action, who, expected):
+    staff = world.person("property_x")
+    case = services.case_dispatch(case=services.case_accept(case=report(), by=staff), by=staff, to="property")
+    before = _snapshot(case)
+    data = {"note": "x", "colour": "green", "to": "community", "method": "phone", "rating": "satisfied",
+            "kind": "supervise", "into": case.tracking_code}
+    response = _act(_client(client, world, who), case, action, **data)
+    if expected == "login":
+        assert response.status_code == 302 and response["Location"].startswith("/login/")
+    else:
+        assert response.status_code == expected
+    assert _snapshot(case) == before
+
+
+def test_the_actions_the_ALL_ACTIONS_list_names_are_the_forms():
+    from linli.cases.services import TRANSITIONS
+    from linli.cases.staff_views import ACTIONS
+
+    assert sorted(ACTIONS) == sorted(ALL_ACTIONS) == sorted(TRANSITIONS)
+
+
+def test_the_resident_hears_at_accept_plan_and_done(client, world, report):
+    case = report(contact_email="r@example.cn")
+    c = _client(client, world, "property_x")
+    for action, data in (("accept", {}), ("dispatch", {"to": "property"}), ("plan", {"colour": "green", "note": "明天修"}),
+                         ("finish", {"note": "修好了"})):
+        assert _act(c, case, action, **data).status_code == 302
+    kinds = list(Notification.objects.filter(case=case, for_reporter=True).order_by("id").values_list("kind", flat=True))
+    assert kinds == ["resident.accepted", "resident.planned", "resident.done"]
