@@ -122,6 +122,13 @@ def _check_overdraft(account: Account, new_available: int) -> None:
         )
 
 
+def _lock_and_replay(model, key: str, request_hash: str, legs: list[tuple[int, int]]):
+    """Lock the accounts of ``legs``, then look for an earlier request under
+    ``key``: (locked accounts, the first result or None). Locking first makes a
+    replay racing its original wait for it instead of writing twice."""
+    return _lock([a for a, _ in legs]), _replay(model, key, request_hash)
+
+
 def _replay(model, key: str, request_hash: str):
     existing = model.objects.filter(idempotency_key=key).first()
     if existing is None:
@@ -220,8 +227,7 @@ def ledger_post(*, legs, idempotency_key: str, memo: str = "", by=None) -> Trans
     digest = _request_hash("post", norm, memo)
 
     def work():
-        accounts = _lock([a for a, _ in norm])
-        first = _replay(Transaction, key, digest)
+        accounts, first = _lock_and_replay(Transaction, key, digest, norm)
         if first is not None:
             return first
         _check_balanced(norm, accounts)
@@ -246,8 +252,7 @@ def ledger_reserve(*, legs, idempotency_key: str, memo: str = "", expires_at=Non
     digest = _request_hash("reserve", norm, memo, chain.timestamp(expires_at) if expires_at else "")
 
     def work():
-        accounts = _lock([a for a, _ in norm])
-        first = _replay(PendingTransfer, key, digest)
+        accounts, first = _lock_and_replay(PendingTransfer, key, digest, norm)
         if first is not None:
             return first
         _check_balanced(norm, accounts)
@@ -337,8 +342,7 @@ def ledger_reverse(*, transaction: Transaction, idempotency_key: str, memo: str 
     digest = _request_hash("reverse", legs, memo, str(original.pk))
 
     def work():
-        accounts = _lock([a for a, _ in legs])
-        first = _replay(Transaction, key, digest)
+        accounts, first = _lock_and_replay(Transaction, key, digest, legs)
         if first is not None:
             return first
         if Transaction.objects.filter(reverses=original).exists():
