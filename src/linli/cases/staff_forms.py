@@ -13,6 +13,14 @@ from linli.web.forms import TreeImportForm
 LOCAL_INPUT = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
 
 
+class StaffForm(forms.Form):
+    """Labels without a trailing colon, like the resident's forms."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
 def _note(label, required_by_service=False, rows=2):
     attrs = {"rows": rows}
     if required_by_service:
@@ -28,19 +36,19 @@ def _due_field():
     )
 
 
-class NoteForm(forms.Form):
+class NoteForm(StaffForm):
     note = _note(_("Note (optional)"))
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(StaffForm):
     note = _note(_("Reason"), required_by_service=True)
 
 
-class ProgressForm(forms.Form):
+class ProgressForm(StaffForm):
     note = _note(_("What has been done"), required_by_service=True, rows=3)
 
 
-class AssignForm(forms.Form):
+class AssignForm(StaffForm):
     to = forms.ChoiceField(label=_("To"), choices=AssigneeKind.choices, widget=forms.RadioSelect)
     person = forms.ModelChoiceField(label=_("Named person"), queryset=None, required=False,
                                     empty_label=_("— only when “A named person” —"))
@@ -63,7 +71,7 @@ class ColourChoiceMixin:
         self.fields["colour"].choices = [(c, policy.colour_label(c) if policy else label) for c, label in Colour.choices]
 
 
-class PlanForm(ColourChoiceMixin, forms.Form):
+class PlanForm(ColourChoiceMixin, StaffForm):
     colour = forms.ChoiceField(label=_("Colour"), choices=Colour.choices, widget=forms.RadioSelect)
     note = _note(_("Plan: what will be done, by whom, by when"), required_by_service=True, rows=3)
     due_at = _due_field()
@@ -77,12 +85,12 @@ class ReclassifyForm(PlanForm):
     note = _note(_("Why the colour changes"), required_by_service=True)
 
 
-class FinishForm(forms.Form):
+class FinishForm(StaffForm):
     note = _note(_("What was done (optional)"))
     photos = MultiplePhotoField(label=_("Photos after the work (optional)"), required=False)
 
 
-class VisitForm(forms.Form):
+class VisitForm(StaffForm):
     method = forms.ChoiceField(label=_("How"), widget=forms.RadioSelect,
                                choices=[(VisitMethod.PHONE, VisitMethod.PHONE.label),
                                         (VisitMethod.VISIT, VisitMethod.VISIT.label)])
@@ -90,7 +98,7 @@ class VisitForm(forms.Form):
     comment = _note(_("What the resident said (optional)"))
 
 
-class MergeForm(forms.Form):
+class MergeForm(StaffForm):
     into = forms.CharField(label=_("Tracking code of the request to keep"), max_length=12,
                            widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}))
     note = _note(_("Note (optional)"))
@@ -99,13 +107,13 @@ class MergeForm(forms.Form):
         return self.cleaned_data["into"].strip().upper()
 
 
-class SuperviseForm(forms.Form):
+class SuperviseForm(StaffForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=Supervision.Kind.choices, widget=forms.RadioSelect)
     note = _note(_("Note"), required_by_service=True)
     score = forms.IntegerField(label=_("Score 0–100 (evaluation, optional)"), required=False)
 
 
-class MatchHelperForm(forms.Form):
+class MatchHelperForm(StaffForm):
     volunteer = forms.ChoiceField(label=_("Volunteer"))
     note = _note(_("Note (optional)"))
 
@@ -123,10 +131,10 @@ class MatchHelperForm(forms.Form):
         return self.candidates[self.cleaned_data["volunteer"]]
 
 
-class RecordForm(forms.Form):
+class RecordForm(StaffForm):
     """A request recorded by staff: snapshot, phone call or door-to-door visit."""
 
-    source = forms.ChoiceField(label=_("How it came in"), widget=forms.RadioSelect,
+    source = forms.ChoiceField(label=_("How it came in"), widget=forms.RadioSelect, initial=Source.SNAPSHOT,
                                choices=[(s, s.label) for s in (Source.SNAPSHOT, Source.PHONE, Source.VISIT)])
     place = forms.ChoiceField(label=_("Place"))
     category = forms.ChoiceField(label=_("Category"))
@@ -164,7 +172,7 @@ class HotlineImportForm(TreeImportForm):
         self.fields["file"].help_text = _("At most 5 MB, first sheet, one ticket per row.")
 
 
-class PolicyForm(forms.Form):
+class PolicyForm(StaffForm):
     policy = forms.ChoiceField(label=_("Time-limit policy"))
 
     def __init__(self, *args, policies=(), **kwargs):
