@@ -557,3 +557,20 @@ def test_the_resident_hears_at_accept_plan_and_done(client, world, report):
         assert _act(c, case, action, **data).status_code == 302
     kinds = list(Notification.objects.filter(case=case, for_reporter=True).order_by("id").values_list("kind", flat=True))
     assert kinds == ["resident.accepted", "resident.planned", "resident.done"]
+
+
+def test_dispatch_to_a_named_person_offers_the_staff_of_the_request(client, world, report):
+    case = services.case_accept(case=report(), by=world.person("property_x"))
+    c = _client(client, world, "community_c1")
+    html = c.get(reverse("case_detail", args=[case.pk])).content.decode()
+    select = html[html.index('name="person"'):]
+    select = select[:select.index("</select>")]
+    offered = set(re.findall(r">([a-z_0-9]+)</option>", select))
+    assert offered == {"property_x", "grid_c1", "leader_m1", "community_c1", "street_s1", "multi"}
+    response = _act(c, case, "dispatch", to="person", person=world.person("grid_c1").pk, note="请网格员处理")
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert (case.assignee_kind, case.assignee) == ("person", world.person("grid_c1"))
+    response = _act(c, case, "transfer", to="person", person=world.person("property_z").pk, note="x")
+    assert response.status_code == 422  # not a choice: nobody outside the request's places
+    assert Case.objects.get(pk=case.pk).assignee == world.person("grid_c1")

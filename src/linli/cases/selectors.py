@@ -433,8 +433,8 @@ def assignable_people(case: Case):
     from linli.org.models import Person
 
     ids = [int(x) for x in case.node.path.strip("/").split("/") if x]
-    if case.microgrid_id:
-        ids.append(case.microgrid_id)
+    if case.microgrid_id:  # the micro-grid and its grid (the grid worker)
+        ids += [int(x) for x in case.microgrid.path.strip("/").split("/") if x]
     people = RoleAssignment.objects.filter(node_id__in=ids, role__in=list(HANDLERS)).values("person_id")
     return Person.objects.filter(pk__in=people, is_active=True).order_by("real_name", "username")
 
