@@ -135,3 +135,27 @@ def test_intake_page_at_desktop_width(world, live_server, desktop, artifacts_dir
     desktop.goto(f"{live_server.url}/q/X-B1-U1")
     assert desktop.evaluate("document.documentElement.scrollWidth") <= 1280
     desktop.screenshot(path=str(artifacts_dir / "resident-intake-1280.png"), full_page=True)
+
+
+def test_with_javascript_photos_are_shrunk_on_the_phone_before_upload(world, live_server, phone, tmp_path):
+    """On a slow connection a 5 MB photo is too much: the page's small script
+    scales it to 1600 px before sending (the server cleans it again anyway)."""
+    import os
+
+    big = Image.frombytes("RGB", (3000, 2000), os.urandom(3000 * 2000 * 3))
+    path = tmp_path / "big.jpg"
+    big.save(path, format="JPEG", quality=92)
+    original = path.stat().st_size
+    assert original > 3_000_000
+    sizes = []
+    phone.on("request", lambda r: sizes.append(len(r.post_data_buffer or b"")) if r.method == "POST" else None)
+    phone.goto(f"{live_server.url}/q/X-B1-U1")
+    phone.click("label.choice:has-text('环境卫生')")
+    phone.fill("textarea[name=description]", "垃圾桶旁边堆了很多装修垃圾")
+    phone.set_input_files("input[name=photos]", str(path))
+    phone.click("button[type=submit]")
+    phone.wait_for_url("**/t/*")
+    assert len(sizes) == 1 and sizes[0] < original / 2
+    stored = Case.objects.get().photos.get()
+    with stored.image.open("rb") as f, Image.open(f) as img:
+        assert max(img.size) == 1600
