@@ -477,3 +477,14 @@ def public_status_changes(*, within: Node | None = None, since: dt.datetime | No
     if until is not None:
         qs = qs.filter(at__lte=until)
     return qs.select_related("case").order_by("at", "id")
+
+
+def campaign_person(*, viewer, campaign: Campaign, text: str):
+    """The active account with this username or mobile number, for a campaign
+    manager adding a participant (None if none, or if the viewer may not manage)."""
+    from linli.org.models import Person
+
+    text = (text or "").strip().replace(" ", "")
+    if not text or not authz.can(viewer, "cases.campaign.manage", campaign.node):
+        return None
+    return Person.objects.filter(Q(username=text) | Q(phone=text), is_active=True).order_by("id").first()

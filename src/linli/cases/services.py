@@ -778,3 +778,14 @@ def notification_mark_read(*, notification, by: Person):
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
     return notification
+
+
+@transaction.atomic
+def campaign_participant_add(*, campaign: Campaign, person: Person, by: Person) -> Campaign:
+    """Add a participant (party member, volunteer, building representative …) to an
+    inspection campaign; participants may register the problems they find."""
+    authz.require(by, "cases.campaign.manage", campaign.node)
+    if not person.is_active:
+        raise InvalidInput("person_inactive", _("This account is disabled."))
+    campaign.participants.add(person)
+    return campaign

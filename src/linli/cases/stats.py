@@ -12,7 +12,7 @@ Board contract (``board_figures(*, node, now=None) -> dict``), JSON-serialisable
       "node": {"code": "LJGG", "name": "丽晶公馆", "kind": "compound"},
       "generated_at": "2026-11-23T16:00:00+08:00",
       "total": 82,                       # requests (merged duplicates excluded)
-      "open": 9,                         # status received … visited
+      "open": 9,                         # not finished yet: status received … in_progress
       "finished": 70,                    # status done, visited or closed
       "counts_by_colour": {"green": 55, "yellow": 15, "red": 12, "grey": 0, "none": 0},
       "counts_by_status": {"received": 1, …, "merged": 2},   # every status; merged counted here only
@@ -60,6 +60,7 @@ from linli.org.models import Node, NodeKind, Role, RoleAssignment
 
 BOARD_KINDS = (NodeKind.DISTRICT, NodeKind.STREET, NodeKind.COMMUNITY, NodeKind.COMPOUND)
 FINISHED_STATUSES = (Status.DONE, Status.VISITED, Status.CLOSED)
+UNFINISHED_STATUSES = tuple(s for s in OPEN_STATUSES if s not in FINISHED_STATUSES)
 COLOUR_KEYS = (*Colour.values, "none")
 RECENT = 10
 MONTHS = 12
@@ -216,7 +217,7 @@ def board_figures(*, node: Node, now: dt.datetime | None = None) -> dict:
         "node": node_info(node),
         "generated_at": timezone.localtime(now).isoformat(),
         "total": total,
-        "open": sum(by_status[s] for s in OPEN_STATUSES),
+        "open": sum(by_status[s] for s in UNFINISHED_STATUSES),
         "finished": sum(by_status[s] for s in FINISHED_STATUSES),
         "counts_by_colour": by_colour,
         "counts_by_status": by_status,
@@ -246,7 +247,7 @@ def children_totals(node: Node) -> list[dict]:
     children = list(Node.objects.filter(parent=node, kind=child_kind).order_by("name", "id"))
     if not children:
         return []
-    open_q = Q(status__in=OPEN_STATUSES)
+    open_q = Q(status__in=UNFINISHED_STATUSES)
     agg = {}
     for c in children:
         under = Q(node__path__startswith=c.path)
@@ -361,3 +362,37 @@ def evaluation(*, street: Node, now: dt.datetime | None = None, min_handled: int
         "demonstration_grid": top(grid_rows),
         "excellent_microgrid": top(micro_rows),
     }
+
+
+# ---------------------------------------------------------------------------
+# Inspection campaigns 问题大家找·整改我来办 (seed 000)
+
+
+def campaign_problems(campaign, now: dt.datetime | None = None) -> list[dict]:
+    """The problems found in a campaign, for its public page: category, place (no
+    finer than the building), responsible party, measure, deadline, status,
+    whether fixed and whether overdue. Two queries."""
+    now = now or timezone.now()
+    cases = list(
+        Case.objects.filter(campaign=campaign).exclude(status=Status.MERGED).select_related("category", "node")
+        .order_by("received_at", "id")
+    )
+    due = {
+        d.case_id: d.due_at
+        for d in Deadline.objects.filter(case__in=[c.id for c in cases], clock=Clock.FINISH, cancelled_at__isnull=True)
+        .order_by("started_at", "id")
+    }
+    places = public_places([c.node for c in cases])
+    out = []
+    for c in cases:
+        fixed = c.status in FINISHED_STATUSES
+        due_at = due.get(c.id)
+        out.append({
+            "category": c.category.name, "category_code": c.category.code, "place": places[c.node.id],
+            "responsible": c.responsible, "measure": c.plan, "status": c.status, "fixed": fixed,
+            "due_on": timezone.localtime(due_at).date().isoformat() if due_at else None,
+            "fixed_on": timezone.localtime(c.done_at).date().isoformat() if fixed and c.done_at else None,
+            "overdue": bool(due_at and not fixed and due_at < now),
+            "found_on": timezone.localtime(c.received_at).date().isoformat(),
+        })
+    return out

@@ -161,6 +161,9 @@ def load_demo() -> dict:
         person = services.person_create(username=username, real_name=name, phone=f"1380000{i:04d}",
                                         password=DEMO_PASSWORD)
         services.role_assign(person=person, role=role, node=Node.objects.get(code=scope))
+    from linli.cases.demo import load_demo_cases
+
+    load_demo_cases()  # requests, boards and inspection campaigns of the seed reports
     return {"places": Node.objects.count()}
 
 

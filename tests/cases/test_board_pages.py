@@ -1,0 +1,94 @@
+"""Public board pages: anyone may read them, they link up and down the tree,
+show no personal data, and cost a fixed number of queries."""
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from linli.cases.models import Rating
+from tests.cases.test_boards import _walk
+
+
+@pytest.fixture
+def some(world, clock, report):
+    done = _walk(report(contact_phone="13800138000", contact_name="王梅", description="王梅家门口的灯坏了"),
+                 world, clock, rating=Rating.SATISFIED)
+    open_one = report(node_code="Y-B1-U1")
+    return done, open_one
+
+
+def test_index_lists_districts_streets_and_communities(some, client):
+    page = client.get("/boards/").content.decode()
+    for code in ("D1", "S1", "S2", "C1", "C2", "C3"):
+        assert f'href="/boards/{code}/"' in page
+
+
+def test_anyone_reads_a_compound_board_with_links_up_and_down(some, client):
+    response = client.get("/boards/X/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    for up in ("/boards/", "/boards/D1/", "/boards/S1/", "/boards/C1/"):
+        assert f'href="{up}"' in page
+    assert "<svg" in page and "https://" not in page.split("<svg", 1)[1].split("</svg>", 1)[0].replace(
+        "http://www.w3.org/2000/svg", "")
+    community = client.get("/boards/C1/").content.decode()
+    assert 'href="/boards/X/"' in community and 'href="/boards/Y/"' in community
+    assert "2 条诉求，1 条未办结" not in community  # per compound, not the sum
+    assert "1 条诉求，0 条未办结" in community and "1 条诉求，1 条未办结" in community
+
+
+def test_board_shows_no_personal_data(some, client):
+    done, open_one = some
+    page = client.get("/boards/C1/").content.decode()
+    for secret in ("王梅", "13800138000", "13912345678", done.tracking_code, open_one.tracking_code, "三楼楼道灯不亮",
+                   "X-B1-U1", "X-101"):
+        assert secret not in page
+    assert "公共设施报修" in page  # the category is shown, with the building: "X X-B1"
+    assert "X X-B1" in page
+
+
+@pytest.mark.parametrize("code", ["X-B1", "X-B1-U1", "X-101", "C1-G", "C1-M1", "nope"])
+def test_only_compounds_and_above_have_boards(world, client, code):
+    assert client.get(f"/boards/{code}/").status_code == 404
+
+
+def test_board_figures_on_the_page(some, client):
+    page = client.get("/boards/X/").content.decode()
+    # One request, satisfied, every clock met: 100 % twice, 3 minutes to respond.
+    assert page.count('<span class="big">100<small>%</small></span>') == 2
+    assert '<span class="big">3<small> 分钟</small></span>' in page
+
+
+def test_board_page_queries_do_not_grow_with_requests(world, clock, report, client):
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/boards/C1/").status_code == 200
+        return len(ctx.captured_queries)
+
+    _walk(report(), world, clock, rating=Rating.SATISFIED)
+    few = count()
+    for i in range(12):
+        c = report(node_code="Y-B1-U1" if i % 2 else "X-B2-U1")
+        if i % 3 == 0:
+            _walk(c, world, clock, colour="yellow", rating=Rating.BASICALLY)
+    assert count() == few <= 20
+
+
+def test_evaluation_link_only_for_supervisors_in_scope(some, client, world):
+    assert "/evaluation/C1/" not in client.get("/boards/C1/").content.decode()
+    client.force_login(world.person("community_c2"))
+    assert "/evaluation/C1/" not in client.get("/boards/C1/").content.decode()
+    client.force_login(world.person("community_c1"))
+    assert 'href="/evaluation/C1/"' in client.get("/boards/C1/").content.decode()
+
+
+def test_board_in_english(some, client):
+    client.cookies["django_language"] = "en"
+    page = client.get("/boards/X/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Requests in X" in page and "Repairs to shared facilities" in page
+
+
+def test_empty_board_says_what_happens_next(world, client):
+    page = client.get("/boards/W/").content.decode()
+    assert "还没有诉求" in page
