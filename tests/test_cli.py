@@ -114,3 +114,60 @@ def test_demo_households_all_belong_to_compounds(demo):
         count_households(c.code) for c in Node.objects.filter(kind=NodeKind.COMPOUND)
     )
     assert Node.objects.filter(kind=NodeKind.BUILDING, parent__parent__code="GHDL3").count() == 9
+
+
+def test_serve_runs_gunicorn_with_static_files_from_whitenoise(tmp_path):
+    """``linli serve`` in production settings: migrates, collects static files and
+    runs gunicorn; whitenoise serves the hashed stylesheet with a far-future cache."""
+    import os
+    import re
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "LINLI_DATA_DIR": str(tmp_path), "LINLI_DEBUG": "0", "LINLI_SSL_REDIRECT": "0",
+           "LINLI_SECRET_KEY": "serve-test-" + "k" * 50}
+    for leftover in ("DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"):
+        env.pop(leftover, None)
+    proc = subprocess.Popen([sys.executable, "-m", "linli.cli", "serve", "--addr", f"127.0.0.1:{port}", "--workers", "1"],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(240):
+            try:
+                health = urllib.request.urlopen(base + "/healthz", timeout=2)
+                break
+            except OSError:
+                assert proc.poll() is None, proc.stdout.read().decode()
+                time.sleep(0.5)
+        else:
+            raise AssertionError("linli serve did not answer within 2 minutes")
+        assert health.status == 200 and health.headers["Server"].startswith("gunicorn")
+        home = urllib.request.urlopen(base + "/", timeout=5).read().decode()
+        css = re.search(r'href="(/static/linli/linli\.[0-9a-f]{12}\.css)"', home).group(1)
+        static = urllib.request.urlopen(base + css, timeout=5)
+        assert static.status == 200 and "immutable" in static.headers["Cache-Control"]
+        assert (tmp_path / "linli.sqlite3").exists() and (tmp_path / "static" / "staticfiles.json").exists()
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+
+
+def test_serve_collects_static_files_only_when_they_changed(tmp_path, settings):
+    import os
+
+    from linli.org.management.commands.serve import static_is_current
+
+    settings.STATIC_ROOT = tmp_path
+    assert not static_is_current()  # never collected
+    manifest = tmp_path / "staticfiles.json"
+    manifest.write_text("{}")
+    assert static_is_current()  # newer than every source file
+    os.utime(manifest, (0, 0))
+    assert not static_is_current()  # a source file changed since (an upgrade)

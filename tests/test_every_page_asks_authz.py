@@ -141,3 +141,23 @@ def test_every_page_and_endpoint_asks_the_authorisation_function(world, objects,
             if not rec.asked and not to_login and not (who == "anonymous" and pattern.name in ANONYMOUS_HOME):
                 silent.append(f"{method.upper()} {url} ({pattern.name}) -> {response.status_code}")
     assert silent == [], "\n".join(silent)
+
+
+def test_every_form_on_these_pages_carries_a_csrf_token(world, objects, client):
+    """Signed in as the superuser (who is shown every staff form), each page's
+    POST forms all carry Django's CSRF token."""
+    import re
+
+    client.force_login(world.person("admin"))
+    missing, pages_with_forms = [], 0
+    for pattern in patterns():
+        if pattern.name in EXEMPT:
+            continue
+        response = client.get(reverse(pattern.name, kwargs=kwargs_for(pattern, objects)))
+        if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+            continue
+        forms = re.findall(r"<form\b[^>]*>.*?</form>", response.content.decode(), flags=re.S | re.I)
+        posts = [f for f in forms if re.search(r'method=["\']?post', f, flags=re.I)]
+        pages_with_forms += bool(posts)
+        missing += [pattern.name for f in posts if "csrfmiddlewaretoken" not in f]
+    assert missing == [] and pages_with_forms >= 8
