@@ -79,3 +79,12 @@ def test_admin_is_closed_to_everyone_but_staff_accounts(world, client, who):
         client.force_login(world.person(who))
     response = client.get(reverse("admin:cases_case_changelist"))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_admin_speaks_english_after_the_language_switch(world, client):
+    client.force_login(world.person("admin"))
+    client.post("/i18n/setlang/", {"language": "en", "next": "/admin/"})
+    html = client.get(reverse("admin:ledger_leg_changelist")).content.decode()
+    assert 'lang="en"' in html and "legs" in html.lower() and "分录" not in html
+    client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/admin/"})
+    assert "分录" in client.get(reverse("admin:ledger_leg_changelist")).content.decode()

@@ -171,3 +171,15 @@ def test_serve_collects_static_files_only_when_they_changed(tmp_path, settings):
     assert static_is_current()  # newer than every source file
     os.utime(manifest, (0, 0))
     assert not static_is_current()  # a source file changed since (an upgrade)
+
+
+def test_readme_lists_every_demo_login_and_the_two_commands():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    listed = {line.split("|")[1].strip() for line in readme.splitlines() if line.startswith("| ") and "|" in line[2:]}
+    assert {u for u, _p, _l in demo_logins()} <= listed
+    assert DEMO_PASSWORD in readme
+    assert "bash scripts/demo.sh" in readme and "bash scripts/test.sh" in readme
+    for doc in ("docs/development.md", "docs/deployment.md", "docs/ledger.md"):
+        assert doc in readme and (Path(__file__).resolve().parents[1] / doc).exists()
