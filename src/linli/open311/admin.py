@@ -34,7 +34,7 @@ class ServiceAttributeAdmin(admin.ModelAdmin):
 @admin.register(Open311Submission)
 class Open311SubmissionAdmin(admin.ModelAdmin):
     list_display = ["case", "key", "account_id", "created_at"]
-    list_filter = ["key"]
+    list_filter = ["created_at", "key"]
     search_fields = ["case__tracking_code", "account_id"]
     readonly_fields = ["case", "key", "attributes", "account_id", "device_id", "media_url", "created_at"]
 
