@@ -385,3 +385,16 @@ def test_board_is_public_and_the_same_figures_as_the_page(client, world, report,
 def test_board_of_unknown_place_is_404(client, db):
     r = client.get("/api/v1/boards/NOWHERE")
     assert r.status_code == 404 and r.json()["code"] == "not_found"
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_docs_page_renders_every_operation_from_this_site_only(live_server, desktop, artifacts_dir):
+    hosts = set()
+    desktop.on("request", lambda req: hosts.add(req.url.split("/")[2]))
+    desktop.goto(live_server.url + "/api/v1/docs")
+    desktop.wait_for_selector(".opblock", timeout=15000)
+    titles = desktop.locator(".opblock-summary-path").all_inner_texts()
+    assert "/api/v1/cases/{id}/actions/plan" in [t.replace("\u200b", "") for t in titles]
+    assert hosts == {live_server.url.split("/")[2]}
+    desktop.screenshot(path=str(artifacts_dir / "api-docs-desktop.png"))
