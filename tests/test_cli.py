@@ -183,3 +183,20 @@ def test_readme_lists_every_demo_login_and_the_two_commands():
     assert "bash scripts/demo.sh" in readme and "bash scripts/test.sh" in readme
     for doc in ("docs/development.md", "docs/deployment.md", "docs/ledger.md"):
         assert doc in readme and (Path(__file__).resolve().parents[1] / doc).exists()
+
+
+def test_demo_money_follows_the_seed_reports(demo):
+    from linli.disclosure.models import Campaign, Fund, Objection, Report, SpendingRequest
+    from linli.ledger.selectors import verify_all
+
+    published = Report.objects.filter(state="published")
+    assert set(published.values_list("compound__code", "kind")) == {("DTSZ", "finance"), ("DTSZ", "service"),
+                                                                     ("LYCT", "finance")}
+    assert all(r.chain_head and r.chain_head["hash"] for r in published)
+    assert Objection.objects.filter(report__compound__code="DTSZ", answered_at__isnull=True).count() == 1
+    gg = Fund.objects.get(code="ZBHP-GG")
+    assert set(gg.supervisors.values_list("party", flat=True)) == {"residents_committee", "developer", "bank"}
+    assert sorted(SpendingRequest.objects.filter(fund=gg).values_list("state", flat=True)) == ["posted", "waiting2"]
+    campaign = Campaign.objects.get(fund__code="GHDL3-WJJ")
+    assert campaign.target == 600_000_00 and campaign.pledges.filter(state="received").count() == 3
+    assert verify_all() == []

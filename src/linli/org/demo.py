@@ -164,6 +164,9 @@ def load_demo() -> dict:
     from linli.cases.demo import load_demo_cases
 
     load_demo_cases()  # requests, boards and inspection campaigns of the seed reports
+    from linli.disclosure.demo import load_demo_money
+
+    load_demo_money()  # quarterly reports, co-managed fund, micro-funds and crowdfunding of the seed reports
     return {"places": Node.objects.count()}
 
 
