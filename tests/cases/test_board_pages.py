@@ -92,3 +92,64 @@ def test_board_in_english(some, client):
 def test_empty_board_says_what_happens_next(world, client):
     page = client.get("/boards/W/").content.decode()
     assert "还没有诉求" in page
+
+
+# ---------------------------------------------------------------------------
+# In the browser, with the demo data: phone and desktop screenshots in test-artifacts/
+
+
+@pytest.fixture
+def demo_data(transactional_db):
+    from linli.org.demo import load_demo
+
+    load_demo()
+
+
+def _fits(page) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_boards_on_a_phone_and_a_desktop(demo_data, live_server, phone, desktop, artifacts_dir):
+    phone.goto(f"{live_server.url}/boards/")
+    assert "温江区" in phone.inner_text("body")
+    _fits(phone)
+    phone.screenshot(path=str(artifacts_dir / "board-index-390.png"), full_page=True)
+    phone.click("a[href='/boards/TJ/']")
+    phone.wait_for_load_state()
+    phone.click("a[href='/boards/LJGG/']")
+    phone.wait_for_load_state()
+    body = phone.inner_text("body")
+    assert "丽晶公馆 诉求公示" in body and "按时办理率" in body and "515303" in body
+    assert phone.locator("figure.trend svg rect.reported").count() == 12
+    _fits(phone)
+    phone.screenshot(path=str(artifacts_dir / "board-compound-390.png"), full_page=True)
+    desktop.goto(f"{live_server.url}/boards/LJGG/")
+    desktop.screenshot(path=str(artifacts_dir / "board-compound-1280.png"), full_page=True)
+    desktop.goto(f"{live_server.url}/boards/WJ/")
+    assert "天府街道" in desktop.inner_text("body")
+    desktop.screenshot(path=str(artifacts_dir / "board-district-1280.png"), full_page=True)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_campaign_and_evaluation_pages_in_the_browser(demo_data, live_server, phone, desktop, artifacts_dir):
+    from linli.cases.models import Campaign
+    from linli.org.demo import DEMO_PASSWORD
+    from tests.conftest import browser_login
+
+    current = Campaign.objects.order_by("-starts_on").first()
+    phone.goto(f"{live_server.url}/inspections/{current.pk}/")
+    assert "整改率" in phone.inner_text("body")
+    _fits(phone)
+    phone.screenshot(path=str(artifacts_dir / "campaign-public-390.png"), full_page=True)
+    browser_login(phone, live_server, "property", DEMO_PASSWORD)
+    phone.goto(f"{live_server.url}/inspections/{current.pk}/")
+    assert "登记发现的问题" in phone.inner_text("body")
+    _fits(phone)
+    phone.screenshot(path=str(artifacts_dir / "campaign-staff-390.png"), full_page=True)
+    browser_login(desktop, live_server, "street", DEMO_PASSWORD)
+    desktop.goto(f"{live_server.url}/evaluation/GP/")
+    assert "示范网格" in desktop.inner_text("body")
+    desktop.screenshot(path=str(artifacts_dir / "evaluation-1280.png"), full_page=True)

@@ -62,7 +62,8 @@ def trend_chart(monthly: list[dict]) -> dict:
         year, month = m["month"].split("-")
         groups.append({
             "month": m["month"], "label": str(int(month)),
-            "year": year if (i == 0 or month == "01") else "",
+            # The year under January, and under the first month unless January follows closely.
+            "year": year if month == "01" or (i == 0 and int(month) <= 10) else "",
             "x_label": round(left + i * slot + slot / 2, 1),
             "reported": m["reported"], "finished": m["finished"],
             "r_x": round(x0, 1), "r_h": round(plot_h * m["reported"] / ceiling, 1),
@@ -116,8 +117,11 @@ def board(request, code: str):
         label = COLOUR_NAMES[key]
         if policy is not None and key != "none" and getattr(policy, f"label_{key}", ""):
             label = getattr(policy, f"label_{key}")
-        colours.append({"key": key, "label": label, "hint": COLOUR_HINTS[key] if policy is None or not
-                        getattr(policy, f"label_{key}", "") else "", "n": n,
+        # The durations hold for one policy: shown on a compound's board only.
+        hint = COLOUR_HINTS[key] if policy is not None and not getattr(policy, f"label_{key}", "") else ""
+        if key == "none":
+            hint = COLOUR_HINTS[key]
+        colours.append({"key": key, "label": label, "hint": hint, "n": n,
                         "share": round(100 * n / total, 1) if total else 0})
     statuses = [{"key": s, "label": Status(s).label, "n": figures["counts_by_status"][s]}
                 for s in Status.values if figures["counts_by_status"][s]]

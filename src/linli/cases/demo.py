@@ -264,7 +264,8 @@ def _ditie(d: _Demo) -> None:
             t = case.received_at
             case = services.case_accept(case=case, by=prop, at=t)
             case = services.case_dispatch(case=case, by=prop, to=AssigneeKind.PROPERTY, at=t)
-            case = services.case_plan(case=case, by=prop, colour="green", note=measure, at=t)
+            case = services.case_plan(case=case, by=prop, colour="red", note=measure, at=t,
+                                      due_at=case.deadlines.get(clock="finish").due_at)
             services.case_finish(case=case, by=prop, note="已整改。", at=t)
 
 

@@ -377,11 +377,11 @@ def campaign_problems(campaign, now: dt.datetime | None = None) -> list[dict]:
         Case.objects.filter(campaign=campaign).exclude(status=Status.MERGED).select_related("category", "node")
         .order_by("received_at", "id")
     )
-    due = {
-        d.case_id: d.due_at
-        for d in Deadline.objects.filter(case__in=[c.id for c in cases], clock=Clock.FINISH, cancelled_at__isnull=True)
-        .order_by("started_at", "id")
-    }
+    # The deadline promised when the problem was registered (the first finish clock).
+    due: dict[int, dt.datetime] = {}
+    for d in Deadline.objects.filter(case__in=[c.id for c in cases], clock=Clock.FINISH, cancelled_at__isnull=True) \
+            .order_by("started_at", "id"):
+        due.setdefault(d.case_id, d.due_at)
     places = public_places([c.node for c in cases])
     out = []
     for c in cases:
