@@ -254,3 +254,9 @@ def test_only_named_supervisors_decide_not_even_a_superuser(dworld, fund):
     assert not authz.can(dworld.person("dev"), "disclosure.fund.decide", rc_row)
     assert funds.decider(dworld.person("rc"), req) == rc_row
     assert funds.decider(dworld.person("admin"), req) is None and funds.decider(None, req) is None
+
+
+def test_pledge_states_read_as_money_words_in_chinese(dworld, fund):
+    from linli.disclosure.models import PledgeState
+
+    assert [str(label) for _v, label in PledgeState.choices] == ["已认捐", "已到账", "已退款", "已取消"]
