@@ -135,10 +135,12 @@ def test_leader_matches_from_the_detail_page_and_the_volunteer_finishes(client, 
                            {"volunteer": people["ren"].pk, "note": "同楼栋的任阿姨"})
     assert response.status_code == 302
     assert Case.objects.get(pk=help_case.pk).assignee == people["ren"]
-    # The volunteer: the queue shows the request; the detail page offers the next steps.
+    # The volunteer has no staff queue: their notifications page lists the request, and the
+    # notification links to it; the detail page offers the next steps.
     client.force_login(people["ren"])
-    queue = client.get(reverse("queue"))
-    assert queue.status_code == 200 and f'href="/cases/{help_case.pk}"' in queue.content.decode()
+    assert client.get(reverse("queue")).status_code == 403
+    mine = client.get(reverse("notifications")).content.decode()
+    assert 'id="assigned"' in mine and mine.count(f'href="/cases/{help_case.pk}"') == 2
     detail = client.get(reverse("case_detail", args=[help_case.pk])).content.decode()
     assert 'id="act-arrive"' in detail and 'id="act-dispatch"' not in detail and "13800003333" in detail
     for action, data in (("arrive", {}), ("plan", {"colour": "green", "note": "两点到五点帮忙照看"}),
@@ -161,8 +163,8 @@ def test_matching_a_stranger_through_a_forged_form_is_refused(client, world, peo
 def test_a_volunteer_without_a_match_sees_nothing(client, people, help_case):
     client.force_login(people["far"])
     assert client.get(reverse("case_detail", args=[help_case.pk])).status_code == 404
-    queue = client.get(reverse("queue"))
-    assert queue.status_code == 200 and f"/cases/{help_case.pk}" not in queue.content.decode()
+    mine = client.get(reverse("notifications"))
+    assert mine.status_code == 200 and f"/cases/{help_case.pk}" not in mine.content.decode()
 
 
 def test_problem_requests_offer_no_volunteer_form(client, world, report):

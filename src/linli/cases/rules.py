@@ -28,8 +28,7 @@ RULES: dict = {
                                 description="dispatch, transfer, send back, merge, reclassify, declare unsolvable, reopen"),
     "cases.case.supervise": Rule(roles=SUPERVISORS, description="record supervision 督办 and evaluation"),
     "cases.escalation.view": Rule(roles=STAFF_ROLES, description="see escalations"),
-    # Volunteers see the help requests matched to them (as their named assignee).
-    "cases.queue.view": Rule(roles=STAFF_ROLES | {R.VOLUNTEER}, description="see one's queue of next actions"),
+    "cases.queue.view": Rule(roles=STAFF_ROLES, description="see one's queue of next actions"),
     "cases.notification.view": Rule(self_only=True, description="read one's own in-app notifications"),
     "cases.evaluation.view": Rule(roles=SUPERVISORS, description="see the evaluation of grids and micro-grid leaders"),
     "cases.campaign.manage": Rule(roles=frozenset({R.COMMUNITY_STAFF, R.STREET_STAFF, R.PARTY_BRANCH, R.PROPERTY_STAFF}),

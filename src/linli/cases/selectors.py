@@ -427,6 +427,16 @@ def supervised_cases(*, viewer, limit: int = 100) -> QuerySet[Case]:
         "received_at", "id")[:limit]
 
 
+def assigned_to(*, viewer) -> QuerySet[Case]:
+    """Open requests naming the viewer as assignee (e.g. a volunteer matched to a help request),
+    nearest deadline first. Visible to them by the rule's holder clause."""
+    if viewer is None or not viewer.is_authenticated:
+        return Case.objects.none()
+    open_deadline = Q(deadlines__met_at__isnull=True, deadlines__cancelled_at__isnull=True)
+    return (Case.objects.filter(assignee=viewer, status__in=OPEN_STATUSES).select_related(*CASE_RELATED)
+            .annotate(next_due=Min("deadlines__due_at", filter=open_deadline)).order_by("next_due", "received_at"))
+
+
 def assignable_people(case: Case):
     """Staff whose role covers the request (its places above it, or its micro-grid): a named assignee."""
     from linli.cases.rules import HANDLERS

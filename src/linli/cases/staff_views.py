@@ -361,8 +361,13 @@ def escalation_ack(request, pk: int):
 def notifications(request):
     authz.require(request.user, "cases.notification.view", request.user)
     rows = list(selectors.notifications_for(viewer=request.user).select_related("case")[:100])
+    now = timezone.now()
+    # Someone without a queue (a volunteer matched to a help request) finds their requests here.
+    assigned = [] if authz.can(request.user, "cases.queue.view") else [
+        {"case": c, "left": time_left(c.next_due, now), "next": NEXT_STEP.get(c.status, "")}
+        for c in selectors.assigned_to(viewer=request.user)[:QUEUE_LIMIT]]
     return render(request, "cases/staff/notifications.html",
-                  {"rows": rows, "unread": sum(1 for n in rows if n.read_at is None)})
+                  {"rows": rows, "unread": sum(1 for n in rows if n.read_at is None), "assigned": assigned})
 
 
 @login_required
