@@ -398,3 +398,92 @@ def test_docs_page_renders_every_operation_from_this_site_only(live_server, desk
     assert "/api/v1/cases/{id}/actions/plan" in [t.replace("\u200b", "") for t in titles]
     assert hosts == {live_server.url.split("/")[2]}
     desktop.screenshot(path=str(artifacts_dir / "api-docs-desktop.png"))
+
+
+# ---------------------------------------------------------------------------
+# Twins of the other page actions
+
+
+def test_supervise_needs_the_supervise_role(client, world, report):
+    case = report()
+    r = act(client, case, "supervise", {"kind": "supervise", "note": "请尽快处理"}, token_for(world, "property_x"))
+    assert r.status_code == 403 and case.supervisions.count() == 0
+    r = act(client, case, "supervise", {"kind": "evaluate", "note": "处理及时", "score": 90},
+            token_for(world, "community_c1"))
+    assert r.status_code == 200
+    assert list(case.supervisions.values_list("kind", "score")) == [("evaluate", 90)]
+    r = act(client, case, "supervise", {"kind": "evaluate", "note": "x", "score": 101}, token_for(world, "community_c1"))
+    assert r.status_code == 422 and case.supervisions.count() == 1
+
+
+def test_help_request_is_matched_to_a_volunteer(client, world, report):
+    case = report(category="help", description="帮忙照看一下老人")
+    r = act(client, case, "match_helper", {"volunteer": "owner"}, token_for(world, "leader_m1"))
+    assert r.status_code == 200, r.json()
+    assert r.json()["status"] == "dispatched" and r.json()["assignee"] == "owner"
+    other = report(description="楼道灯坏了")
+    r = act(client, other, "match_helper", {"volunteer": "owner"}, token_for(world, "leader_m1"))
+    assert r.status_code == 422 and r.json()["code"] == "not_help"
+
+
+def test_read_all_notifications(client, world, report):
+    report()
+    report()
+    headers = token_for(world, "property_x")
+    r = post(client, "/api/v1/my/notifications/read_all", {}, headers)
+    assert r.status_code == 200 and r.json() == {"marked": 2}
+    assert client.get("/api/v1/my/notifications?unread=true", **headers).json() == []
+
+
+def test_tracking_and_online_rating_by_the_code(client, world, report):
+    case = report(contact_phone="13912345678")
+    staff = token_for(world, "property_x")
+    r = client.get(f"/api/v1/track/{case.tracking_code}")
+    assert r.status_code == 200
+    body = r.json()
+    assert body["status"] == "received" and body["place"] == "X-B1"
+    assert "13912345678" not in r.content.decode() and "property_x" not in r.content.decode()
+    assert {d["clock"] for d in body["deadlines"]} == {"respond", "plan"}
+    r = post(client, f"/api/v1/track/{case.tracking_code}/rating", {"rating": "satisfied"}, {})
+    assert r.status_code == 409 and r.json()["code"] == "case_state"
+    for action, data in (("accept", {}), ("dispatch", {"to": "property"}), ("plan", {"colour": "green", "note": "换灯"}),
+                         ("finish", {})):
+        assert act(client, case, action, data, staff).status_code == 200
+    r = post(client, f"/api/v1/track/{case.tracking_code}/rating", {"rating": "unsatisfied", "comment": "还是不亮"}, {})
+    assert r.status_code == 200 and r.json()["status"] == "in_progress"
+    case.refresh_from_db()
+    assert case.rating == "unsatisfied" and case.return_visits.get().method == "online"
+    assert client.get("/api/v1/track/NOSUCHCODE").status_code == 404
+
+
+def test_campaign_through_the_api(client, world, clock):
+    staff = token_for(world, "community_c1")
+    r = post(client, "/api/v1/campaigns", {"node": "X", "title": "楼道大扫除", "starts_on": "2026-11-01",
+                                           "ends_on": "2026-11-30"}, staff)
+    assert r.status_code == 201
+    cid = r.json()["id"]
+    assert r.json()["found"] == 0
+    assert post(client, "/api/v1/campaigns", {"node": "X", "title": "x", "starts_on": "2026-11-01",
+                                              "ends_on": "2026-11-30"}, token_for(world, "resident")).status_code == 403
+    problem = {"node": "X-B1-U1", "category": "hygiene", "description": "楼道堆放杂物", "responsible": "物业",
+               "measure": "清理杂物", "due_at": "2026-11-10T18:00:00+08:00"}
+    assert post(client, f"/api/v1/campaigns/{cid}/problems", problem, token_for(world, "owner")).status_code == 403
+    assert post(client, f"/api/v1/campaigns/{cid}/participants", {"person": "owner"}, staff).status_code == 200
+    r = post(client, f"/api/v1/campaigns/{cid}/problems", problem, token_for(world, "owner"))
+    assert r.status_code == 201
+    assert [d["clock"] for d in r.json()["deadlines"] if d["clock"] == "finish"] == ["finish"]
+    assert client.get(f"/api/v1/campaigns/{cid}").json()["found"] == 1
+    assert client.get("/api/v1/campaigns/999999").status_code == 404
+
+
+def test_policy_assign(client, world):
+    from linli.cases.models import PolicyAssignment, TimeLimitPolicy
+
+    other = TimeLimitPolicy.objects.exclude(is_default=True).first()
+    r = post(client, "/api/v1/policies/assign", {"node": "X", "policy": other.code}, token_for(world, "property_x"))
+    assert r.status_code == 403 and not PolicyAssignment.objects.exists()
+    r = post(client, "/api/v1/policies/assign", {"node": "X", "policy": other.code}, token_for(world, "community_c1"))
+    assert r.status_code == 200 and r.json()["policy"] == other.code
+    assert PolicyAssignment.objects.get().node == world["X"]
+    r = post(client, "/api/v1/policies/assign", {"node": "X", "policy": "nope"}, token_for(world, "community_c1"))
+    assert r.status_code == 422 and r.json()["code"] == "unknown_policy"

@@ -417,8 +417,32 @@ _action("send_back", RequiredNoteIn, lambda r, c, p: services.case_send_back(cas
 _action("declare_unsolvable", RequiredNoteIn,
         lambda r, c, p: services.case_declare_unsolvable(case=c, by=r.user, note=p.note))
 
+class SuperviseIn(Schema):
+    kind: Literal["supervise", "evaluate"]
+    note: Text(5000)
+    score: Annotated[int, Field(ge=0, le=100)] | None = None
+
+
+class MatchIn(Schema):
+    volunteer: Text(150) = Field(..., description="username of the volunteer or resident")
+    note: Text(5000) = ""
+
+
+_action("supervise", SuperviseIn, lambda r, c, p: services.case_supervise(case=c, by=r.user, kind=p.kind,
+                                                                         note=p.note, score=p.score))
+
+
+def _match(request, case, payload):
+    volunteer = _person(payload.volunteer)
+    if volunteer is None:
+        raise InvalidInput("unknown_person", _("No active person has this username."), details=[{"field": "volunteer"}])
+    return services.case_match_helper(case=case, volunteer=volunteer, by=request.user, note=payload.note)
+
+
+_action("match_helper", MatchIn, _match)
+
 ACTIONS = ("accept", "dispatch", "arrive", "plan", "progress", "finish", "visit", "close", "reopen", "reclassify",
-           "merge", "transfer", "send_back", "declare_unsolvable")
+           "merge", "transfer", "send_back", "declare_unsolvable", "supervise", "match_helper")
 
 
 @router.post("/cases/{id}/actions/{action}", response={400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut})
@@ -467,6 +491,16 @@ def my_notification_read(request, id: int = Path(..., ge=1, le=MAX_ID)):  # noqa
     return 204, None
 
 
+class MarkedOut(Schema):
+    marked: int
+
+
+@router.post("/my/notifications/read_all", response={200: MarkedOut, 401: ErrorOut, 403: ErrorOut})
+def my_notifications_read_all(request):
+    """Mark all of the caller's notifications read."""
+    return {"marked": services.notifications_mark_all_read(by=request.user)}
+
+
 def _escalation(e) -> dict:
     return {
         "id": e.pk, "case_id": e.case_id, "tracking_code": e.case.tracking_code, "level": e.level, "role": e.role,
@@ -496,3 +530,194 @@ def my_escalation_acknowledge(request, id: int = Path(..., ge=1, le=MAX_ID)):  #
 def my_queue(request):
     """Open requests the caller may work on, nearest deadline first (at most 200)."""
     return [dict(_summary(c), next_due=c.next_due) for c in selectors.queue(viewer=request.user)[:200]]
+
+
+# ---------------------------------------------------------------------------
+# The resident's tracking link (public: the tracking code is the proof)
+
+TrackingCode = Annotated[str, Path(max_length=20, pattern=r"^[A-Za-z0-9]+$")]
+
+
+class TimelineOut(Schema):
+    at: dt.datetime
+    action: str
+    text: str
+    note: str
+    colour: str | None
+    colour_label: str
+
+
+class PromiseOut(Schema):
+    clock: str
+    label: str
+    due_at: dt.datetime
+    overdue: bool
+
+
+class TrackOut(Schema):
+    tracking_code: str
+    status: str
+    status_label: str
+    category: str
+    place: str
+    received_at: dt.datetime
+    timeline: list[TimelineOut]
+    deadlines: list[PromiseOut]
+
+
+class RatingIn(Schema):
+    rating: Literal["satisfied", "basically", "unsatisfied"]
+    comment: Text(2000) = ""
+
+
+def _track(case: Case) -> dict:
+    return {
+        "tracking_code": case.tracking_code, "status": case.status, "status_label": str(case.get_status_display()),
+        "category": case.category.name, "place": selectors.public_place(case.node), "received_at": case.received_at,
+        "timeline": [{**row, "text": str(row["text"]), "colour": row.get("colour") or None,
+                      "colour_label": str(row.get("colour_label") or "")} for row in selectors.public_timeline(case)],
+        "deadlines": [{**row, "label": str(row["label"])} for row in selectors.resident_deadlines(case)],
+    }
+
+
+@router.get("/track/{code}", response={200: TrackOut, 404: ErrorOut, 422: ErrorOut}, auth=optional_auth)
+def track(request, code: TrackingCode):
+    """What the resident sees on the tracking page (no contact, no staff names)."""
+    return _track(selectors.case_by_tracking_code(code))
+
+
+@router.post("/track/{code}/rating", response={200: TrackOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut,
+                                              422: ErrorOut}, auth=optional_auth)
+def track_rate(request, code: TrackingCode, payload: RatingIn):
+    """The resident rates a finished request online (unsatisfied reopens it)."""
+    case = selectors.case_by_tracking_code(code)
+    services.case_visit(case=case, by=None, method="online", rating=payload.rating, comment=payload.comment,
+                        tracking_code=case.tracking_code)
+    return _track(selectors.case_by_tracking_code(code))
+
+
+# ---------------------------------------------------------------------------
+# Inspection campaigns and policies
+
+
+def _sane_date(value: dt.date) -> dt.date:
+    if not 1970 <= value.year <= 2200:
+        raise ValueError("a date between 1970 and 2200")
+    return value
+
+
+Day = Annotated[dt.date, AfterValidator(_sane_date)]
+
+
+class CampaignIn(Schema):
+    node: Text(40)
+    title: Text(120)
+    starts_on: Day
+    ends_on: Day
+    description: Text(5000) = ""
+
+
+class CampaignOut(Schema):
+    id: int
+    node: str
+    title: str
+    starts_on: dt.date
+    ends_on: dt.date
+    found: int
+    fixed: int
+    rate: float | None
+
+
+class ParticipantIn(Schema):
+    person: Text(150)
+
+
+class ProblemIn(Schema):
+    node: Text(40)
+    category: Text(40)
+    description: Text(5000)
+    responsible: Text(120)
+    measure: Text(5000)
+    due_at: Time
+
+
+class PolicyIn(Schema):
+    node: Text(40)
+    policy: Text(40)
+
+
+class PolicyOut(Schema):
+    node: str
+    policy: str
+    name: str
+
+
+def _campaign(campaign) -> dict:
+    figures = selectors.campaign_figures(campaign)
+    return {"id": campaign.pk, "node": campaign.node.code, "title": campaign.title, "starts_on": campaign.starts_on,
+            "ends_on": campaign.ends_on, **figures}
+
+
+def _campaign_get(pk: int):
+    from linli.cases.models import Campaign
+
+    campaign = Campaign.objects.select_related("node").filter(pk=pk).first()
+    if campaign is None:
+        raise NotFound("not_found", _("No such campaign."))
+    return campaign
+
+
+@router.post("/campaigns", response={201: CampaignOut, **ERRORS})
+def campaign_create(request, payload: CampaignIn):
+    """Start an inspection campaign 问题大家找 in a place (`cases.campaign.manage`)."""
+    campaign = services.campaign_create(node=_node(payload.node, field="node"), title=payload.title,
+                                        starts_on=payload.starts_on, ends_on=payload.ends_on, by=request.user,
+                                        description=payload.description)
+    return 201, _campaign(campaign)
+
+
+@router.get("/campaigns/{id}", response={200: CampaignOut, 404: ErrorOut, 422: ErrorOut}, auth=optional_auth)
+def campaign_detail(request, id: int = Path(..., ge=1, le=MAX_ID)):  # noqa: A002
+    """A campaign's figures: problems found, fixed, rectification rate (public)."""
+    return _campaign(_campaign_get(id))
+
+
+@router.post("/campaigns/{id}/participants", response={200: CampaignOut, **ERRORS})
+def campaign_participant_add(request, payload: ParticipantIn, id: int = Path(..., ge=1, le=MAX_ID)):  # noqa: A002
+    """Add a participant who may then register problems."""
+    campaign = _campaign_get(id)
+    person = _person(payload.person)
+    if person is None:
+        raise InvalidInput("unknown_person", _("No active person has this username."), details=[{"field": "person"}])
+    services.campaign_participant_add(campaign=campaign, person=person, by=request.user)
+    return _campaign(campaign)
+
+
+@router.post("/campaigns/{id}/problems", response={201: CaseCreatedOut, **ERRORS})
+def campaign_problem_add(request, payload: ProblemIn, id: int = Path(..., ge=1, le=MAX_ID)):  # noqa: A002
+    """Register a problem found in the campaign: it becomes a request with a responsible party, a measure and a deadline."""
+    campaign = _campaign_get(id)
+    category = Category.objects.filter(code=payload.category).first()
+    if category is None:
+        raise InvalidInput("unknown_category", _("No such category."), details=[{"field": "category"}])
+    case = services.campaign_add_problem(
+        campaign=campaign, node=_node(payload.node, field="node"), category=category,
+        description=payload.description, by=request.user, responsible=payload.responsible, measure=payload.measure,
+        due_at=payload.due_at)
+    from linli.cases.notify import tracking_url
+
+    return 201, {"id": case.pk, "tracking_code": case.tracking_code, "status": case.status, "colour": case.colour,
+                 "tracking_url": request.build_absolute_uri(tracking_url(case)), "deadlines": _deadlines(case)}
+
+
+@router.post("/policies/assign", response={200: PolicyOut, **ERRORS})
+def policy_assign(request, payload: PolicyIn):
+    """Choose the time-limit policy of a compound or community (`cases.policy.manage`). Open requests keep their deadlines."""
+    from linli.cases.models import TimeLimitPolicy
+
+    policy = TimeLimitPolicy.objects.filter(code=payload.policy).first()
+    if policy is None:
+        raise InvalidInput("unknown_policy", _("No such time-limit policy."), details=[{"field": "policy"}])
+    node = _node(payload.node, field="node")
+    services.policy_assign(node=node, policy=policy, by=request.user)
+    return {"node": node.code, "policy": policy.code, "name": policy.name}
