@@ -574,3 +574,13 @@ def test_dispatch_to_a_named_person_offers_the_staff_of_the_request(client, worl
     response = _act(c, case, "transfer", to="person", person=world.person("property_z").pk, note="x")
     assert response.status_code == 422  # not a choice: nobody outside the request's places
     assert Case.objects.get(pk=case.pk).assignee == world.person("grid_c1")
+
+
+def test_detail_page_query_count_is_bounded(client, world, report, django_assert_max_num_queries):
+    staff = world.person("property_x")
+    case = services.case_dispatch(case=services.case_accept(case=report(), by=staff), by=staff, to="property")
+    for n in range(8):  # a long history costs no extra queries
+        services.case_supervise(case=case, by=world.person("community_c1"), kind="supervise", note=f"督办 {n}")
+    c = _client(client, world, "community_c1")
+    with django_assert_max_num_queries(26):
+        assert c.get(reverse("case_detail", args=[case.pk])).status_code == 200
