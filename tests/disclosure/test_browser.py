@@ -45,6 +45,19 @@ def test_published_report_print_view_renders_chinese(dworld, last_quarter, live_
     pdf = desktop.pdf(format="A4")
     (artifacts_dir / "disclosure-report-print.pdf").write_bytes(pdf)
     assert pdf.startswith(b"%PDF")
+    # A4 pages whose text reads back as the Chinese of the report (Chromium embeds the CJK
+    # glyphs as Type 3 outlines with a ToUnicode map; NFKC folds the radicals it maps some to).
+    import io
+    import unicodedata
+
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf))
+    box = reader.pages[0].mediabox
+    mm = [float(x) * 25.4 / 72 for x in (box.width, box.height)]
+    assert abs(mm[0] - 210) < 1 and abs(mm[1] - 297) < 1, mm  # A4
+    text = unicodedata.normalize("NFKC", "".join(page.extract_text() for page in reader.pages))
+    assert "收支季报" in text and "物业费收入" in text and "收缴率" in text
 
 
 def test_report_and_money_pages_on_a_phone(dworld, last_quarter, live_server, phone, artifacts_dir):
