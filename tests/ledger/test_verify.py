@@ -181,3 +181,16 @@ def test_verify_export_runs_offline_from_the_command_line(books, client, tmp_pat
     refused = cli(bad)
     assert refused.returncode == 1
     assert "entry 3" in refused.stderr
+
+
+@pytest.mark.parametrize("path", ["/api/v1/ledger/public", "/api/v1/disclosure/funds/X-GG"])
+def test_ledger_and_disclosure_api_ask_the_authorisation_function(world, client, monkeypatch, path):
+    from linli import authz
+    from linli.disclosure import funds
+
+    funds.fund_create(node=world["X"], code="X-GG", name="共管资金", kind="comanaged", by=world.person("community_c1"))
+    asked = []
+    real_can = authz.can
+    monkeypatch.setattr(authz, "can", lambda person, action, obj=None: asked.append(action) or real_can(person, action, obj))
+    assert client.get(path).status_code == 200
+    assert asked and all(a.split(".")[0] in {"ledger", "disclosure"} for a in asked)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.urls import reverse
 from ninja import Router, Schema
 
+from linli import authz
 from linli.api.main import optional_auth
 from linli.ledger import selectors
 
@@ -28,6 +29,7 @@ class PublicAccountOut(Schema):
 @router.get("/public", response={200: list[PublicAccountOut]}, auth=optional_auth)
 def public_accounts(request):
     """Every public account with its chain head and download links (no sign-in needed)."""
+    authz.require(request.user if request.user.is_authenticated else None, "ledger.public.view")
     out = []
     for a in selectors.public_accounts():
         out.append(PublicAccountOut(
