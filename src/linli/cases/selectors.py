@@ -498,3 +498,12 @@ def campaign_person(*, viewer, campaign: Campaign, text: str):
     if not text or not authz.can(viewer, "cases.campaign.manage", campaign.node):
         return None
     return Person.objects.filter(Q(username=text) | Q(phone=text), is_active=True).order_by("id").first()
+
+
+def expected_finish(case_ids) -> dict:
+    """{case id: due time of its running finish clock} (Open311 ``expected_datetime``)."""
+    out = {}
+    for d in Deadline.objects.filter(case_id__in=list(case_ids), clock="finish", cancelled_at__isnull=True,
+                                     met_at__isnull=True).order_by("due_at").only("case_id", "due_at"):
+        out.setdefault(d.case_id, d.due_at)
+    return out

@@ -24,11 +24,12 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from linli.cases import selectors
-from linli.cases.models import FINAL_STATUSES, Category, Clock, Status
+from linli.cases.models import FINAL_STATUSES, Category, Status
 from linli.errors import DomainError, InvalidInput, NotAllowed, NotFound
 from linli.open311 import services
 from linli.open311.formats import error, respond
 from linli.open311.models import Open311Key, ServiceAttribute
+from linli.org import selectors as org_selectors
 from linli.org.models import CODE_VALIDATOR_RE, Node, NodeKind
 
 FORMATS = {"xml", "json"}
@@ -125,8 +126,8 @@ def _jurisdiction(params, key: Open311Key | None) -> Node | None:
     code = _param(params, "jurisdiction_id")
     node = None
     if code:
-        node = Node.objects.filter(code=code, kind__in=JURISDICTION_KINDS).first() if _CODE.match(code) else None
-        if node is None:
+        node = org_selectors.node_by_code(code) if _CODE.match(code) else None
+        if node is None or node.kind not in JURISDICTION_KINDS:
             raise Open311Error(404, _("jurisdiction_id was not found: give a compound or community code."))
     if key is not None and key.jurisdiction is not None:
         if node is None:
@@ -248,7 +249,7 @@ def _location(post, jurisdiction: Node | None) -> Node:
     address_id, address = _param(post, "address_id"), _param(post, "address_string")
     lat, long = _param(post, "lat"), _param(post, "long")
     if address_id:
-        node = Node.objects.filter(code=address_id).first() if _CODE.match(address_id) else None
+        node = org_selectors.node_by_code(address_id) if _CODE.match(address_id) else None
         if node is None:
             raise Open311Error(400, _("address_id is not a known place code."))
     elif address:
@@ -333,12 +334,7 @@ def _visible_detail(key: Open311Key | None, case) -> bool:
 def _request_rows(cases, key: Open311Key | None) -> list[dict]:
     cases = list(cases)
     places = _coarse_places(cases)
-    expected = {}
-    from linli.cases.models import Deadline
-
-    for d in Deadline.objects.filter(case__in=[c.pk for c in cases], clock=Clock.FINISH, cancelled_at__isnull=True,
-                                     met_at__isnull=True).order_by("due_at"):
-        expected.setdefault(d.case_id, d.due_at)
+    expected = selectors.expected_finish(c.pk for c in cases)
     rows = []
     for c in cases:
         address, address_id = places[c.node_id]
