@@ -223,3 +223,12 @@ def test_sending_the_entry_form_twice_records_once(dworld, client):
     assert MoneyEntry.objects.count() == 1
     r = client.post("/compounds/X/money/entries", {**form, "amount": "11"}, follow=True)
     assert "请求编号已用于另一笔不同的请求" in r.content.decode() and MoneyEntry.objects.count() == 1
+
+
+def test_form_labels_carry_no_colon(dworld, client):
+    import re
+
+    client.force_login(dworld.person("property_x"))
+    for url in ("/compounds/X/money/", "/compounds/X/reports/", "/places/X/import", "/me/"):
+        html = client.get(url).content.decode()
+        assert "<label" in html and not re.search(r"[:：]\s*</label>", html), url

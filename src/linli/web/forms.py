@@ -4,7 +4,15 @@ from django.utils.translation import gettext_lazy as _
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
 
-class TreeImportForm(forms.Form):
+class Form(forms.Form):
+    """The house form: labels without a trailing colon."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class TreeImportForm(Form):
     file = forms.FileField(label=_("CSV or XLSX file"), help_text=_("At most 5 MB, first sheet, one household per row."))
 
     def clean_file(self):
@@ -16,5 +24,5 @@ class TreeImportForm(forms.Form):
         return f
 
 
-class TokenCreateForm(forms.Form):
+class TokenCreateForm(Form):
     name = forms.CharField(label=_("What is it for?"), max_length=100, required=False)
