@@ -70,9 +70,21 @@ MONTHS = 12
 # Building blocks (shared by the board and the evaluation)
 
 
+def under(node: Node, prefix: str = "") -> Q:
+    """Requests whose place lies in the node's subtree. Every request below a
+    compound records that compound (``Case.compound``), so a compound's board
+    goes through that indexed key rather than a LIKE on paths (which SQLite
+    cannot serve from an index): it costs what the compound holds, not what
+    its district holds (bench/board.py). Boards above compounds match by path
+    (they read most of what the path matches anyway)."""
+    if node.kind == NodeKind.COMPOUND:
+        return Q(**{f"{prefix}compound": node})
+    return Q(**{f"{prefix}node__path__startswith": node.path})
+
+
 def requests_under(node: Node) -> QuerySet[Case]:
     """The requests of a board: place in the node's subtree, merged duplicates excluded."""
-    return Case.objects.filter(node__path__startswith=node.path).exclude(status=Status.MERGED)
+    return Case.objects.filter(under(node)).exclude(status=Status.MERGED)
 
 
 def _due_q(now: dt.datetime) -> Q:
@@ -201,8 +213,9 @@ def node_info(node: Node) -> dict:
 def board_figures(*, node: Node, now: dt.datetime | None = None) -> dict:
     """All figures of the public board of ``node`` (see the module docstring for the contract)."""
     now = now or timezone.now()
-    everything = Case.objects.filter(node__path__startswith=node.path)
-    cases = requests_under(node)
+    subtree = under(node)
+    everything = Case.objects.filter(subtree)
+    cases = everything.exclude(status=Status.MERGED)
 
     by_status = {s: 0 for s in Status.values}
     for r in everything.values("status").annotate(n=Count("id")).order_by():
@@ -212,7 +225,7 @@ def board_figures(*, node: Node, now: dt.datetime | None = None) -> dict:
         by_colour[r["colour"] or "none"] += r["n"]
 
     total = sum(n for s, n in by_status.items() if s != Status.MERGED)
-    deadlines = Deadline.objects.filter(case__node__path__startswith=node.path).exclude(case__status=Status.MERGED)
+    deadlines = Deadline.objects.filter(under(node, "case__")).exclude(case__status=Status.MERGED)
     return {
         "node": node_info(node),
         "generated_at": timezone.localtime(now).isoformat(),
