@@ -63,7 +63,7 @@ class CaseKind(models.TextChoices):
 
 class Clock(models.TextChoices):
     RESPOND = "respond", _("Respond")
-    ON_SITE = "on_site", _("On site")
+    ON_SITE = "on_site", _("Arrival on site")
     PLAN = "plan", _("First plan")
     FINISH = "finish", _("Finish")
     RETURN_VISIT = "return_visit", _("Return visit")
