@@ -20,7 +20,7 @@ def some(world, clock, report):
 
 def test_index_lists_districts_streets_and_communities(some, client):
     page = client.get("/boards/").content.decode()
-    for code in ("D1", "S1", "S2", "C1", "C2", "C3"):
+    for code in ("D1", "S1", "S2", "C1", "C2", "C3", "X", "Y", "Z", "W"):
         assert f'href="/boards/{code}/"' in page
 
 
@@ -127,6 +127,16 @@ def test_boards_on_a_phone_and_a_desktop(demo_data, live_server, phone, desktop,
     phone.screenshot(path=str(artifacts_dir / "board-compound-390.png"), full_page=True)
     desktop.goto(f"{live_server.url}/boards/LJGG/")
     desktop.screenshot(path=str(artifacts_dir / "board-compound-1280.png"), full_page=True)
+    phone.goto(f"{live_server.url}/boards/DTSZ/inspections/")
+    assert "第6期" in phone.inner_text("body")
+    _fits(phone)
+    phone.screenshot(path=str(artifacts_dir / "campaign-list-390.png"), full_page=True)
+    phone.click("button:has-text('English')")
+    phone.wait_for_load_state()
+    phone.goto(f"{live_server.url}/boards/DTSZ/")
+    assert "Requests in 地铁首座" in phone.inner_text("body")
+    _fits(phone)
+    phone.screenshot(path=str(artifacts_dir / "board-compound-en-390.png"), full_page=True)
     desktop.goto(f"{live_server.url}/boards/WJ/")
     assert "天府街道" in desktop.inner_text("body")
     desktop.screenshot(path=str(artifacts_dir / "board-district-1280.png"), full_page=True)

@@ -84,9 +84,9 @@ def _category_names() -> dict[str, str]:
 
 
 def board_index(request):
-    """Where to start: the districts and their streets and communities."""
+    """Where to start: the districts, their streets, communities and compounds."""
     authz.require(request.user, "cases.board.view")
-    nodes = list(Node.objects.filter(kind__in=(NodeKind.DISTRICT, NodeKind.STREET, NodeKind.COMMUNITY))
+    nodes = list(Node.objects.filter(kind__in=stats.BOARD_KINDS).only("id", "code", "name", "kind", "parent_id", "path")
                  .order_by("path"))
     districts = []
     by_id = {}
@@ -129,8 +129,9 @@ def board(request, code: str):
               for c in Clock.values if figures["on_time"][c]["due"]]
     overall = stats.overall_on_time(figures["on_time"])
     names = _category_names()
+    labels = {c["key"]: c["label"] for c in colours}
     recent = [{**r, "category": names.get(r["category_code"], r["category"]),
-               "colour_label": COLOUR_NAMES[r["colour"] or "none"], "status_label": Status(r["status"]).label}
+               "colour_label": labels[r["colour"] or "none"], "status_label": Status(r["status"]).label}
               for r in figures["recent"]]
     campaigns = list(Campaign.objects.filter(node__path__startswith=node.path).select_related("node")[:5])
     return render(request, "cases/board/board.html", {
