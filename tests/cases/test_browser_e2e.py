@@ -134,7 +134,7 @@ def _busy_compound(world):
 
 
 @pytest.mark.parametrize("width", [390, 1280])
-def test_queue_and_detail_look_finished(world, live_server, chromium, artifacts_dir, width):
+def test_queue_and_detail_look_finished(world, live_server, chromium, artifacts_dir, tmp_path, width):
     old = _busy_compound(world)
     from linli.cases.engine import sweep
 
@@ -158,4 +158,14 @@ def test_queue_and_detail_look_finished(world, live_server, chromium, artifacts_
     page.goto(f"{live_server.url}/policies/")
     assert _fits(page)
     page.screenshot(path=str(artifacts_dir / f"staff-policies-{width}.png"), full_page=True)
+    bad = tmp_path / "tickets.csv"
+    bad.write_text("工单号,受理时间,地点编码,地址,类别,内容,联系人,电话\n"
+                   "12345-1,2026-11-01 08:30,X-B1-U1,,repair,楼道灯不亮,张先生,13800000001\n"
+                   "12345-2,昨天,X-B1-U1,,飞碟,漏水,,\n", encoding="utf-8")
+    page.goto(f"{live_server.url}/cases/import")
+    page.set_input_files("input[name=file]", str(bad))
+    page.click("form button[type=submit]")
+    page.wait_for_load_state()
+    assert "共 1 行有错误" in page.inner_text("body") and _fits(page)
+    page.screenshot(path=str(artifacts_dir / f"staff-import-errors-{width}.png"), full_page=True)
     ctx.close()

@@ -485,7 +485,7 @@ def test_policy_page_changes_new_requests_only(client, world, clock, report):
     assert new.policy == h4
     assert Deadline.objects.get(case=new, clock="respond").due_at == new.received_at + dt.timedelta(hours=4)
     text = _text(c.get(reverse("policies")))
-    assert "515303 四色 1" in text and "4小时/24小时 1" in text
+    assert "1 条未办结诉求保留“515303 四色”的期限" in text and "1 条未办结诉求保留“4小时/24小时”的期限" in text
 
 
 @pytest.mark.parametrize("who,status", [("anonymous", 302), ("resident", 403), ("property_x", 403),
