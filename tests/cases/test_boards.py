@@ -1,11 +1,16 @@
 """Board and evaluation figures (linli.cases.stats) against direct counts."""
 from __future__ import annotations
 
+import datetime as dt
 import json
+import statistics
+from zoneinfo import ZoneInfo
+
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from linli.cases import services, stats
-from linli.cases.models import Rating, VisitMethod, AssigneeKind
-from tests.cases.conftest import local
+from linli.cases.models import AssigneeKind, Case, Category, Deadline, Rating, ReturnVisit, TimeLimitPolicy, VisitMethod
+from linli.org.models import Node
 
 
 def _walk(case, world, clock, *, colour="green", rating=None, minutes=3):
@@ -34,15 +39,6 @@ def test_smoke_board_figures_are_json(world, clock, report):
 
 # ---------------------------------------------------------------------------
 # Every figure equals a direct count: random requests, independent arithmetic.
-
-import datetime as dt  # noqa: E402
-import statistics  # noqa: E402
-from zoneinfo import ZoneInfo  # noqa: E402
-
-from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
-
-from linli.cases.models import Case, Category, Deadline, ReturnVisit, TimeLimitPolicy  # noqa: E402
-from linli.org.models import Node  # noqa: E402
 
 NOW = dt.datetime(2026, 11, 23, 16, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 PLACES = ["X", "X-B1", "X-B1-U1", "X-101", "X-201", "Y-B1-U1", "Y-101", "Z-B1-U1", "Z-101"]
