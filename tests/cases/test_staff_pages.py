@@ -584,3 +584,14 @@ def test_detail_page_query_count_is_bounded(client, world, report, django_assert
     c = _client(client, world, "community_c1")
     with django_assert_max_num_queries(26):
         assert c.get(reverse("case_detail", args=[case.pk])).status_code == 200
+
+
+def test_recording_twice_with_the_same_form_creates_one_request(client, world):
+    c = _client(client, world, "grid_c1")
+    html = c.get(reverse("case_record")).content.decode()
+    token = re.search(r'name="client_token" value="([0-9a-f]{32})"', html).group(1)
+    data = {"source": "phone", "place": world["X-B1-U1"].pk, "category": "repair", "description": "电梯异响",
+            "client_token": token}
+    first, second = c.post(reverse("case_record"), data), c.post(reverse("case_record"), data)
+    assert Case.objects.count() == 1
+    assert first["Location"] == second["Location"] == reverse("case_detail", args=[Case.objects.get().pk])

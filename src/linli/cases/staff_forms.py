@@ -3,6 +3,8 @@ reasons, allowed colours, who may do what) lives in the services, whose
 DomainError the page shows."""
 from __future__ import annotations
 
+import uuid
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -145,9 +147,13 @@ class RecordForm(StaffForm):
     contact_phone = forms.CharField(label=_("Resident's phone (optional)"), max_length=20, required=False,
                                     widget=forms.TextInput(attrs={"inputmode": "tel"}))
     urgent = forms.BooleanField(label=_("Urgent (ignores service hours)"), required=False)
+    # One request per form, however often it is sent (a double tap, a resend after a timeout).
+    client_token = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
 
     def __init__(self, *args, places=(), labels=None, categories=(), **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["client_token"] = uuid.uuid4().hex
         labels = labels or {}
         self.places = {str(n.pk): n for n in places}
         self.fields["place"].choices = [("", _("Choose…"))] + [
