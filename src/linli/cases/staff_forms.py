@@ -8,7 +8,7 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from linli.cases.forms import PHONE_RE, MultiplePhotoField
+from linli.cases.forms import PHONE_RE, MultiplePhotoField, category_choices
 from linli.cases.models import AssigneeKind, Colour, Rating, Source, Supervision, VisitMethod
 from linli.web.forms import TreeImportForm
 
@@ -158,7 +158,7 @@ class RecordForm(StaffForm):
         self.places = {str(n.pk): n for n in places}
         self.fields["place"].choices = [("", _("Choose…"))] + [
             (str(n.pk), labels.get(n.pk, n.name)) for n in places]
-        self.fields["category"].choices = [("", _("Choose…"))] + [(c.code, c.name) for c in categories]
+        self.fields["category"].choices = [("", _("Choose…"))] + category_choices(categories)
 
     def clean_place(self):
         return self.places[self.cleaned_data["place"]]
