@@ -164,3 +164,5 @@ def test_public_page_shows_rectification(world, campaign, clock, client):
     assert "X X-B1" in page and "X X-B2" in page
     for private in ("王大爷", "13900001111", fixed.tracking_code):
         assert private not in page
+    listing = client.get("/boards/C1/inspections/").content.decode()  # rolled up: the community lists it too
+    assert "发现 2 个，已整改 1 个" in listing and '<span class="big">50<small>%</small></span>' in listing

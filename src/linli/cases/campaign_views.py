@@ -64,8 +64,12 @@ def inspection_list(request, code: str):
     for c in campaigns:
         c.figures = selectors.campaign_figures(c)
         c.percent = None if c.figures["rate"] is None else round(100 * c.figures["rate"])
+    found, fixed = sum(c.figures["found"] for c in campaigns), sum(c.figures["fixed"] for c in campaigns)
+    totals = {"rounds": len(campaigns), "found": found, "fixed": fixed,
+              "percent": round(100 * fixed / found) if found else None}
     today = timezone.localdate()
     return render(request, "cases/campaign/list.html", {
+        "totals": totals,
         "node": node, "ancestors": node.ancestors(), "campaigns": campaigns, "may_manage": may_manage,
         "error": error, "form": request.POST if error else {},
         "today": today.isoformat(), "in_a_month": (today + dt.timedelta(days=30)).isoformat(),
