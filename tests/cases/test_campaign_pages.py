@@ -166,3 +166,26 @@ def test_public_page_shows_rectification(world, campaign, clock, client):
         assert private not in page
     listing = client.get("/boards/C1/inspections/").content.decode()  # rolled up: the community lists it too
     assert "发现 2 个，已整改 1 个" in listing and '<span class="big">50<small>%</small></span>' in listing
+
+
+def test_public_campaign_page_queries_do_not_grow_with_problems(world, campaign, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    repair = Category.objects.get(code="repair")
+
+    def add(n):
+        for i in range(n):
+            services.campaign_add_problem(campaign=campaign, node=world["X-B1" if i % 2 else "X-B2"], category=repair,
+                                          by=world.person("property_x"), description="门禁坏了", responsible="物业公司",
+                                          measure="更换", due_at=local(2026, 11, 9, 18))
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(f"/inspections/{campaign.pk}/").status_code == 200
+        return len(ctx.captured_queries)
+
+    add(2)
+    few = count()
+    add(8)
+    assert count() == few <= 15
