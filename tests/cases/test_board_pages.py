@@ -163,3 +163,8 @@ def test_campaign_and_evaluation_pages_in_the_browser(demo_data, live_server, ph
     desktop.goto(f"{live_server.url}/evaluation/GP/")
     assert "示范网格" in desktop.inner_text("body")
     desktop.screenshot(path=str(artifacts_dir / "evaluation-1280.png"), full_page=True)
+    desktop.set_viewport_size({"width": 390, "height": 844})  # the same signed-in street staff, on a phone
+    desktop.goto(f"{live_server.url}/evaluation/GP/")
+    assert "优秀微网格长" in desktop.inner_text("body")
+    _fits(desktop)  # the ranking table scrolls inside its card
+    desktop.screenshot(path=str(artifacts_dir / "evaluation-390.png"), full_page=True)
