@@ -76,3 +76,23 @@ def test_admin_is_chinese_and_lists_places(client, world):
     r = client.get("/admin/org/node/?kind__exact=compound&q=X")
     body = r.content.decode()
     assert r.status_code == 200 and "位置" in body
+
+
+def test_a_form_sent_without_its_csrf_token_is_refused_in_chinese_and_saves_nothing(world):
+    from django.test import Client
+
+    from linli.cases.models import Case
+
+    client = Client(enforce_csrf_checks=True)
+    r = client.post("/q/X-B1-U1", {"description": "楼道灯坏了", "category": "repair"})
+    assert r.status_code == 403
+    body = r.content.decode()
+    assert "表单已过期" in body and "没有保存" in body
+    assert Case.objects.count() == 0
+
+
+def test_the_server_error_page_stands_alone_in_chinese():
+    from django.template.loader import render_to_string
+
+    html = render_to_string("500.html")
+    assert "出错了" in html and "没有保存" in html
