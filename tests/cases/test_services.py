@@ -239,3 +239,14 @@ def test_the_resident_hears_by_email_after_commit(world, report, django_capture_
     to_resident = [m for m in mail.outbox if m.to == ["resident@example.cn"]]
     assert len(to_resident) == 1 and case.tracking_code in to_resident[0].subject
     assert f"/t/{case.tracking_code}" in to_resident[0].body
+
+
+def test_messages_to_the_resident_are_in_the_site_language_whatever_the_staff_browse_in(world, report):
+    from django.utils import translation
+
+    case = report()
+    with translation.override("en"):
+        services.case_accept(case=case, by=world.person("property_x"))
+    message = Notification.objects.get(case=case, for_reporter=True, kind="resident.accepted")
+    assert message.title.startswith("您的诉求已受理")
+    assert "工作人员会尽快处理" in message.body

@@ -8,6 +8,7 @@ action sends nothing.
 """
 from __future__ import annotations
 
+import functools
 import logging
 
 from django.conf import settings
@@ -15,6 +16,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils.module_loading import import_string
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -63,6 +65,19 @@ def _deliver(ids: list[int]) -> None:
                 log.exception("notification %s via %s failed", n.pk, type(channel).__name__)
 
 
+def in_site_language(func):
+    """Messages are stored as text for someone else (a resident, another staff
+    member): write them in the site's language, not in the language of whoever
+    happened to act (a staff member browsing in English)."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with translation.override(settings.LANGUAGE_CODE):
+            return func(*args, **kwargs)
+
+    return wrapper
+
+
 def _create(*, recipients=(), case=None, for_reporter=False, kind: str, title: str, body: str = "", url: str = ""):
     from linli.cases.models import Notification
 
@@ -97,6 +112,7 @@ RESIDENT_MESSAGES = {
 }
 
 
+@in_site_language
 def resident(case, event: str) -> None:
     """Tell the person who reported (their account if any, and the tracking page)."""
     title, body = RESIDENT_MESSAGES[event]
@@ -107,6 +123,7 @@ def resident(case, event: str) -> None:
             title=f"{title} ({case.tracking_code})", body=body, url=tracking_url(case))
 
 
+@in_site_language
 def case_received(case) -> None:
     """Tell the micro-grid leader and the property staff of the compound that a request came in."""
     from linli.org.models import Person, Role, RoleAssignment
@@ -125,6 +142,7 @@ def case_received(case) -> None:
             body=case.description[:200], url=staff_url(case))
 
 
+@in_site_language
 def dispatched(case, by) -> None:
     from linli.org.models import Person, Role, RoleAssignment
 
@@ -140,6 +158,7 @@ def dispatched(case, by) -> None:
             body=case.description[:200], url=staff_url(case))
 
 
+@in_site_language
 def escalated(escalation, people) -> None:
     case = escalation.case
     _create(recipients=people, case=case, kind="staff.escalated",
@@ -148,6 +167,7 @@ def escalated(escalation, people) -> None:
             body=case.description[:200], url=staff_url(case))
 
 
+@in_site_language
 def supervised(case, by) -> None:
     from linli.org.models import Person
 
