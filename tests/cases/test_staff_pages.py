@@ -595,3 +595,24 @@ def test_recording_twice_with_the_same_form_creates_one_request(client, world):
     first, second = c.post(reverse("case_record"), data), c.post(reverse("case_record"), data)
     assert Case.objects.count() == 1
     assert first["Location"] == second["Location"] == reverse("case_detail", args=[Case.objects.get().pk])
+
+
+def test_staff_are_told_when_working_time_falls_back_to_monday_to_friday(client, world, clock, report):
+    from linli.cases import timing
+    from linli.cases.models import Holiday, PolicyClock
+
+    # A year the calendar library cannot know: working time counts Monday to Friday there.
+    clock.set(local(2090, 3, 1, 10, 0))
+    assert not timing.calendar_known(2090)
+    PolicyClock.objects.filter(policy__code="515303", clock="respond").update(working_time=True)
+    case = report()
+    c = _client(client, world, "community_c1")
+    notice = "法定节假日尚未录入"
+    assert notice in _text(c.get(reverse("case_detail", args=[case.pk])))
+    assert notice in _text(c.get(reverse("policies")))
+    # Once an administrator enters the year's days, the estimate is no longer flagged.
+    Holiday.objects.create(date=dt.date(2090, 10, 1), is_workday=False, name="国庆节")
+    Holiday.objects.create(date=dt.date(2091, 1, 1), is_workday=False, name="元旦")
+    assert timing.calendar_known(2090)
+    assert notice not in _text(c.get(reverse("case_detail", args=[case.pk])))
+    assert notice not in _text(c.get(reverse("policies")))

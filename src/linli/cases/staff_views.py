@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from linli import authz
-from linli.cases import importing, selectors, services, staff_forms
+from linli.cases import importing, selectors, services, staff_forms, timing
 from linli.cases.models import (
     AssigneeKind, CaseKind, Clock, Colour, Escalation, Notification, Rating, Status, TimeLimitPolicy, VisitMethod,
 )
@@ -78,7 +78,8 @@ def deadline_rows(case, now: dt.datetime) -> list[dict]:
             left = time_left(d.due_at, now)
             state, tag, text = "open", "yellow" if left["soon"] else "", left["text"]
         rows.append({"deadline": d, "label": label, "state": state, "tag": tag, "text": text,
-                     "breached": d.breached_at is not None})
+                     "breached": d.breached_at is not None,
+                     "estimated": d.working_time and not timing.calendar_known(timezone.localtime(d.due_at).year)})
     return rows
 
 
@@ -491,7 +492,9 @@ def policies(request):
         current = services.policy_for(c)
         rows.append({"compound": c, "label": labels.get(c.pk, c.name), "policy": current,
                      "open": selectors.open_counts_by_policy(compound=c)})
+    year = timezone.localdate().year
+    unknown_years = [y for y in (year, year + 1) if not timing.calendar_known(y)]
     return render(request, "cases/staff/policies.html",
-                  {"rows": rows, "policies": all_policies, "error": error},
+                  {"rows": rows, "policies": all_policies, "error": error, "unknown_years": unknown_years},
                   status=error.status if error else 200)
 

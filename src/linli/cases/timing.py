@@ -41,6 +41,21 @@ def _warn_beyond(year: int) -> None:
     log.warning("chinese-calendar has no data for %s: counting Monday-Friday; add holidays in the admin", year)
 
 
+def calendar_known(year: int) -> bool:
+    """Whether the official holidays of ``year`` are known: chinese-calendar has
+    the year, or an administrator entered days for it (``Holiday``). Otherwise
+    working time falls back to Monday–Friday, and staff are told so."""
+    from linli.cases.models import Holiday
+
+    try:
+        import chinese_calendar
+
+        chinese_calendar.is_workday(dt.date(year, 6, 1))
+        return True
+    except (NotImplementedError, ImportError):
+        return Holiday.objects.filter(date__year=year).exists()
+
+
 def overrides(start: dt.date, end: dt.date) -> dict[dt.date, bool]:
     from linli.cases.models import Holiday
 
