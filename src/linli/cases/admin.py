@@ -22,6 +22,7 @@ class PolicyClockInline(admin.TabularInline):
 @admin.register(TimeLimitPolicy)
 class TimeLimitPolicyAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "service_start", "service_end", "is_default"]
+    list_filter = ["is_default"]
     search_fields = ["code", "name"]
     inlines = [PolicyClockInline]
 
@@ -110,6 +111,7 @@ class NotificationAdmin(ReadOnlyAdmin):
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
     list_display = ["title", "node", "starts_on", "ends_on"]
+    list_filter = ["starts_on"]
     search_fields = ["title", "node__name"]
     autocomplete_fields = ["node", "participants"]
 

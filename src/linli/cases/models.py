@@ -148,7 +148,7 @@ class TimeLimitPolicy(models.Model):
 class PolicyClock(models.Model):
     """One clock of a policy. ``colour`` is set only for the finish clock (one row per colour)."""
 
-    policy = models.ForeignKey(TimeLimitPolicy, on_delete=models.CASCADE, related_name="clocks")
+    policy = models.ForeignKey(TimeLimitPolicy, on_delete=models.CASCADE, related_name="clocks", verbose_name=_("policy"))
     clock = models.CharField(_("clock"), max_length=20, choices=Clock.choices)
     colour = models.CharField(_("colour"), max_length=10, choices=Colour.choices, blank=True)
     minutes = models.PositiveIntegerField(_("duration in minutes"))
@@ -174,8 +174,8 @@ class PolicyClock(models.Model):
 class PolicyAssignment(models.Model):
     """Which policy a compound (or a whole community/street) uses; the nearest one above a request wins."""
 
-    node = models.OneToOneField(Node, on_delete=models.CASCADE, related_name="time_limit_policy")
-    policy = models.ForeignKey(TimeLimitPolicy, on_delete=models.PROTECT, related_name="assignments")
+    node = models.OneToOneField(Node, on_delete=models.CASCADE, related_name="time_limit_policy", verbose_name=_("node"))
+    policy = models.ForeignKey(TimeLimitPolicy, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("policy"))
 
     class Meta:
         verbose_name = _("policy of a place")
@@ -210,8 +210,8 @@ class Campaign(models.Model):
     ends_on = models.DateField(_("ends on"))
     participants = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="campaigns",
                                           verbose_name=_("participants"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("inspection campaign")
@@ -237,40 +237,40 @@ class Case(models.Model):
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="cases", verbose_name=_("category"))
     description = models.TextField(_("description"))
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
-    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, null=True, blank=True, related_name="cases")
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, null=True, blank=True, related_name="cases", verbose_name=_("campaign"))
     external_id = models.CharField(_("external id"), max_length=60, blank=True)
     reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                  related_name="reported_cases", verbose_name=_("reported by"))
     contact_name = models.CharField(_("contact name"), max_length=60, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
     contact_email = models.EmailField(_("contact email"), blank=True)
-    client_token = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    client_token = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False, verbose_name=_("client token"))
     urgent = models.BooleanField(_("urgent"), default=False)
 
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.RECEIVED)
     colour = models.CharField(_("colour"), max_length=10, choices=Colour.choices, blank=True)
-    policy = models.ForeignKey(TimeLimitPolicy, on_delete=models.PROTECT, related_name="cases")
+    policy = models.ForeignKey(TimeLimitPolicy, on_delete=models.PROTECT, related_name="cases", verbose_name=_("policy"))
 
     assignee_kind = models.CharField(_("dispatched to"), max_length=20, choices=AssigneeKind.choices, blank=True)
-    assignee_node = models.ForeignKey(Node, on_delete=models.PROTECT, null=True, blank=True, related_name="assigned_cases")
+    assignee_node = models.ForeignKey(Node, on_delete=models.PROTECT, null=True, blank=True, related_name="assigned_cases", verbose_name=_("assignee node"))
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                  related_name="assigned_cases", verbose_name=_("assignee"))
     helper = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                related_name="helped_cases", verbose_name=_("volunteer"))
     responsible = models.CharField(_("responsible party"), max_length=120, blank=True)
     plan = models.TextField(_("plan"), blank=True)
-    merged_into = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="duplicates")
-    escalation_level = models.PositiveSmallIntegerField(default=0)
+    merged_into = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="duplicates", verbose_name=_("merged into"))
+    escalation_level = models.PositiveSmallIntegerField(default=0, verbose_name=_("escalation level"))
 
     received_at = models.DateTimeField(_("received at"), db_index=True)
-    accepted_at = models.DateTimeField(null=True, blank=True)
-    on_site_at = models.DateTimeField(null=True, blank=True)
-    planned_at = models.DateTimeField(null=True, blank=True)
-    done_at = models.DateTimeField(null=True, blank=True)
-    visited_at = models.DateTimeField(null=True, blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True, verbose_name=_("accepted at"))
+    on_site_at = models.DateTimeField(null=True, blank=True, verbose_name=_("on site at"))
+    planned_at = models.DateTimeField(null=True, blank=True, verbose_name=_("planned at"))
+    done_at = models.DateTimeField(null=True, blank=True, verbose_name=_("done at"))
+    visited_at = models.DateTimeField(null=True, blank=True, verbose_name=_("visited at"))
+    closed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("closed at"))
     rating = models.CharField(_("rating"), max_length=12, choices=Rating.choices, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         verbose_name = _("request")
@@ -303,10 +303,10 @@ class Case(models.Model):
 
 
 class Photo(models.Model):
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(upload_to="cases/%Y/%m/")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="photos", verbose_name=_("request"))
+    image = models.ImageField(upload_to="cases/%Y/%m/", verbose_name=_("image"))
     after = models.BooleanField(_("after the work"), default=False)
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_at = models.DateTimeField(auto_now_add=True, verbose_name=_("uploaded at"))
 
     class Meta:
         verbose_name = _("photo")
@@ -317,17 +317,17 @@ class Photo(models.Model):
 class CaseEvent(models.Model):
     """Append-only history of a request: who did what, when, from which status to which."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events", verbose_name=_("request"))
     action = models.CharField(_("action"), max_length=30)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                               related_name="+", verbose_name=_("by"))
     at = models.DateTimeField(_("at"))
-    from_status = models.CharField(max_length=12, blank=True)
-    to_status = models.CharField(max_length=12, blank=True)
+    from_status = models.CharField(max_length=12, blank=True, verbose_name=_("from status"))
+    to_status = models.CharField(max_length=12, blank=True, verbose_name=_("to status"))
     note = models.TextField(_("note"), blank=True)
-    data = models.JSONField(default=dict, blank=True)
+    data = models.JSONField(default=dict, blank=True, verbose_name=_("data"))
     # Whether the resident sees this event on the tracking page.
-    public = models.BooleanField(default=True)
+    public = models.BooleanField(default=True, verbose_name=_("public"))
 
     class Meta:
         verbose_name = _("request event")
@@ -339,15 +339,15 @@ class CaseEvent(models.Model):
 class Deadline(models.Model):
     """One running of a clock for one request. Stored when the clock starts."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deadlines")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deadlines", verbose_name=_("request"))
     clock = models.CharField(_("clock"), max_length=20, choices=Clock.choices)
-    started_at = models.DateTimeField()
+    started_at = models.DateTimeField(verbose_name=_("started at"))
     due_at = models.DateTimeField(_("due at"))
     met_at = models.DateTimeField(_("met at"), null=True, blank=True)
     breached_at = models.DateTimeField(_("breached at"), null=True, blank=True)
-    cancelled_at = models.DateTimeField(null=True, blank=True)
-    working_time = models.BooleanField(default=False)
-    reason = models.CharField(max_length=200, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True, verbose_name=_("cancelled at"))
+    working_time = models.BooleanField(default=False, verbose_name=_("working time"))
+    reason = models.CharField(max_length=200, blank=True, verbose_name=_("reason"))
 
     class Meta:
         verbose_name = _("deadline")
@@ -376,15 +376,15 @@ class Deadline(models.Model):
 class Escalation(models.Model):
     """A missed clock moves the request one level up the chain. One per breached deadline (DB-unique)."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="escalations")
-    deadline = models.OneToOneField(Deadline, on_delete=models.PROTECT, related_name="escalation")
-    level = models.PositiveSmallIntegerField()
-    role = models.CharField(max_length=30)
-    node = models.ForeignKey(Node, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField()
-    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="escalations", verbose_name=_("request"))
+    deadline = models.OneToOneField(Deadline, on_delete=models.PROTECT, related_name="escalation", verbose_name=_("deadline"))
+    level = models.PositiveSmallIntegerField(verbose_name=_("level"))
+    role = models.CharField(max_length=30, verbose_name=_("role"))
+    node = models.ForeignKey(Node, on_delete=models.PROTECT, related_name="+", verbose_name=_("node"))
+    created_at = models.DateTimeField(verbose_name=_("created at"))
+    acknowledged_at = models.DateTimeField(null=True, blank=True, verbose_name=_("acknowledged at"))
     acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                        related_name="+")
+                                        related_name="+", verbose_name=_("acknowledged by"))
 
     class Meta:
         verbose_name = _("escalation")
@@ -393,12 +393,12 @@ class Escalation(models.Model):
 
 
 class ReturnVisit(models.Model):
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="return_visits")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="return_visits", verbose_name=_("request"))
     method = models.CharField(_("method"), max_length=10, choices=VisitMethod.choices)
     rating = models.CharField(_("rating"), max_length=12, choices=Rating.choices)
     comment = models.TextField(_("comment"), blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    at = models.DateTimeField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("by"))
+    at = models.DateTimeField(verbose_name=_("at"))
 
     class Meta:
         verbose_name = _("return visit")
@@ -413,12 +413,12 @@ class Supervision(models.Model):
         SUPERVISE = "supervise", _("Supervision 督办")
         EVALUATE = "evaluate", _("Evaluation 评议")
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="supervisions")
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="supervisions", verbose_name=_("request"))
+    kind = models.CharField(max_length=10, choices=Kind.choices, verbose_name=_("kind"))
     note = models.TextField(_("note"))
-    score = models.PositiveSmallIntegerField(null=True, blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField()
+    score = models.PositiveSmallIntegerField(null=True, blank=True, verbose_name=_("score"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
+    at = models.DateTimeField(verbose_name=_("at"))
 
     class Meta:
         verbose_name = _("supervision")
@@ -430,17 +430,17 @@ class Notification(models.Model):
     """An in-app message; staff read theirs in the app, residents on their tracking page."""
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,
-                                  related_name="notifications")
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications")
+                                  related_name="notifications", verbose_name=_("recipient"))
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications", verbose_name=_("request"))
     # For residents without an account: the message belongs to the tracking page.
-    for_reporter = models.BooleanField(default=False)
-    kind = models.CharField(max_length=30)
-    title = models.CharField(max_length=200)
-    body = models.TextField(blank=True)
-    url = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-    emailed_at = models.DateTimeField(null=True, blank=True)
+    for_reporter = models.BooleanField(default=False, verbose_name=_("for reporter"))
+    kind = models.CharField(max_length=30, verbose_name=_("kind"))
+    title = models.CharField(max_length=200, verbose_name=_("title"))
+    body = models.TextField(blank=True, verbose_name=_("body"))
+    url = models.CharField(max_length=300, blank=True, verbose_name=_("url"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    read_at = models.DateTimeField(null=True, blank=True, verbose_name=_("read at"))
+    emailed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("emailed at"))
 
     class Meta:
         verbose_name = _("notification")
