@@ -28,6 +28,18 @@ def _plain_http():
 
 
 @pytest.fixture(autouse=True)
+def _site_language():
+    # A test-client request with Accept-Language: en leaves English active in
+    # this thread; every test starts in the site's language, whatever ran before.
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fast_hashing(settings):
     # Argon2 is the production hasher (tested in tests/test_settings.py); tests
     # that create many accounts use a fast one.
