@@ -96,3 +96,8 @@ def test_the_server_error_page_stands_alone_in_chinese():
 
     html = render_to_string("500.html")
     assert "出错了" in html and "没有保存" in html
+
+
+def test_every_page_links_the_connection_guide_for_city_systems(client, db):
+    body = client.get("/").content.decode()
+    assert 'href="/developers/"' in body and "系统对接" in body
