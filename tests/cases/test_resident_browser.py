@@ -58,7 +58,8 @@ def test_resident_reports_with_a_photo_and_lands_on_the_tracking_page(world, liv
     assert f"/t/{case.tracking_code}" in body and "已收到您的诉求" in body
     assert "13912345678" not in body
     # The photo is shown from the tracking link and really loads.
-    assert phone.evaluate("Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)")
+    # Every photo on the page loads (waits for them on a busy machine; times out, and fails, if one is broken).
+    phone.wait_for_function("Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)", timeout=15000)
     assert no_horizontal_scroll(phone)
     phone.screenshot(path=str(artifacts_dir / "resident-sent-390.png"), full_page=True)
 
