@@ -487,3 +487,18 @@ def test_policy_assign(client, world):
     assert PolicyAssignment.objects.get().node == world["X"]
     r = post(client, "/api/v1/policies/assign", {"node": "X", "policy": "nope"}, token_for(world, "community_c1"))
     assert r.status_code == 422 and r.json()["code"] == "unknown_policy"
+
+
+@pytest.mark.parametrize("typed,stored", [("138 0000 1111", "13800001111"), ("+86 13800001111", "13800001111"),
+                                          ("0086-13800001111", "13800001111"), ("028-87654321", "028-87654321")])
+def test_the_api_stores_a_call_back_number_the_way_the_pages_do(client, world, clock, typed, stored):
+    r = post(client, "/api/v1/cases", {**NEW, "contact_phone": typed}, token_for(world, "resident"))
+    assert r.status_code == 201
+    assert Case.objects.get(pk=r.json()["id"]).contact_phone == stored
+
+
+def test_an_unreadable_phone_is_refused_by_the_api_in_chinese_and_nothing_is_stored(client, world, clock):
+    r = post(client, "/api/v1/cases", {**NEW, "contact_phone": "call me"}, token_for(world, "resident"))
+    assert r.status_code == 422
+    assert r.json()["code"] == "bad_phone" and "11位手机号" in r.json()["message"]
+    assert Case.objects.count() == 0

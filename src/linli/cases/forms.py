@@ -2,7 +2,6 @@
 (Staff forms live in staff_forms.py.)"""
 from __future__ import annotations
 
-import re
 import uuid
 
 from django import forms
@@ -13,7 +12,15 @@ from linli.cases.models import Rating
 from linli.cases.photos import MAX_PHOTOS, clean_photos
 from linli.errors import InvalidInput
 
-PHONE_RE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8})$")
+def clean_phone(raw: str) -> str:
+    """A form field's view of the one phone rule (services.normalise_phone)."""
+    from linli.cases.services import normalise_phone
+    from linli.errors import InvalidInput
+
+    try:
+        return normalise_phone(raw)
+    except InvalidInput as exc:
+        raise forms.ValidationError(exc.message) from None
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -82,10 +89,7 @@ class IntakeForm(forms.Form):
         return self.categories[self.cleaned_data["category"]]
 
     def clean_contact_phone(self):
-        phone = self.cleaned_data["contact_phone"].replace(" ", "")
-        if phone and not PHONE_RE.match(phone):
-            raise forms.ValidationError(_("Enter an 11-digit mobile number or a landline like 028-12345678."))
-        return phone
+        return clean_phone(self.cleaned_data["contact_phone"])
 
 
 class HelpForm(IntakeForm):

@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy as _
 
 from linli import authz
 from linli.cases import services
-from linli.cases.forms import PHONE_RE
 from linli.cases.models import Case, Category, Source
+from linli.errors import InvalidInput
 from linli.org.models import Node, NodeKind, Person
 from linli.tabular import Column, ImportRejected, RowError, read_table
 
@@ -126,8 +126,10 @@ def _check_rows(rows: list[dict], by: Person) -> tuple[list[dict], list[RowError
             err("类别", _("Unknown category “%(v)s”.") % {"v": row["category"]})
         if len(row["description"].strip()) < 2:
             err("内容", _("Describe the problem in a few words."))
-        phone = row["contact_phone"].replace(" ", "")
-        if phone and not PHONE_RE.match(phone):
+        try:
+            phone = services.normalise_phone(row["contact_phone"])
+        except InvalidInput:
+            phone = ""
             err("电话", _("Unreadable phone number “%(v)s”.") % {"v": row["contact_phone"]})
         if len(row["contact_name"]) > 60:
             err("联系人", _("The contact name is longer than 60 characters."))

@@ -16,6 +16,7 @@ same code the worker uses, so each breach is recorded exactly once.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -222,8 +223,21 @@ def breach(deadline: Deadline, *, now: dt.datetime) -> Escalation | None:
 # Intake
 
 
-def _normalise_phone(phone: str) -> str:
-    return (phone or "").replace(" ", "")
+# A call-back number: an 11-digit mobile (1…) or a landline with its area code (028-…),
+# optionally written with the country code +86 / 0086 and spaces.
+PHONE_RE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8})$")
+
+
+def normalise_phone(raw: str) -> str:
+    """The one rule for contact phones, used by the pages, the imports, the API
+    and Open311: spaces and a +86/0086 prefix dropped; empty allowed."""
+    phone = (raw or "").replace(" ", "").replace("\u00a0", "")
+    for prefix in ("+86", "0086"):
+        if phone.startswith(prefix):
+            phone = phone[len(prefix):].lstrip("-")
+    if phone and not PHONE_RE.match(phone):
+        raise InvalidInput("bad_phone", _("Enter an 11-digit mobile number or a landline like 028-12345678."))
+    return phone
 
 
 @transaction.atomic
@@ -275,7 +289,7 @@ def case_create(
     case = Case(
         node=node, compound=place["compound"], microgrid=place["microgrid"], category=category, kind=kind,
         description=description, source=source, reporter=by if getattr(by, "is_authenticated", False) else None,
-        contact_name=contact_name.strip(), contact_phone=_normalise_phone(contact_phone), contact_email=contact_email,
+        contact_name=contact_name.strip(), contact_phone=normalise_phone(contact_phone), contact_email=contact_email,
         address=address, received_at=received_at, client_token=client_token or None, urgent=urgent,
         campaign=campaign, responsible=responsible, plan=plan, external_id=external_id,
         policy=policy_for(node),

@@ -8,7 +8,7 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from linli.cases.forms import PHONE_RE, MultiplePhotoField, category_choices
+from linli.cases.forms import MultiplePhotoField, category_choices, clean_phone
 from linli.cases.models import AssigneeKind, Colour, Rating, Source, Supervision, VisitMethod
 from linli.web.forms import TreeImportForm
 
@@ -164,10 +164,7 @@ class RecordForm(StaffForm):
         return self.places[self.cleaned_data["place"]]
 
     def clean_contact_phone(self):
-        phone = self.cleaned_data["contact_phone"].replace(" ", "")
-        if phone and not PHONE_RE.match(phone):
-            raise forms.ValidationError(_("Enter an 11-digit mobile number or a landline like 028-12345678."))
-        return phone
+        return clean_phone(self.cleaned_data["contact_phone"])
 
 
 class HotlineImportForm(TreeImportForm):
