@@ -616,3 +616,26 @@ def test_staff_are_told_when_working_time_falls_back_to_monday_to_friday(client,
     assert timing.calendar_known(2090)
     assert notice not in _text(c.get(reverse("case_detail", args=[case.pk])))
     assert notice not in _text(c.get(reverse("policies")))
+
+
+def test_opening_an_unread_notification_reads_it_and_goes_to_the_request(client, world, report):
+    case = report()
+    note = Notification.objects.get(recipient=world.person("property_x"), kind="staff.received")
+    c = _client(client, world, "property_x")
+    html = c.get(reverse("notifications")).content.decode()
+    # the title of an unread notification is a button that reads it on the way
+    assert f'action="{reverse("notification_read", args=[note.pk])}"' in html and 'name="open"' in html
+    response = c.post(reverse("notification_read", args=[note.pk]), {"open": "1"})
+    assert response.status_code == 302 and response.url == note.url
+    assert Notification.objects.get(pk=note.pk).read_at is not None
+    # once read, the title is a plain link
+    assert f'<a href="{note.url}"><strong>' in c.get(reverse("notifications")).content.decode()
+
+
+def test_opening_a_notification_never_redirects_off_site(client, world, report):
+    report()
+    note = Notification.objects.get(recipient=world.person("property_x"), kind="staff.received")
+    Notification.objects.filter(pk=note.pk).update(url="//evil.example.com/x")
+    c = _client(client, world, "property_x")
+    response = c.post(reverse("notification_read", args=[note.pk]), {"open": "1"})
+    assert response.status_code == 302 and response.url == reverse("notifications")

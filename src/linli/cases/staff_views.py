@@ -17,6 +17,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -380,8 +381,8 @@ def notification_read(request, pk: int):
     n = services.notification_mark_read(notification=notification, by=request.user)
     if request.htmx:
         return render(request, "cases/staff/_notification.html", {"n": n})
-    if request.POST.get("open") and n.url.startswith("/"):
-        return redirect(n.url)
+    if request.POST.get("open") and url_has_allowed_host_and_scheme(n.url, allowed_hosts=None):
+        return redirect(n.url)  # opening an unread notification reads it
     return redirect("notifications")
 
 
