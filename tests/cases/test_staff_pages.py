@@ -366,8 +366,13 @@ def test_escalations_are_addressed_and_acknowledged(client, world, clock, report
     client.force_login(world.person("property_z"))
     assert client.post(reverse("escalation_ack", args=[escalation.pk])).status_code == 403
     assert Escalation.objects.get(pk=escalation.pk).acknowledged_at is None
+    # in scope, but the escalation is addressed to the micro-grid leader, not to the grid worker
+    client.force_login(world.person("grid_c1"))
+    assert client.post(reverse("escalation_ack", args=[escalation.pk])).status_code == 403
+    assert Escalation.objects.get(pk=escalation.pk).acknowledged_at is None
     client.force_login(world.person("leader_m1"))
-    assert client.post(reverse("escalation_ack", args=[escalation.pk])).status_code == 302
+    response = client.post(reverse("escalation_ack", args=[escalation.pk]), {"next": "//evil.example.com/"})
+    assert response.status_code == 302 and response.url == reverse("queue")
     escalation.refresh_from_db()
     assert escalation.acknowledged_by == world.person("leader_m1")
     assert 'id="escalations"' not in client.get(reverse("queue")).content.decode()

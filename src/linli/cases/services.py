@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli import authz
-from linli.cases import notify, timing
+from linli.cases import notify, photos as photo_rules, timing
 from linli.cases.models import (
     OPEN_STATUSES, AssigneeKind, Campaign, Case, CaseEvent, CaseKind, Category, Clock, Colour, Deadline, Escalation,
     Photo, PolicyAssignment, PolicyClock, Rating, ReturnVisit, Source, Status, Supervision, TimeLimitPolicy,
@@ -306,8 +306,7 @@ def case_create(
         if client_token and Case.objects.filter(client_token=client_token).exists():
             return Case.objects.get(client_token=client_token)
         raise
-    for upload in photos:
-        Photo.objects.create(case=case, image=upload)
+    _store_photos(case, photos, after=False)
     _event(case, "create", by, received_at, "", Status.RECEIVED, note="",
            data={"source": source, "category": category.code})
     for clock in (Clock.RESPOND, Clock.ON_SITE, Clock.PLAN):
@@ -565,8 +564,7 @@ def case_finish(*, case: Case, by: Person, note: str = "", photos=(), at: dt.dat
     case, before, at = _transition(case, by=by, action="finish", to=Status.DONE, at=at)
     case.done_at = at
     case.save()
-    for upload in photos:
-        Photo.objects.create(case=case, image=upload, after=True)
+    _store_photos(case, photos, after=True)
     _meet(case, Clock.FINISH, at)
     _cancel(case, at, "done", Clock.PROGRESS)
     _start_clock(case, Clock.RETURN_VISIT, at)
@@ -725,10 +723,72 @@ def case_supervise(*, case: Case, by: Person, kind: str, note: str, score: int |
 def escalation_acknowledge(*, escalation: Escalation, by: Person) -> Escalation:
     escalation = Escalation.objects.select_for_update().get(pk=escalation.pk)
     authz.require(by, "cases.escalation.view", escalation.node)
+    # The escalation is put in the queue of one role at one place: only its holders take it.
+    if not by.is_superuser and not RoleAssignment.objects.filter(
+            person=by, role=escalation.role, node_id=escalation.node_id).exists():
+        raise NotAllowed("escalation.not_addressed",
+                         _("This escalation is addressed to another role; only its holders can acknowledge it."))
     if escalation.acknowledged_at is None:
         escalation.acknowledged_at, escalation.acknowledged_by = timezone.now(), by
         escalation.save(update_fields=["acknowledged_at", "acknowledged_by"])
     return escalation
+
+
+# ---------------------------------------------------------------------------
+# Photos (intake, finish and the API share one limit and one cleaning)
+
+# After-photos show the work done: from the statuses the request can be finished
+# in (the finish form offers them) until the return visit.
+AFTER_PHOTO_STATUSES = TRANSITIONS["finish"].allowed_from + (Status.DONE,)
+
+
+def _photo_room(case: Case, count: int, *, after: bool) -> None:
+    """At most MAX_PHOTOS before-photos and MAX_PHOTOS after-photos per request, in total."""
+    have = Photo.objects.filter(case=case, after=after).count()
+    if have + count > photo_rules.MAX_PHOTOS:
+        raise InvalidInput(
+            "photo.too_many",
+            _("A request keeps at most %(n)d photos of each kind; it has %(have)d already.")
+            % {"n": photo_rules.MAX_PHOTOS, "have": have},
+            details=[{"after": after, "have": have, "max": photo_rules.MAX_PHOTOS}],
+        )
+
+
+def _store_photos(case: Case, uploads, *, after: bool) -> list[Photo]:
+    """Store photos already cleaned (``photos.clean_photo``: no EXIF/GPS), within the limit."""
+    uploads = list(uploads)
+    if uploads:
+        _photo_room(case, len(uploads), after=after)
+    return [Photo.objects.create(case=case, image=upload, after=after) for upload in uploads]
+
+
+@transaction.atomic
+def case_add_photos(*, case: Case, by: Person, files, after: bool = False) -> list[Photo]:
+    """Add photos to a request: ``files`` are uploaded files (``.read()``, ``.name``),
+    read and cleaned here like the pages' (a real image, upright, resized, no EXIF/GPS).
+
+    Before-photos (the problem) need ``cases.case.record`` while the request is
+    open; after-photos (the work done) need what finishing needs
+    (``cases.case.work``) and a request that can be finished or is done. All
+    the photos of one call are stored, or none."""
+    case = _locked(case)
+    if after:
+        authz.require(by, TRANSITIONS["finish"].rule, case)
+        if case.status not in AFTER_PHOTO_STATUSES:
+            raise _not_now(case, "add_photos")
+    else:
+        authz.require(by, "cases.case.record", case)
+        if case.status not in OPEN_STATUSES:
+            raise _not_now(case, "add_photos")
+    files = list(files)
+    if not files:
+        raise InvalidInput("photo.required", _("Choose at least one photo."))
+    _photo_room(case, len(files), after=after)  # before the (slow) cleaning
+    cleaned = photo_rules.clean_photos(photo_rules.read_upload(f) for f in files)
+    stored = _store_photos(case, [c.as_file() for c in cleaned], after=after)
+    _event(case, "photos", by, timezone.now(), case.status, case.status, public=False,
+           data={"after": after, "photos": [p.pk for p in stored]})
+    return stored
 
 
 # ---------------------------------------------------------------------------

@@ -356,7 +356,8 @@ def escalation_ack(request, pk: int):
         raise Http404
     services.escalation_acknowledge(escalation=escalation, by=request.user)
     messages.success(request, _("Escalation acknowledged."))
-    return redirect(request.POST.get("next") if request.POST.get("next", "").startswith("/") else "queue")
+    target = request.POST.get("next", "")
+    return redirect(target if url_has_allowed_host_and_scheme(target, allowed_hosts=None) and target else "queue")
 
 
 @login_required
