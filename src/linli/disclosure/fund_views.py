@@ -16,7 +16,6 @@ from linli.disclosure.models import (
 )
 from linli.disclosure.views import _action, _form_key, new_form_key
 from linli.errors import DomainError, InvalidInput, NotAllowed
-from linli.org.models import Node, Person
 
 
 def _yuan_or_error(text) -> int:
@@ -31,10 +30,8 @@ def fund_index(request):
     error = None
     may_create = authz.can(request.user, "disclosure.fund.manage")
     if request.method == "POST" and may_create:
-        node = Node.objects.filter(code=request.POST.get("place", "").strip()).first()
         try:
-            if node is None:
-                raise InvalidInput("fund.node", _("No place with this code."))
+            node = funds.place_by_code(request.POST.get("place", ""))
             fund = funds.fund_create(node=node, code=request.POST.get("code", ""), name=request.POST.get("name", ""),
                                      kind=request.POST.get("kind", ""), purpose=request.POST.get("purpose", ""),
                                      approval_days=int(request.POST.get("approval_days") or 14), by=request.user)
@@ -47,9 +44,9 @@ def fund_index(request):
                                                      "kinds": FundKind.choices}, status=422 if error else 200)
 
 
-def _progress(c: Campaign) -> Campaign:
-    c.received = funds.campaign_received(c)
-    c.pct = min(100, c.received * 100 // c.target) if c.target else 0
+def _progress(c: Campaign, pledges=None) -> Campaign:
+    progress = funds.campaign_progress(c, pledges)
+    c.received, c.pct, c.by_source = progress["received"], progress["pct"], progress["by_source"]
     c.received_yuan, c.target_yuan = yuan(c.received), yuan(c.target)
     return c
 
@@ -91,9 +88,7 @@ def fund_donate(request, code: str):
 def fund_supervisor(request, code: str):
     fund = get_object_or_404(Fund, code=code)
     authz.require(request.user, "disclosure.fund.manage", fund.node)
-    person = Person.objects.filter(username=request.POST.get("username", "").strip()).first()
-    if person is None:
-        raise InvalidInput("fund.person", _("No person with this user name."))
+    person = funds.person_by_username(request.POST.get("username", ""))
     try:
         level = int(request.POST.get("level", ""))
     except ValueError:
@@ -139,14 +134,10 @@ def campaign_new(request, code: str):
 def campaign_detail(request, pk: int):
     c = get_object_or_404(Campaign.objects.select_related("fund__node"), pk=pk)
     authz.require(request.user, "disclosure.fund.view", c.fund.node)
-    _progress(c)
     pledges = list(c.pledges.all())
-    by_source = {}
-    for p in pledges:
-        if p.state in ("received", "refunded"):
-            by_source[p.get_source_display()] = by_source.get(p.get_source_display(), 0) + p.amount
+    _progress(c, pledges)
     return render(request, "disclosure/campaign.html", {
-        "c": c, "pledges": pledges, "by_source": {k: yuan(v) for k, v in by_source.items()},
+        "c": c, "pledges": pledges, "by_source": {str(Source(k).label): yuan(v) for k, v in c.by_source.items()},
         "may_manage": c.state == "open" and authz.can(request.user, "disclosure.fund.manage", c.fund.node),
         "sources": Source.choices, "escrow": funds.escrow_account(c),
     })

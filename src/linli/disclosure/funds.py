@@ -73,6 +73,22 @@ def escrow_account(campaign: Campaign):
 
 # --- funds and supervisors ------------------------------------------------------------
 
+def place_by_code(code: str) -> Node:
+    """The place a new fund belongs to, named by its code (pages and API)."""
+    node = Node.objects.filter(code=(code or "").strip()).first()
+    if node is None:
+        raise InvalidInput("fund.node", _("No place with this code."))
+    return node
+
+
+def person_by_username(username: str) -> Person:
+    """The person named as a supervisor, by user name (pages and API)."""
+    person = Person.objects.filter(username=(username or "").strip()).first()
+    if person is None:
+        raise InvalidInput("fund.person", _("No person with this user name."))
+    return person
+
+
 @transaction.atomic
 def fund_create(*, node: Node, code: str, name: str, kind: str, purpose: str = "", approval_days: int = 14,
                 by) -> Fund:
@@ -286,6 +302,18 @@ def pledge_receive(*, pledge: Pledge, by) -> Pledge:
 
 def campaign_received(campaign: Campaign) -> int:
     return campaign.pledges.filter(state=PledgeState.RECEIVED).aggregate(t=Sum("amount"))["t"] or 0
+
+
+def campaign_progress(campaign: Campaign, pledges=None) -> dict:
+    """What a campaign's page shows: money received, percent of the target (at most
+    100) and the money that arrived per source (refunded receipts included)."""
+    received = campaign_received(campaign)
+    by_source: dict[str, int] = {}
+    for p in campaign.pledges.all() if pledges is None else pledges:
+        if p.state in (PledgeState.RECEIVED, PledgeState.REFUNDED):
+            by_source[p.source] = by_source.get(p.source, 0) + p.amount
+    pct = min(100, received * 100 // campaign.target) if campaign.target else 0
+    return {"received": received, "pct": pct, "by_source": by_source}
 
 
 @transaction.atomic

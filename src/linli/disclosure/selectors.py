@@ -125,6 +125,14 @@ def money_years(compound) -> list[int]:
     return sorted(years, reverse=True)
 
 
+def money_year(compound, year: int | None = None) -> int:
+    """The year a money page shows: the one asked for, else the latest with entries or a budget, else this year."""
+    if year:
+        return year
+    years = money_years(compound)
+    return years[0] if years else timezone.localdate().year
+
+
 def compound_money_visible(viewer, compound) -> bool:
     return authz.can(viewer, "disclosure.money.view", compound)
 

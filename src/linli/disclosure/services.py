@@ -79,6 +79,18 @@ def parse_date(text) -> dt.date:
         raise InvalidInput("disclosure.date", _("Write the date as 2025-03-31.")) from exc
 
 
+def client_key(scope: str, by, token: str | None) -> str | None:
+    """The idempotency key of a client's one-time token (a page form's hidden key or an
+    API ``client_token``): sending the same token twice records once; None without one."""
+    token = (token or "").strip()[:64]
+    return f"form:{scope}:{getattr(by, 'pk', None)}:{token}" if token else None
+
+
+def compound_by_code(code: str) -> Node | None:
+    """The compound with this code, or None (pages answer 404, the API too)."""
+    return Node.objects.filter(code=code, kind=NodeKind.COMPOUND).first()
+
+
 # --- ledger accounts of a compound -----------------------------------------------
 
 def cash_account(compound: Node):
@@ -147,6 +159,24 @@ def money_entry_create(*, compound: Node, kind: str, date, amount: int, memo: st
     key = key or f"money:{compound.code}:{timezone.now().timestamp()}:{by.pk}:{kind}:{amount}"
     return _post_entry(compound=compound, kind=kind, date=date, amount=amount, memo=memo, key=key, by=by,
                        voucher=voucher)
+
+
+@transaction.atomic
+def money_entry_voucher_attach(*, entry: MoneyEntry, voucher, by) -> MoneyEntry:
+    """Attach the scan of a voucher to an entry recorded without one (it is never replaced)."""
+    authz.require(by, "disclosure.money.enter", entry.compound)
+    entry = MoneyEntry.objects.select_for_update().get(pk=entry.pk)
+    if voucher is None:
+        raise InvalidInput("disclosure.voucher", _("A voucher is a PDF, JPG or PNG of at most 10 MB."))
+    check_voucher(voucher)
+    if entry.voucher:
+        raise DomainError("disclosure.voucher_exists", _("This entry already has a voucher; it is never replaced."))
+    if entry.corrects_id:
+        raise DomainError("disclosure.voucher_correction", _("A reversal carries no voucher; attach it to the original entry."))
+    entry.voucher = voucher
+    entry.save(update_fields=["voucher"])
+    _event(entry.compound, "money.voucher_attached", by, entry=entry.pk)
+    return entry
 
 
 @transaction.atomic

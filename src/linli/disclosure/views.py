@@ -17,12 +17,12 @@ from linli import authz
 from linli.disclosure import forms, selectors, services
 from linli.disclosure.models import MoneyEntry, Objection, Report, ReportState
 from linli.errors import DomainError, NotAllowed
-from linli.org.models import Node, NodeKind
+from linli.org.models import Node
 from linli.tabular import ImportRejected
 
 
 def _compound(code: str) -> Node:
-    node = Node.objects.filter(code=code, kind=NodeKind.COMPOUND).first()
+    node = services.compound_by_code(code)
     if node is None:
         raise Http404
     return node
@@ -49,8 +49,7 @@ def _action(back):
 def _form_key(request, scope: str) -> str | None:
     """The form's one-time key (a hidden field): sending the same form twice
     records it once; None when the form has none."""
-    key = (request.POST.get("key") or "").strip()[:64]
-    return f"form:{scope}:{request.user.pk}:{key}" if key else None
+    return services.client_key(scope, request.user, request.POST.get("key"))
 
 
 def new_form_key() -> str:
@@ -66,7 +65,7 @@ def money_page(request, code: str):
     authz.require(request.user, "disclosure.money.view", compound)
     years = selectors.money_years(compound)
     try:
-        year = int(request.GET.get("year") or (years[0] if years else timezone.localdate().year))
+        year = selectors.money_year(compound, int(request.GET.get("year") or 0) or None)
     except ValueError:
         year = timezone.localdate().year
     entries = MoneyEntry.objects.filter(compound=compound, date__year=year).select_related("corrects")

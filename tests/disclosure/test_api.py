@@ -1,0 +1,197 @@
+"""The JSON API twins of the disclosure pages (/api/v1/disclosure/...): money,
+quarterly reports, funds and crowdfunding. Each calls the same service as the
+page; these tests check what changed, who may, and that bad input changes nothing."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from linli.disclosure import funds, services
+from linli.disclosure.models import (
+    Approval, Budget, Campaign, Donation, Event, FeeFigures, Fund, MoneyEntry, Objection, Pledge, Report,
+    SpendingRequest, Supervisor,
+)
+from linli.ledger.models import Account, Transaction
+from linli.org import services as org
+
+API = "/api/v1/disclosure"
+D = "2025-02-10"
+
+
+def auth(world, who):
+    if who == "anonymous":
+        return {}
+    _t, raw = org.api_token_create(person=world.person(who))
+    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+
+def post(client, world, who, path, body=None):
+    return client.post(API + path, data=json.dumps(body or {}), content_type="application/json", **auth(world, who))
+
+
+def upload(client, world, who, path, name, content):
+    return client.post(API + path, {"file": SimpleUploadedFile(name, content)}, **auth(world, who))
+
+
+def balance(code):
+    return Account.objects.get(code=code).balance
+
+
+def entry(world, kind="fee_received", amount=500000, by="property_x"):
+    return services.money_entry_create(compound=world["X"], kind=kind, date=dt.date(2025, 2, 10), amount=amount,
+                                       by=world.person(by))
+
+
+# ---------------------------------------------------------------------------
+# Money
+
+
+def test_entries_post_to_the_ledger_and_the_money_figures_show_them(dworld, client):
+    r = post(client, dworld, "property_x", "/compounds/X/money/entries",
+             {"kind": "fee_received", "date": D, "amount": 500000, "memo": "1月物业费"})
+    assert r.status_code == 201, r.content
+    assert r.json()["amount"] == 500000 and r.json()["income"] is True
+    r = post(client, dworld, "property_x", "/compounds/X/money/entries",
+             {"kind": "cleaning", "date": D, "amount": 120050})
+    assert r.status_code == 201
+    assert balance("X:cash") == 379950 and balance("X:expense:cleaning") == 120050
+    money = client.get(API + "/compounds/X/money?year=2025").json()  # public
+    assert money["balance"] == 379950 and money["cash_balance"] == 379950
+    assert money["totals"] == {"fee_received": 500000, "cleaning": 120050}
+    assert sorted(e["kind"] for e in money["entries"]) == ["cleaning", "fee_received"]
+    assert client.get(API + "/compounds/NOPE/money").status_code == 404
+
+
+@pytest.mark.parametrize("who, status", [("anonymous", 401), ("resident", 403), ("owner", 403),
+                                         ("property_z", 403), ("community_c1", 403), ("property_x", 201)])
+def test_who_may_record_money(dworld, client, who, status):
+    r = post(client, dworld, who, "/compounds/X/money/entries", {"kind": "parking", "date": D, "amount": 8000})
+    assert r.status_code == status, r.content
+    assert MoneyEntry.objects.count() == (1 if status == 201 else 0)
+    if status != 201:
+        assert set(r.json()) >= {"code", "message"}
+
+
+@pytest.mark.parametrize("body", [
+    {"kind": "parking", "date": D, "amount": 12.5},
+    {"kind": "parking", "date": D, "amount": "1200"},
+    {"kind": "parking", "date": D, "amount": 0},
+    {"kind": "parking", "date": D, "amount": 10**20},
+    {"kind": "spaceship", "date": D, "amount": 100},
+    {"kind": "parking", "date": "2025-13-01", "amount": 100},
+    {"kind": "parking", "date": "0001-01-01", "amount": 100},
+    {"kind": "parking", "date": (dt.date.today() + dt.timedelta(days=3)).isoformat(), "amount": 100},
+    {"kind": "parking", "date": D, "amount": 100, "memo": "a\x00b"},
+])
+def test_bad_entries_are_422_and_write_nothing(dworld, client, body):
+    r = post(client, dworld, "property_x", "/compounds/X/money/entries", body)
+    assert r.status_code == 422, r.content
+    assert r.json()["code"] and r.json()["message"]
+    assert MoneyEntry.objects.count() == 0 and Transaction.objects.count() == 0
+
+
+def test_overdraft_is_refused_in_chinese_and_writes_nothing(dworld, client):
+    r = post(client, dworld, "property_x", "/compounds/X/money/entries", {"kind": "staff", "date": D, "amount": 100})
+    assert r.status_code == 409 and r.json()["code"] == "ledger.overdraft" and "不足" in r.json()["message"]
+    assert MoneyEntry.objects.count() == 0
+
+
+def test_the_same_client_token_records_once(dworld, client):
+    body = {"kind": "parking", "date": D, "amount": 8000, "client_token": "abc-1"}
+    first = post(client, dworld, "property_x", "/compounds/X/money/entries", body)
+    again = post(client, dworld, "property_x", "/compounds/X/money/entries", body)
+    assert first.status_code == again.status_code == 201 and first.json()["id"] == again.json()["id"]
+    assert MoneyEntry.objects.count() == 1 and balance("X:cash") == 8000
+
+
+def test_correction_reverses_once(dworld, client):
+    e = entry(dworld, "parking", 8000)
+    assert post(client, dworld, "property_x", f"/money/entries/{e.pk}/correct", {"reason": ""}).status_code == 422
+    assert post(client, dworld, "property_z", f"/money/entries/{e.pk}/correct", {"reason": "重复"}).status_code == 403
+    r = post(client, dworld, "property_x", f"/money/entries/{e.pk}/correct", {"reason": "重复录入"})
+    assert r.status_code == 201 and r.json()["amount"] == -8000 and r.json()["corrects"] == e.pk
+    assert balance("X:cash") == 0
+    again = post(client, dworld, "property_x", f"/money/entries/{e.pk}/correct", {"reason": "again"})
+    assert again.status_code == 409 and again.json()["code"] == "disclosure.corrected"
+    assert MoneyEntry.objects.count() == 2
+    assert post(client, dworld, "property_x", "/money/entries/999999/correct", {"reason": "x"}).status_code == 404
+
+
+def test_voucher_is_attached_once(dworld, client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    e = entry(dworld, "parking", 8000)
+    bad = upload(client, dworld, "property_x", f"/money/entries/{e.pk}/voucher", "x.exe", b"MZ")
+    assert bad.status_code == 422 and bad.json()["code"] == "disclosure.voucher"
+    assert upload(client, dworld, "resident", f"/money/entries/{e.pk}/voucher", "收据.pdf", b"%PDF").status_code == 403
+    r = upload(client, dworld, "property_x", f"/money/entries/{e.pk}/voucher", "收据.pdf", b"%PDF-1.4 x")
+    assert r.status_code == 200 and r.json()["voucher"] == f"/money/entries/{e.pk}/voucher"
+    e.refresh_from_db()
+    assert e.voucher
+    again = upload(client, dworld, "property_x", f"/money/entries/{e.pk}/voucher", "b.pdf", b"%PDF")
+    assert again.status_code == 409 and again.json()["code"] == "disclosure.voucher_exists"
+    assert client.get(r.json()["voucher"]).status_code == 200
+
+
+CSV_OK = "日期,类别,金额(元),摘要\n2025-01-05,停车收入,1200.00,1月停车\n2025-01-06,fee_received,30000,物业费\n2025-01-20,保洁,800.5,\n"
+CSV_BAD = "日期,类别,金额(元),摘要\n2025-01-05,停车收入,1200.00,\n2025-13-01,停车收入,10,\n2025-01-07,飞船,-3,\n"
+
+
+def test_import_is_all_or_nothing(dworld, client):
+    bad = upload(client, dworld, "property_x", "/compounds/X/money/import", "bad.csv", CSV_BAD.encode())
+    assert bad.status_code == 422
+    body = bad.json()
+    assert body["code"] == "import.rejected" and "2" in body["message"]
+    assert sorted({d["row"] for d in body["details"]}) == [3, 4]
+    assert {(d["row"], d["column"]) for d in body["details"]} >= {(3, "date"), (4, "kind"), (4, "amount")}
+    assert MoneyEntry.objects.count() == 0 and Transaction.objects.count() == 0
+
+    assert upload(client, dworld, "resident", "/compounds/X/money/import", "a.csv", CSV_OK.encode()).status_code == 403
+    ok = upload(client, dworld, "property_x", "/compounds/X/money/import", "a.csv", CSV_OK.encode())
+    assert ok.status_code == 201 and ok.json()["imported"] == 3
+    assert balance("X:cash") == 120000 + 3000000 - 80050
+    again = upload(client, dworld, "property_x", "/compounds/X/money/import", "a.csv", CSV_OK.encode())
+    assert again.status_code == 409 and again.json()["code"] == "disclosure.import_again"
+    assert MoneyEntry.objects.count() == 3
+
+
+def test_import_overdraft_row_undoes_every_row(dworld, client):
+    csv = "日期,类别,金额(元)\n2025-01-05,停车收入,10\n2025-01-06,保洁,50\n"
+    r = upload(client, dworld, "property_x", "/compounds/X/money/import", "o.csv", csv.encode())
+    assert r.status_code == 422 and [d["row"] for d in r.json()["details"]] == [3]
+    assert MoneyEntry.objects.count() == 0 and not Account.objects.filter(code="X:cash", balance__gt=0).exists()
+
+
+def test_import_refuses_unreadable_files(dworld, client):
+    r = upload(client, dworld, "property_x", "/compounds/X/money/import", "a.doc", b"\x00\x01")
+    assert r.status_code == 422 and r.json()["code"] == "import.type"
+    r = client.post(API + "/compounds/X/money/import", {}, **auth(dworld, "property_x"))
+    assert r.status_code == 422
+    assert MoneyEntry.objects.count() == 0
+
+
+def test_fee_figures_and_budget(dworld, client):
+    r = post(client, dworld, "property_x", "/compounds/X/money/fees",
+             {"year": 2025, "quarter": 1, "due": 1000000, "received": 900000, "owed": 100000})
+    assert r.status_code == 200 and r.json()["rate"] == "90.0"
+    fig = FeeFigures.objects.get(compound=dworld["X"], year=2025, quarter=1)
+    assert (fig.due, fig.received, fig.prepaid, fig.owed) == (1000000, 900000, 0, 100000)
+    for body in ({"year": 2025, "quarter": 5, "due": 1, "received": 1},
+                 {"year": 2025, "quarter": 2, "due": -1, "received": 1},
+                 {"year": 99999, "quarter": 2, "due": 1, "received": 1}):
+        assert post(client, dworld, "property_x", "/compounds/X/money/fees", body).status_code == 422
+    assert FeeFigures.objects.count() == 1
+
+    for who, status in (("anonymous", 401), ("resident", 403), ("committee_z", 403), ("committee_x", 200)):
+        r = post(client, dworld, who, "/compounds/X/money/budget", {"year": 2025, "kind": "cleaning", "amount": 500000})
+        assert r.status_code == status, (who, r.content)
+    assert Budget.objects.get().amount == 500000
+    assert post(client, dworld, "committee_x", "/compounds/X/money/budget",
+                {"year": 2025, "kind": "nope", "amount": 1}).status_code == 422
+    money = client.get(API + "/compounds/X/money?year=2025").json()
+    assert money["fees"][0]["received"] == 900000
+    assert money["budget"] == [{"kind": "cleaning", "income": False, "budget": 500000, "actual": 0, "pct": 0,
+                                "over": False}]
+    assert Event.objects.filter(kind__in=["fees.set", "budget.set"]).count() == 2
