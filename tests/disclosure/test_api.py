@@ -195,3 +195,132 @@ def test_fee_figures_and_budget(dworld, client):
     assert money["budget"] == [{"kind": "cleaning", "income": False, "budget": 500000, "actual": 0, "pct": 0,
                                 "over": False}]
     assert Event.objects.filter(kind__in=["fees.set", "budget.set"]).count() == 2
+
+
+# ---------------------------------------------------------------------------
+# Quarterly reports
+
+
+@pytest.fixture
+def quarter_money(dworld, last_quarter):
+    year, q = last_quarter
+    start, _end = services.quarter_range(year, q)
+    by = dworld.person("property_x")
+    services.money_entry_create(compound=dworld["X"], kind="fee_received", date=start, amount=900000, by=by)
+    services.money_entry_create(compound=dworld["X"], kind="cleaning", date=start, amount=200000, by=by)
+    return year, q
+
+
+def test_report_from_draft_to_published_to_corrected(dworld, client, quarter_money):
+    year, q = quarter_money
+    r = post(client, dworld, "property_x", "/compounds/X/reports", {"kind": "finance", "year": year, "quarter": q})
+    assert r.status_code == 201 and r.json()["state"] == "draft", r.content
+    pk = r.json()["id"]
+    lines = {ln["key"]: ln["value"] for ln in r.json()["data"]["lines"]}
+    assert lines["fee_received"] == 900000 and lines["cleaning"] == 200000
+    dup = post(client, dworld, "property_x", "/compounds/X/reports", {"kind": "finance", "year": year, "quarter": q})
+    assert dup.status_code == 409 and dup.json()["code"] == "disclosure.report_exists"
+    early = post(client, dworld, "property_x", f"/reports/{pk}/publish")
+    assert early.status_code == 409 and early.json()["code"] == "disclosure.not_reviewed"
+
+    back = post(client, dworld, "committee_x", f"/reports/{pk}/review", {"decision": "send_back"})
+    assert back.status_code == 422 and back.json()["code"] == "disclosure.note"
+    back = post(client, dworld, "committee_x", f"/reports/{pk}/review", {"decision": "send_back", "note": "补充说明"})
+    assert back.status_code == 200 and back.json()["state"] == "draft" and back.json()["review_note"] == "补充说明"
+    ok = post(client, dworld, "committee_x", f"/reports/{pk}/review", {"decision": "approve"})
+    assert ok.status_code == 200 and ok.json()["state"] == "reviewed"
+    assert post(client, dworld, "committee_x", f"/reports/{pk}/review", {"decision": "approve"}).status_code == 409
+
+    pub = post(client, dworld, "property_x", f"/reports/{pk}/publish")
+    assert pub.status_code == 200 and pub.json()["state"] == "published"
+    assert pub.json()["chain_head"]["hash"] == Account.objects.get(code="X:cash").head_hash
+    again = post(client, dworld, "property_x", f"/reports/{pk}/publish")
+    assert again.status_code == 409 and again.json()["code"] == "disclosure.published"
+    assert client.get(f"{API}/reports/{pk}").json()["state"] == "published"  # public now
+
+    assert post(client, dworld, "property_x", f"/reports/{pk}/correct", {"reason": ""}).status_code == 422
+    new = post(client, dworld, "property_x", f"/reports/{pk}/correct", {"reason": "保洁费录错"})
+    assert new.status_code == 201 and new.json()["version"] == 2 and new.json()["previous"] == pk
+    assert new.json()["state"] == "draft" and new.json()["correction_reason"] == "保洁费录错"
+    twice = post(client, dworld, "property_x", f"/reports/{pk}/correct", {"reason": "again"})
+    assert twice.status_code == 409 and twice.json()["code"] == "disclosure.has_next"
+    assert Report.objects.count() == 2 and Report.objects.get(pk=pk).state == "published"
+
+
+@pytest.mark.parametrize("who, status", [("anonymous", 401), ("resident", 403), ("property_z", 403),
+                                         ("committee_x", 403), ("property_x", 201)])
+def test_who_may_draft_a_report(dworld, client, who, status):
+    r = post(client, dworld, who, "/compounds/X/reports", {"kind": "service", "year": 2025, "quarter": 1})
+    assert r.status_code == status, r.content
+    assert Report.objects.count() == (1 if status == 201 else 0)
+
+
+@pytest.mark.parametrize("body", [{"kind": "finance", "year": 2025, "quarter": 5},
+                                  {"kind": "finance", "year": 1999, "quarter": 1},
+                                  {"kind": "finance", "year": 2**63, "quarter": 1},
+                                  {"kind": "poem", "year": 2025, "quarter": 1},
+                                  {"kind": "finance", "year": "2025", "quarter": 1}])
+def test_bad_drafts_are_422(dworld, client, body):
+    r = post(client, dworld, "property_x", "/compounds/X/reports", body)
+    assert r.status_code == 422 and r.json()["code"] == "invalid"
+    assert Report.objects.count() == 0
+
+
+@pytest.mark.parametrize("who, status", [("anonymous", 401), ("resident", 404), ("property_z", 404),
+                                         ("committee_x", 403), ("property_x", 200)])
+def test_who_may_publish(dworld, client, who, status):
+    r = services.report_draft(compound=dworld["X"], kind="service", year=2025, quarter=1, by=dworld.person("property_x"))
+    services.report_review(report=r, approve=True, by=dworld.person("committee_x"))
+    resp = post(client, dworld, who, f"/reports/{r.pk}/publish")
+    assert resp.status_code == status, resp.content
+    r.refresh_from_db()
+    assert r.state == ("published" if status == 200 else "reviewed")
+
+
+def test_works_go_into_a_service_draft(dworld, client):
+    service = services.report_draft(compound=dworld["X"], kind="service", year=2025, quarter=1,
+                                    by=dworld.person("property_x"))
+    finance = services.report_draft(compound=dworld["X"], kind="finance", year=2025, quarter=1,
+                                    by=dworld.person("property_x"))
+    body = {"title": "安装人脸识别门禁", "date": "2025-02-01", "note": "一期东门"}
+    r = post(client, dworld, "property_x", f"/reports/{service.pk}/works", body)
+    assert r.status_code == 200 and r.json()["works"] == [{"title": "安装人脸识别门禁", "date": "2025-02-01",
+                                                             "note": "一期东门"}]
+    assert post(client, dworld, "property_x", f"/reports/{finance.pk}/works", body).status_code == 422
+    assert post(client, dworld, "property_x", f"/reports/{service.pk}/works", {"title": "x" * 201}).status_code == 422
+    assert post(client, dworld, "property_z", f"/reports/{service.pk}/works", body).status_code == 404
+    assert post(client, dworld, "committee_x", f"/reports/{service.pk}/works", body).status_code == 403
+    assert client.get(f"{API}/reports/{service.pk}").status_code == 404  # a draft is not public
+    service.refresh_from_db()
+    assert len(service.works) == 1
+
+
+def test_objections_and_answers(dworld, client, quarter_money):
+    year, q = quarter_money
+    r = services.report_draft(compound=dworld["X"], kind="finance", year=year, quarter=q, by=dworld.person("property_x"))
+    services.report_review(report=r, approve=True, by=dworld.person("committee_x"))
+    early = post(client, dworld, "owner", f"/reports/{r.pk}/objections", {"line": "cleaning", "text": "保洁费偏高"})
+    assert early.status_code == 404  # an owner does not see a report before it is published
+    services.report_publish(report=r, by=dworld.person("property_x"))
+
+    for who, status in (("anonymous", 401), ("resident", 403), ("property_x", 403)):
+        resp = post(client, dworld, who, f"/reports/{r.pk}/objections", {"line": "cleaning", "text": "保洁费偏高"})
+        assert resp.status_code == status, (who, resp.content)
+    bad = post(client, dworld, "owner", f"/reports/{r.pk}/objections", {"line": "nope", "text": "?"})
+    assert bad.status_code == 422 and bad.json()["code"] == "disclosure.line"
+    assert Objection.objects.count() == 0
+    obj = post(client, dworld, "owner", f"/reports/{r.pk}/objections", {"line": "cleaning", "text": "保洁费偏高"})
+    assert obj.status_code == 201 and obj.json()["answer"] is None and obj.json()["line"] == "cleaning"
+    oid = obj.json()["id"]
+
+    assert post(client, dworld, "owner", f"/objections/{oid}/answer", {"answer": "好"}).status_code == 403
+    assert post(client, dworld, "property_z", f"/objections/{oid}/answer", {"answer": "好"}).status_code == 403
+    assert post(client, dworld, "property_x", f"/objections/{oid}/answer", {"answer": ""}).status_code == 422
+    ans = post(client, dworld, "property_x", f"/objections/{oid}/answer", {"answer": "含外墙清洗,见凭证"})
+    assert ans.status_code == 200 and ans.json()["answer"] == "含外墙清洗,见凭证" and ans.json()["answered_at"]
+    again = post(client, dworld, "property_x", f"/objections/{oid}/answer", {"answer": "再答"})
+    assert again.status_code == 409 and again.json()["code"] == "disclosure.answered"
+    assert Objection.objects.get().answer == "含外墙清洗,见凭证"
+    public = client.get(f"{API}/reports/{r.pk}").json()
+    assert public["objections"][0]["answer"] == "含外墙清洗,见凭证"
+    assert post(client, dworld, "property_x", "/objections/999999/answer", {"answer": "x"}).status_code == 404
