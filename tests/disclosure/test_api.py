@@ -324,3 +324,155 @@ def test_objections_and_answers(dworld, client, quarter_money):
     public = client.get(f"{API}/reports/{r.pk}").json()
     assert public["objections"][0]["answer"] == "含外墙清洗,见凭证"
     assert post(client, dworld, "property_x", "/objections/999999/answer", {"answer": "x"}).status_code == 404
+
+
+# ---------------------------------------------------------------------------
+# Funds and crowdfunding
+
+
+def _person(world, name):
+    world.people[name] = org.person_create(username=name, real_name=name, password="pw")
+    return world.people[name]
+
+
+@pytest.fixture
+def fund(dworld):
+    by = dworld.person("community_c1")
+    f = funds.fund_create(node=dworld["X"], code="X-GG", name="X 小区共管资金", kind="comanaged", approval_days=7, by=by)
+    for name, party, level in (("rc", "residents_committee", 1), ("dev", "developer", 1), ("bank", "bank", 2)):
+        funds.supervisor_add(fund=f, person=_person(dworld, name), party=party, level=level, by=by)
+    funds.fund_donate(fund=f, amount=10_000_000, name="开发商维修资金", source="employer", by=by)
+    return f
+
+
+def test_fund_is_created_and_supervisors_named(dworld, client):
+    body = {"place": "X", "code": "X-MF", "name": "X 微基金", "kind": "micro"}
+    for who, status in (("anonymous", 401), ("resident", 403), ("community_c2", 403)):
+        assert post(client, dworld, who, "/funds", body).status_code == status
+    assert post(client, dworld, "community_c1", "/funds", dict(body, place="NOPE")).status_code == 422
+    assert post(client, dworld, "community_c1", "/funds", dict(body, approval_days=0)).status_code == 422
+    assert Fund.objects.count() == 0
+    r = post(client, dworld, "community_c1", "/funds", body)
+    assert r.status_code == 201 and r.json()["account"] == "fund:X-MF" and r.json()["balance"] == 0
+    taken = post(client, dworld, "community_c1", "/funds", body)
+    assert taken.status_code == 422 and taken.json()["code"] == "fund.code_taken"
+
+    _person(dworld, "rc")
+    sup = {"username": "rc", "party": "residents_committee", "level": 1}
+    assert post(client, dworld, "community_c2", "/funds/X-MF/supervisors", sup).status_code == 403
+    assert post(client, dworld, "community_c1", "/funds/X-MF/supervisors", dict(sup, level=3)).status_code == 422
+    assert post(client, dworld, "community_c1", "/funds/X-MF/supervisors", dict(sup, username="nobody")).status_code == 422
+    assert post(client, dworld, "community_c1", "/funds/NOPE/supervisors", sup).status_code == 404
+    r = post(client, dworld, "community_c1", "/funds/X-MF/supervisors", sup)
+    assert r.status_code == 201 and r.json() == {"fund": "X-MF", "username": "rc", "party": "residents_committee",
+                                                 "level": 1}
+    assert list(Supervisor.objects.values_list("person__username", "level")) == [("rc", 1)]
+
+
+def test_donations_reach_the_fund_account(dworld, client, fund):
+    body = {"amount": 50000, "name": "张三", "source": "donation", "client_token": "d-1"}
+    for who, status in (("anonymous", 401), ("resident", 403), ("community_c2", 403), ("property_x", 403)):
+        assert post(client, dworld, who, "/funds/X-GG/donations", body).status_code == status
+    for bad in ({"amount": 0}, {"amount": 1.5}, {"amount": 10**14}, {"source": "theft"}, {"name": ""}):
+        assert post(client, dworld, "community_c1", "/funds/X-GG/donations", dict(body, **bad)).status_code == 422
+    assert Donation.objects.count() == 1 and balance("fund:X-GG") == 10_000_000
+    r = post(client, dworld, "community_c1", "/funds/X-GG/donations", body)
+    assert r.status_code == 201 and r.json()["balance"] == 10_050_000 and r.json()["name"] == "张三"
+    assert post(client, dworld, "community_c1", "/funds/X-GG/donations", body).json()["id"] == r.json()["id"]
+    anon = post(client, dworld, "committee_x", "/funds/X-GG/donations", {"amount": 100, "anonymous": True})
+    assert anon.status_code == 201 and anon.json()["anonymous"] is True
+    assert Donation.objects.count() == 3 and balance("fund:X-GG") == 10_050_100
+
+
+def test_spending_is_decided_in_two_levels(dworld, client, fund):
+    body = {"amount": 300_000, "payee": "电梯公司", "purpose": "更换光幕"}
+    for who, status in (("anonymous", 401), ("resident", 403), ("property_z", 403)):
+        assert post(client, dworld, who, "/funds/X-GG/requests", body).status_code == status
+    assert post(client, dworld, "committee_x", "/funds/X-GG/requests", dict(body, payee="")).status_code == 422
+    assert SpendingRequest.objects.count() == 0
+    r = post(client, dworld, "committee_x", "/funds/X-GG/requests", body)
+    assert r.status_code == 201 and r.json()["state"] == "waiting1"
+    pk = r.json()["id"]
+    assert Account.objects.get(code="fund:X-GG").available == 10_000_000 - 300_000
+
+    for who, status in (("anonymous", 401), ("resident", 403), ("bank", 403), ("community_c1", 403)):
+        resp = post(client, dworld, who, f"/spending/{pk}/decide", {"decision": "approve"})
+        assert resp.status_code == status, (who, resp.content)
+    assert post(client, dworld, "rc", f"/spending/{pk}/decide", {"decision": "maybe"}).status_code == 422
+    one = post(client, dworld, "rc", f"/spending/{pk}/decide", {"decision": "approve", "note": "同意"})
+    assert one.status_code == 200 and one.json()["state"] == "waiting2" and len(one.json()["steps"]) == 1
+    two = post(client, dworld, "bank", f"/spending/{pk}/decide", {"decision": "approve"})
+    assert two.status_code == 200 and two.json()["state"] == "posted"
+    assert [s["party"] for s in two.json()["steps"]] == ["residents_committee", "bank"]
+    assert balance("fund:X-GG") == 9_700_000 and balance("fund:X-GG:spent") == 300_000
+    again = post(client, dworld, "bank", f"/spending/{pk}/decide", {"decision": "approve"})
+    assert again.status_code == 409 and again.json()["code"] == "fund.decided"
+    assert Approval.objects.count() == 2
+    assert post(client, dworld, "bank", "/spending/999999/decide", {"decision": "approve"}).status_code == 404
+
+
+def test_rejection_needs_a_note_and_frees_the_money(dworld, client, fund):
+    req = funds.spend_request(fund=fund, amount=500_000, payee="某公司", purpose="外墙", by=dworld.person("committee_x"))
+    bad = post(client, dworld, "dev", f"/spending/{req.pk}/decide", {"decision": "reject"})
+    assert bad.status_code == 422 and Approval.objects.count() == 0
+    r = post(client, dworld, "dev", f"/spending/{req.pk}/decide", {"decision": "reject", "note": "报价过高"})
+    assert r.status_code == 200 and r.json()["state"] == "rejected"
+    assert Account.objects.get(code="fund:X-GG").available == 10_000_000
+
+
+def test_crowdfunding_succeeds_into_the_fund(dworld, client, fund):
+    deadline = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+    body = {"title": "加装电梯", "target": 200_000, "deadline": deadline}
+    for who, status in (("anonymous", 401), ("resident", 403), ("community_c2", 403)):
+        assert post(client, dworld, who, "/funds/X-GG/campaigns", body).status_code == status
+    past = post(client, dworld, "community_c1", "/funds/X-GG/campaigns", dict(body, deadline="2020-01-01"))
+    assert past.status_code == 422 and past.json()["code"] == "fund.deadline"
+    assert post(client, dworld, "community_c1", "/funds/X-GG/campaigns", dict(body, deadline="2025-02-30")).status_code == 422
+    assert Campaign.objects.count() == 0
+    c = post(client, dworld, "community_c1", "/funds/X-GG/campaigns", body)
+    assert c.status_code == 201 and c.json()["state"] == "open" and c.json()["escrow_account"].startswith("campaign:")
+    cid = c.json()["id"]
+
+    assert post(client, dworld, "resident", f"/campaigns/{cid}/pledges",
+                {"source": "donation", "amount": 100, "name": "李四"}).status_code == 403
+    assert post(client, dworld, "committee_x", f"/campaigns/{cid}/pledges",
+                {"source": "donation", "amount": 100}).status_code == 422  # neither a name nor anonymous
+    p1 = post(client, dworld, "committee_x", f"/campaigns/{cid}/pledges",
+              {"source": "donation", "amount": 150_000, "name": "李四"})
+    p2 = post(client, dworld, "committee_x", f"/campaigns/{cid}/pledges",
+              {"source": "employer", "amount": 60_000, "anonymous": True})
+    assert p1.status_code == p2.status_code == 201 and p2.json()["name"] == "匿名"
+    early = post(client, dworld, "community_c1", f"/campaigns/{cid}/close")
+    assert early.status_code == 409 and early.json()["code"] == "campaign.open"
+
+    for pid in (p1.json()["id"], p2.json()["id"]):
+        assert post(client, dworld, "resident", f"/pledges/{pid}/receive").status_code == 403
+        r = post(client, dworld, "community_c1", f"/pledges/{pid}/receive")
+        assert r.status_code == 200 and r.json()["state"] == "received"
+    again = post(client, dworld, "community_c1", f"/pledges/{p1.json()['id']}/receive")
+    assert again.status_code == 409 and again.json()["code"] == "pledge.state"
+
+    seen = client.get(f"{API}/campaigns/{cid}").json()  # public
+    assert seen["received"] == 210_000 and seen["percent"] == 100 and seen["escrow_balance"] == 210_000
+    assert seen["by_source"] == {"donation": 150_000, "employer": 60_000}
+    closed = post(client, dworld, "community_c1", f"/campaigns/{cid}/close")
+    assert closed.status_code == 200 and closed.json()["state"] == "succeeded"
+    assert balance("fund:X-GG") == 10_210_000 and closed.json()["escrow_balance"] == 0
+    assert post(client, dworld, "community_c1", f"/campaigns/{cid}/close").status_code == 409
+    late = post(client, dworld, "community_c1", f"/campaigns/{cid}/pledges", {"source": "donation", "amount": 1,
+                                                                            "anonymous": True})
+    assert late.status_code == 409 and late.json()["code"] == "campaign.closed"
+    assert Pledge.objects.count() == 2
+    assert client.get(f"{API}/campaigns/999999").status_code == 404
+
+
+def test_failed_campaign_refunds_every_receipt(dworld, client, fund):
+    c = funds.campaign_create(fund=fund, title="加装电梯", target=200_000,
+                              deadline=dt.date.today() + dt.timedelta(days=1), by=dworld.person("community_c1"))
+    p = funds.pledge_add(campaign=c, source="donation", amount=50_000, name="李四", by=dworld.person("community_c1"))
+    funds.pledge_receive(pledge=p, by=dworld.person("community_c1"))
+    Campaign.objects.filter(pk=c.pk).update(deadline=dt.date.today() - dt.timedelta(days=1))
+    r = post(client, dworld, "community_c1", f"/campaigns/{c.pk}/close")
+    assert r.status_code == 200 and r.json()["state"] == "failed"
+    assert r.json()["pledges"][0]["state"] == "refunded" and r.json()["escrow_balance"] == 0
+    assert balance("fund:X-GG") == 10_000_000
