@@ -14,9 +14,11 @@ import re
 from typing import Annotated, Any, Literal
 
 from django.db.models import Q
+from django.http import FileResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, File, Form, Path, Query, Router, Schema, UploadedFile
 from pydantic import AfterValidator
 
 from linli.api.main import optional_auth
@@ -452,6 +454,64 @@ def case_unknown_action(request, action: Annotated[str, Path(max_length=40)], id
 
 
 # ---------------------------------------------------------------------------
+# Photos
+
+
+class PhotoOut(Schema):
+    id: int
+    after: bool
+    uploaded_at: dt.datetime
+    url: str
+
+
+def _photo(request, case: Case, photo) -> dict:
+    url = reverse("api-v1:case_photo_file", kwargs={"id": case.pk, "photo_id": photo.pk})
+    return {"id": photo.pk, "after": photo.after, "uploaded_at": photo.uploaded_at,
+            "url": request.build_absolute_uri(url)}
+
+
+@router.post("/cases/{id}/photos", response={201: list[PhotoOut], **ERRORS})
+def case_photos_add(request, file: File[list[UploadedFile]], after: Form[bool] = False,
+                    id: int = Path(..., ge=1, le=MAX_ID)):  # noqa: A002
+    """Add photos (multipart, field `file`, one or several) to a request, cleaned like the
+    pages' (a real image, resized, no EXIF/GPS). Before-photos (`after=false`) need
+    `cases.case.record` while the request is open; after-photos (`after=true`) need
+    `cases.case.work` and a request that can be finished (`planned`, `in_progress`) or is
+    `done` (409 otherwise). At most 6 of each kind per request; all the files of one call
+    are stored or none (422 `photo.*`)."""
+    case = _visible(request, id)
+    stored = services.case_add_photos(case=case, by=request.user, files=file, after=after)
+    return 201, [_photo(request, case, p) for p in stored]
+
+
+@router.get("/cases/{id}/photos", response={200: list[PhotoOut], 401: ErrorOut, 404: ErrorOut, 422: ErrorOut})
+def case_photos(request, id: int = Path(..., ge=1, le=MAX_ID)):  # noqa: A002
+    """The photos of a request: before-photos (`after=false`) and after-photos, oldest first."""
+    case = _visible(request, id)
+    return [_photo(request, case, p) for p in case.photos.all()]
+
+
+@router.get("/cases/{id}/photos/{photo_id}", url_name="case_photo_file",
+            response={200: None, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+            openapi_extra={"responses": {200: {"description": "The photo (JPEG, without EXIF)", "content": {
+                "image/jpeg": {"schema": {"type": "string", "format": "binary"}}}}}})
+def case_photo_file(request, id: int = Path(..., ge=1, le=MAX_ID),  # noqa: A002
+                    photo_id: int = Path(..., ge=1, le=MAX_ID)):
+    """The JPEG of one photo of a request the caller may see."""
+    case = _visible(request, id)
+    photo = next((p for p in case.photos.all() if p.pk == photo_id), None)
+    if photo is None:
+        raise NotFound("not_found", _("This photo does not exist."))
+    try:
+        handle = photo.image.open("rb")
+    except OSError:
+        raise NotFound("photo.missing", _("This photo does not exist."))
+    response = FileResponse(handle, content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+# ---------------------------------------------------------------------------
 # Public boards
 
 
@@ -464,6 +524,71 @@ def board(request, node_code: Annotated[str, Path(max_length=40)]):
     if node is None:
         raise NotFound("not_found", _("No place has this code."))
     return {"node": node.code, "figures": stats.board_figures(node=node)}
+
+
+# ---------------------------------------------------------------------------
+# Evaluation of grids and micro-grid leaders (supervisors)
+
+
+class NodeInfoOut(Schema):
+    code: str
+    name: str
+    kind: str
+
+
+class OnTimeOut(Schema):
+    due: int
+    met_on_time: int
+    rate: float | None
+
+
+class SatisfactionOut(Schema):
+    rated: int
+    satisfied: int
+    basically: int
+    unsatisfied: int
+    rate: float | None
+
+
+class EvaluationRowOut(Schema):
+    rank: int
+    node: NodeInfoOut
+    community: str
+    people: list[str]
+    received: int
+    handled: int
+    return_visits: int
+    on_time: OnTimeOut
+    satisfaction: SatisfactionOut
+    score: float | None
+
+
+class EvaluationOut(Schema):
+    node: NodeInfoOut
+    generated_at: dt.datetime
+    min_handled: int
+    grids: list[EvaluationRowOut]
+    microgrids: list[EvaluationRowOut]
+    demonstration_grid: EvaluationRowOut | None
+    excellent_microgrid: EvaluationRowOut | None
+
+
+@router.get("/evaluation/{code}", response={200: EvaluationOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut,
+                                            422: ErrorOut})
+def evaluation(request, code: Annotated[str, Path(max_length=40)]):
+    """The evaluation page's figures for a street or community (`cases.evaluation.view`):
+    per grid and micro-grid, requests received and handled, on-time and satisfaction
+    rates, score and rank; the demonstration grid 示范网格 and the excellent micro-grid
+    leader 优秀微网格长 (null when nobody has handled enough requests)."""
+    from linli import authz
+    from linli.cases import stats
+    from linli.cases.board_views import EVALUATION_KINDS
+
+    node = Node.objects.filter(code=code, kind__in=EVALUATION_KINDS).first() if _CODE.match(code) else None
+    if node is None:
+        raise NotFound("not_found", _("No street or community has this code."))
+    authz.require(request.user, "cases.evaluation.view", node)
+    return stats.evaluation(street=node)
 
 
 # ---------------------------------------------------------------------------

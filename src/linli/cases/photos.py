@@ -60,6 +60,12 @@ def clean_photo(data: bytes, filename: str = "") -> CleanPhoto:
     return CleanPhoto(name=f"{get_random_string(16)}.jpg", content=out.getvalue(), width=size[0], height=size[1])
 
 
+def read_upload(upload) -> tuple[bytes, str]:
+    """The bytes and name of an uploaded file, reading at most MAX_BYTES + 1 bytes
+    (enough for ``clean_photo`` to refuse a larger one without holding it whole)."""
+    return upload.read(MAX_BYTES + 1), getattr(upload, "name", "") or ""
+
+
 def clean_photos(files) -> list[CleanPhoto]:
     """Clean a list of (bytes, filename); at most MAX_PHOTOS."""
     files = list(files)

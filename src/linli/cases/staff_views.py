@@ -167,6 +167,7 @@ EVENT_LABELS = {
     "merge": gettext_lazy("Merged into another request"), "merged_in": gettext_lazy("A duplicate was merged in"),
     "declare_unsolvable": gettext_lazy("Declared unsolvable"), "breach": gettext_lazy("Time limit missed"),
     "supervise": gettext_lazy("Supervision 督办"), "evaluate": gettext_lazy("Evaluation"),
+    "photos": gettext_lazy("Photos added"),
 }
 
 
