@@ -140,7 +140,10 @@ def test_leader_matches_from_the_detail_page_and_the_volunteer_finishes(client, 
     client.force_login(people["ren"])
     assert client.get(reverse("queue")).status_code == 403
     mine = client.get(reverse("notifications")).content.decode()
-    assert 'id="assigned"' in mine and mine.count(f'href="/cases/{help_case.pk}"') == 2
+    assert 'id="assigned"' in mine and mine.count(f'href="/cases/{help_case.pk}"') == 1
+    note = Notification.objects.get(recipient=people["ren"], case=help_case)
+    assert f'action="{reverse("notification_read", args=[note.pk])}"' in mine  # the unread one opens and reads
+    assert client.post(reverse("notification_read", args=[note.pk]), {"open": "1"}).url == f"/cases/{help_case.pk}"
     detail = client.get(reverse("case_detail", args=[help_case.pk])).content.decode()
     assert 'id="act-arrive"' in detail and 'id="act-dispatch"' not in detail and "13800003333" in detail
     for action, data in (("arrive", {}), ("plan", {"colour": "green", "note": "两点到五点帮忙照看"}),
