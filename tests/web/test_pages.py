@@ -101,3 +101,37 @@ def test_the_server_error_page_stands_alone_in_chinese():
 def test_every_page_links_the_connection_guide_for_city_systems(client, db):
     body = client.get("/").content.decode()
     assert 'href="/developers/"' in body and "系统对接" in body
+
+
+def _shortcut_links(client, world, who):
+    import re
+
+    client.force_login(world.person(who))
+    html = client.get("/").content.decode()
+    card = html.split('id="shortcuts"', 1)[1].split("</section>", 1)[0] if 'id="shortcuts"' in html else ""
+    return set(re.findall(r'href="([^"]+)"', card)), card
+
+
+def test_start_page_shortcuts_follow_the_roles(client, world):
+    # a resident reports from their own unit and follows their compound's board and money
+    links, card = _shortcut_links(client, world, "resident")
+    assert links == {"/q/X-B1-U1", "/boards/X/", "/compounds/X/money/", "/compounds/X/reports/"}
+    assert "反映诉求" in card and "公开看板" in card
+    # property staff: their compound only, nothing to report from
+    links, _ = _shortcut_links(client, world, "property_z")
+    assert links == {"/boards/Z/", "/compounds/Z/money/", "/compounds/Z/reports/"}
+    # a street's staff: the street's board and the ranking of its grids
+    links, card = _shortcut_links(client, world, "street_s1")
+    assert links == {"/boards/S1/", "/evaluation/S1/"} and "网格与微网格长评价" in card
+    # a micro-grid leader follows the community's board; the ranking is for supervisors
+    links, _ = _shortcut_links(client, world, "leader_m1")
+    assert links == {"/boards/C1/"}
+    # two communities in two streets: both
+    links, _ = _shortcut_links(client, world, "multi")
+    assert {"/boards/C1/", "/boards/C3/"} <= links
+
+
+def test_start_page_without_roles_has_no_shortcuts(client, world):
+    assert 'id="shortcuts"' not in client.get("/").content.decode()
+    client.force_login(world.person("admin"))
+    assert 'id="shortcuts"' not in client.get("/").content.decode()

@@ -39,3 +39,26 @@ def node_people(*, viewer: Person, node: Node) -> QuerySet[RoleAssignment]:
 
 def node_by_code(code: str) -> Node | None:
     return Node.objects.select_related("parent", "microgrid", "property_company").filter(code=code).first()
+
+
+def home_places(*, viewer: Person) -> dict[str, list[Node]]:
+    """Where the viewer's roles point, for the shortcuts on the start page: the
+    units they report from (a household's unit), the compounds whose board and
+    money they follow, and the communities/streets/districts they look after
+    (a grid or micro-grid role counts for its community)."""
+    out: dict[str, list[Node]] = {"units": [], "compounds": [], "areas": []}
+    if viewer is None or not viewer.is_authenticated:
+        return out
+    for role in viewer.roles.select_related("node").order_by("role", "node__path"):
+        node = role.node
+        if node.kind in {NodeKind.HOUSEHOLD, NodeKind.UNIT}:
+            out["units"].append(node.ancestor_of_kind(NodeKind.UNIT))
+        compound = node.ancestor_of_kind(NodeKind.COMPOUND)
+        if compound is not None:
+            out["compounds"].append(compound)
+        elif node.kind in {NodeKind.GRID, NodeKind.MICROGRID}:
+            out["areas"].append(node.ancestor_of_kind(NodeKind.COMMUNITY))
+        elif node.kind in {NodeKind.DISTRICT, NodeKind.STREET, NodeKind.COMMUNITY}:
+            out["areas"].append(node)
+    # each place once, in the order first met
+    return {k: list({n.pk: n for n in v if n is not None}.values()) for k, v in out.items()}

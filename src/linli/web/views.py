@@ -22,7 +22,11 @@ def home(request):
     roles = (
         request.user.roles.select_related("node").order_by("role") if request.user.is_authenticated else []
     )
-    return render(request, "web/home.html", {"roots": roots, "roles": roles})
+    places = selectors.home_places(viewer=request.user)
+    areas = [{"node": a, "evaluation": a.kind in {NodeKind.STREET, NodeKind.COMMUNITY}
+              and authz.can(request.user, "cases.evaluation.view", a)} for a in places["areas"]]
+    return render(request, "web/home.html", {"roots": roots, "roles": roles, "units": places["units"],
+                                             "compounds": places["compounds"], "areas": areas})
 
 
 def _node_or_404(code: str):
