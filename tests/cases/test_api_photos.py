@@ -311,3 +311,12 @@ def test_staff_history_names_the_photos_added(world, client, report):
     client.force_login(world.person("community_c1"))
     page = client.get(reverse("case_detail", kwargs={"pk": case.pk})).content.decode()
     assert "添加了照片" in page
+
+
+def test_more_files_than_django_accepts_is_a_json_400_and_stores_nothing(world, client, report, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 3
+    case = report()
+    r = upload(client, case, token_for(world, "community_c1"), [photo(f"{i}.jpg") for i in range(4)])
+    assert r.status_code == 400 and r["Content-Type"].startswith("application/json")
+    assert r.json()["code"] == "too_much_data" and "太多" in r.json()["message"]
+    assert not Photo.objects.filter(case=case).exists()

@@ -3,6 +3,7 @@
 DomainError is mapped to an HTTP answer here, once."""
 from __future__ import annotations
 
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import Http404, HttpRequest
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -85,6 +86,18 @@ def not_found(request, exc):
     from django.utils.translation import gettext as _
 
     return api.create_response(request, {"code": "not_found", "message": _("Not found.")}, status=404)
+
+
+@api.exception_handler(RequestDataTooBig)
+@api.exception_handler(TooManyFieldsSent)
+@api.exception_handler(TooManyFilesSent)
+def too_much(request, exc):
+    # Django's upload limits (DATA_UPLOAD_MAX_*): the same JSON error shape, nothing read or stored.
+    from django.utils.translation import gettext as _
+
+    return api.create_response(
+        request, {"code": "too_much_data", "message": _("The request carries too many files or too much data.")},
+        status=400)
 
 
 # Routers of the apps. Add one line per app that has an api.py.
