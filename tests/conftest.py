@@ -28,6 +28,13 @@ def _plain_http():
 
 
 @pytest.fixture(autouse=True)
+def _live_boards(settings):
+    # Roll-up boards are cached for a minute in production; tests count afresh
+    # (tests/cases/test_board_pages.py covers the cache itself).
+    settings.LINLI_BOARD_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _site_language():
     # A test-client request with Accept-Language: en leaves English active in
     # this thread; every test starts in the site's language, whatever ran before.

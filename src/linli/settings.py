@@ -225,6 +225,11 @@ LOGGING = {
 
 SITE_NAME = _("Linli")
 
+# Public boards of communities, streets and districts sum every request below them; their
+# figures are kept this many seconds per web process (0: always counted afresh). A
+# compound's board is always live.
+LINLI_BOARD_CACHE_SECONDS = int(os.environ.get("LINLI_BOARD_CACHE_SECONDS", "60"))
+
 # Notifications of resident requests: each entry is a class with send(notification) -> bool
 # (linli.cases.notify.Channel). The in-app list always works; add an SMS gateway here.
 LINLI_NOTIFICATION_CHANNELS = env_list("LINLI_NOTIFICATION_CHANNELS", "linli.cases.notify.EmailChannel")

@@ -523,7 +523,7 @@ def board(request, node_code: Annotated[str, Path(max_length=40)]):
     node = Node.objects.filter(code=node_code).first() if _CODE.match(node_code) else None
     if node is None:
         raise NotFound("not_found", _("No place has this code."))
-    return {"node": node.code, "figures": stats.board_figures(node=node)}
+    return {"node": node.code, "figures": stats.board_figures_shown(node=node)}
 
 
 # ---------------------------------------------------------------------------

@@ -49,6 +49,8 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -240,6 +242,24 @@ def board_figures(*, node: Node, now: dt.datetime | None = None) -> dict:
         "monthly": _monthly(cases, now),
         "recent": _recent(cases),
     }
+
+
+CACHED_BOARD_KINDS = (NodeKind.DISTRICT, NodeKind.STREET, NodeKind.COMMUNITY)
+
+
+def board_figures_shown(*, node: Node) -> dict:
+    """The board figures as pages and the API show them: a community's, street's or
+    district's roll-up comes from the cache for ``LINLI_BOARD_CACHE_SECONDS`` (its
+    ``generated_at`` says when it was counted); a compound's is counted live."""
+    seconds = settings.LINLI_BOARD_CACHE_SECONDS
+    if seconds <= 0 or node.kind not in CACHED_BOARD_KINDS:
+        return board_figures(node=node)
+    key = f"linli:board:{node.pk}:{node.path}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = board_figures(node=node)
+        cache.set(key, figures, seconds)
+    return figures
 
 
 def overall_on_time(on_time: dict) -> dict:
