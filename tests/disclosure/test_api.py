@@ -476,3 +476,83 @@ def test_failed_campaign_refunds_every_receipt(dworld, client, fund):
     assert r.status_code == 200 and r.json()["state"] == "failed"
     assert r.json()["pledges"][0]["state"] == "refunded" and r.json()["escrow_balance"] == 0
     assert balance("fund:X-GG") == 10_000_000
+
+
+# ---------------------------------------------------------------------------
+# Reads write nothing, show no more than the pages, and odd input is refused
+
+
+@pytest.mark.parametrize("who", ["anonymous", "resident", "property_x"])
+def test_reading_the_money_opens_no_account(dworld, client, who):
+    """The money figures of a compound without entries: the page and the API answer
+    with a zero balance and no cash account, and open none (a GET writes nothing)."""
+    before = Account.objects.count()
+    headers = auth(dworld, who)
+    r = client.get(API + "/compounds/X/money", **headers)
+    assert r.status_code == 200
+    assert r.json()["balance"] == 0 and r.json()["cash_account"] is None and r.json()["entries"] == []
+    if who != "anonymous":
+        client.force_login(dworld.person(who))
+    page = client.get("/compounds/X/money/")
+    assert page.status_code == 200
+    assert Account.objects.count() == before and not Account.objects.filter(code="X:cash").exists()
+
+
+def test_money_page_survives_odd_years_and_the_api_refuses_them(dworld, client):
+    entry(dworld, "parking", 8000)
+    for year in ("99999", "-1", "0", "abc", "9" * 30):
+        page = client.get(f"/compounds/X/money/?year={year}")
+        assert page.status_code == 200 and "80.00" in page.content.decode(), year  # the year with entries
+        assert client.get(f"{API}/compounds/X/money?year={year}").status_code == 422
+    assert client.get(f"{API}/compounds/X/money").json()["year"] == 2025  # the latest year with entries
+
+
+def test_a_corrected_entry_offers_no_second_reversal(dworld, client):
+    e = entry(dworld, "parking", 8000)
+    client.force_login(dworld.person("property_x"))
+    assert client.get("/compounds/X/money/").content.decode().count(f"/money/entries/{e.pk}/correct") == 1
+    services.money_entry_correct(entry=e, reason="重复", by=dworld.person("property_x"))
+    html = client.get("/compounds/X/money/").content.decode()
+    assert "/correct" not in html  # neither the corrected entry nor its reversal can be reversed again
+
+
+def test_anonymous_callers_see_published_reports_only_and_no_review_note(dworld, client):
+    by, committee = dworld.person("property_x"), dworld.person("committee_x")
+    draft = services.report_draft(compound=dworld["X"], kind="service", year=2025, quarter=2, by=by)
+    services.report_review(report=draft, approve=False, note="草稿内部意见", by=committee)
+    pub = services.report_draft(compound=dworld["X"], kind="service", year=2025, quarter=1, by=by)
+    services.report_review(report=pub, approve=True, note="委员会内部备注", by=committee)
+    services.report_publish(report=pub, by=by)
+
+    public = client.get(f"{API}/compounds/X/reports")
+    assert [r["id"] for r in public.json()] == [pub.pk]
+    assert "委员会内部备注" not in public.content.decode() and "草稿内部意见" not in public.content.decode()
+    assert client.get(f"{API}/reports/{pub.pk}").json()["review_note"] == ""
+    assert client.get(f"{API}/reports/{draft.pk}").status_code == 404
+    assert "草稿内部意见" not in client.get(f"/reports/{pub.pk}/").content.decode()
+
+    staff = client.get(f"{API}/compounds/X/reports", **auth(dworld, "committee_x")).json()
+    assert {r["id"] for r in staff} == {draft.pk, pub.pk}
+    assert [r["review_note"] for r in staff if r["id"] == draft.pk] == ["草稿内部意见"]
+    assert client.get(f"{API}/reports/{draft.pk}", **auth(dworld, "committee_x")).status_code == 200  # by token
+    assert client.get(f"{API}/reports/{draft.pk}", **auth(dworld, "committee_z")).status_code == 404
+    assert client.get(f"{API}/compounds/X/reports", **auth(dworld, "committee_z")).json()[0]["id"] == pub.pk
+    assert len(client.get(f"{API}/compounds/X/reports", **auth(dworld, "committee_z")).json()) == 1
+
+
+def test_import_refuses_a_nul_character_in_a_cell(dworld, client):
+    csv = "日期,类别,金额(元),摘要\n2025-01-05,停车收入,10,好\n2025-01-06,停车收入,10,a\x00b\n"
+    r = upload(client, dworld, "property_x", "/compounds/X/money/import", "nul.csv", csv.encode())
+    assert r.status_code == 422 and r.json()["code"] == "import.rejected"
+    assert [(d["row"], d["column"]) for d in r.json()["details"]] == [(3, "memo")]
+    assert "空字符" in r.json()["details"][0]["message"]
+    assert MoneyEntry.objects.count() == 0 and Transaction.objects.count() == 0
+
+
+def test_fund_pages_refuse_a_nul_character(dworld, client, fund):
+    client.force_login(dworld.person("community_c1"))
+    r = client.post("/funds/X-GG/donations", {"amount": "10", "name": "张\x00三", "source": "donation"}, follow=True)
+    assert r.status_code == 200 and "空字符" in r.content.decode()
+    r = client.post("/funds/", {"place": "X", "code": "X-N", "name": "a\x00b", "kind": "micro"})
+    assert r.status_code == 422 and "空字符" in r.content.decode()
+    assert Donation.objects.count() == 1 and Fund.objects.count() == 1 and balance("fund:X-GG") == 10_000_000

@@ -19,7 +19,7 @@ from ninja import Field, File, Path, Query, Router, Schema, UploadedFile
 from pydantic import AfterValidator
 
 from linli import authz
-from linli.api.main import optional_auth
+from linli.api.main import BearerToken, SessionCookie, optional_auth
 from linli.cases.api import MAX_ID, ErrorOut, Text  # the API's shared input types and error shape
 from linli.disclosure import funds, selectors, services
 from linli.disclosure.models import (
@@ -30,6 +30,10 @@ from linli.errors import NotFound
 from linli.org.models import CODE_VALIDATOR_RE, Node
 
 router = Router(tags=["disclosure"])
+# Public reads that say more to a signed-in caller (drafts to staff in scope): a bearer
+# token or the session is used when it is valid, else the caller reads as anonymous.
+# (optional_auth alone never looks at the token, so staff with a token saw no draft.)
+PUBLIC = [BearerToken(), SessionCookie(), optional_auth]
 
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 Id = Annotated[int, Path(..., ge=1, le=MAX_ID)]
@@ -135,24 +139,21 @@ def _fees(f) -> dict:
             "owed": f.owed, "rate": None if rate is None else str(rate)}
 
 
-@router.get("/compounds/{code}/money", response={200: MoneyOut, 404: ErrorOut, 422: ErrorOut}, auth=optional_auth)
+@router.get("/compounds/{code}/money", response={200: MoneyOut, 404: ErrorOut, 422: ErrorOut}, auth=PUBLIC)
 def money(request, code: Code, year: int | None = Query(None, ge=2000, le=2100)):
     """What the money page shows: the year's entries (at most 300), totals per kind, budget
     against actual, fee figures and the cash balance (`disclosure.money.view`, public)."""
     compound = _compound(code)
     authz.require(_viewer(request), "disclosure.money.view", compound)
-    year = selectors.money_year(compound, year)
-    entries = MoneyEntry.objects.filter(compound=compound, date__year=year).select_related("corrected_by")
-    totals = selectors.totals_by_kind(compound)
-    cash = services.cash_account(compound) if compound.money_entries.exists() else None
+    m = selectors.money_overview(compound, year)  # reads only: no account is opened here
+    cash = m["cash"]
     return {
-        "compound": compound.code, "year": year, "years": selectors.money_years(compound),
-        "balance": selectors._net(totals), "cash_account": cash.code if cash else None,
-        "cash_balance": cash.balance if cash else None, "totals": totals,
-        "entries": [_entry(e) for e in entries[:300]],
+        "compound": compound.code, "year": m["year"], "years": m["years"], "balance": m["balance"],
+        "cash_account": cash.code if cash else None, "cash_balance": cash.balance if cash else None,
+        "totals": m["totals"], "entries": [_entry(e) for e in m["entries"]],
         "budget": [{k: row[k] for k in ("kind", "income", "budget", "actual", "pct", "over")}
-                   for row in selectors.budget_vs_actual(compound, year)],
-        "fees": [_fees(f) for f in compound.fee_figures.filter(year=year).order_by("quarter")],
+                   for row in m["budget_rows"]],
+        "fees": [_fees(f) for f in m["fees"]],
     }
 
 
@@ -288,7 +289,9 @@ def _report_out(r: Report) -> dict:
     return dict(
         id=r.pk, kind=r.kind, year=r.year, quarter=r.quarter, version=r.version, state=r.state,
         previous=r.previous_id, published_at=r.published_at.isoformat() if r.published_at else None,
-        chain_head=r.chain_head, review_note=r.review_note, correction_reason=r.correction_reason,
+        chain_head=r.chain_head, correction_reason=r.correction_reason,
+        # The committee's note is shown with the draft only (as on the page), never once published.
+        review_note="" if r.state == ReportState.PUBLISHED else r.review_note,
         works=list(r.works or []), data=selectors.report_data(r), changes=r.changes or [],
         objections=[{"id": o.pk, "line": o.line, "text": o.text, "raised_at": o.created_at.isoformat(),
                      "due_at": o.due_at.isoformat(), "answer": o.answer or None, "overdue": o.overdue}
@@ -305,10 +308,11 @@ def _report(request, pk: int) -> Report:
 
 
 @router.get("/compounds/{code}/reports", response={200: list[ReportOut], 404: ErrorOut, 422: ErrorOut},
-            auth=optional_auth)
+            auth=PUBLIC)
 def compound_reports(request, code: Code):
     """Published quarterly reports of a compound (drafts too for staff who may see them)."""
     compound = _compound(code)
+    authz.require(_viewer(request), "disclosure.report.view", compound)
     return [_report_out(r) for r in selectors.reports_visible(viewer=_viewer(request), compound=compound)]
 
 
@@ -327,7 +331,7 @@ def report_draft(request, code: Code, payload: DraftIn):
     return 201, _report_out(report)
 
 
-@router.get("/reports/{id}", response={200: ReportOut, 404: ErrorOut, 422: ErrorOut}, auth=optional_auth)
+@router.get("/reports/{id}", response={200: ReportOut, 404: ErrorOut, 422: ErrorOut}, auth=PUBLIC)
 def report_detail(request, id: Id):  # noqa: A002
     """One report: frozen figures when published, live figures of a draft (for those who may see drafts)."""
     return _report_out(_report(request, id))
@@ -437,7 +441,7 @@ def _fund_out(fund: Fund) -> dict:
     )
 
 
-@router.get("/funds/{code}", response={200: FundOut, 404: ErrorOut, 422: ErrorOut}, auth=optional_auth)
+@router.get("/funds/{code}", response={200: FundOut, 404: ErrorOut, 422: ErrorOut}, auth=PUBLIC)
 def fund_detail(request, code: Code):
     """A fund with its supervisors, every spending request and approval step, and its campaigns."""
     fund = _fund(code)
@@ -489,7 +493,8 @@ def fund_donate(request, code: Code, payload: DonationIn):
     fund = _fund(code)
     d = funds.fund_donate(fund=fund, amount=payload.amount, name=payload.name, anonymous=payload.anonymous,
                           source=payload.source, memo=payload.memo,
-                          key=services.client_key(fund.code, request.user, payload.client_token), by=request.user)
+                          key=services.client_key(f"fund:{fund.code}", request.user, payload.client_token),
+                          by=request.user)
     return 201, {"id": d.pk, "fund": fund.code, "name": d.public_name, "anonymous": d.anonymous, "source": d.source,
                  "amount": d.amount, "transaction": str(d.transaction_id), "balance": funds.fund_account(fund).balance}
 
@@ -622,7 +627,7 @@ def campaign_create(request, code: Code, payload: CrowdfundingIn):
     return 201, _campaign_out(_campaign(c.pk))
 
 
-@router.get("/campaigns/{id}", response={200: CrowdfundingOut, 404: ErrorOut, 422: ErrorOut}, auth=optional_auth)
+@router.get("/campaigns/{id}", response={200: CrowdfundingOut, 404: ErrorOut, 422: ErrorOut}, auth=PUBLIC)
 def campaign_detail(request, id: Id):  # noqa: A002
     """A campaign with its progress, escrow, money per source and every pledge (donors by public name)."""
     c = _campaign(id)

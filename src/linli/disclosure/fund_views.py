@@ -14,7 +14,7 @@ from linli.disclosure import funds, services
 from linli.disclosure.models import (
     Campaign, Fund, FundKind, Party, Pledge, Source, SpendingRequest, SpendState, Supervisor, yuan,
 )
-from linli.disclosure.views import _action, _form_key, new_form_key
+from linli.disclosure.views import _action, _form_key, new_form_key, refuse_nul
 from linli.errors import DomainError, InvalidInput, NotAllowed
 
 
@@ -31,6 +31,7 @@ def fund_index(request):
     may_create = authz.can(request.user, "disclosure.fund.manage")
     if request.method == "POST" and may_create:
         try:
+            refuse_nul(request)
             node = funds.place_by_code(request.POST.get("place", ""))
             fund = funds.fund_create(node=node, code=request.POST.get("code", ""), name=request.POST.get("name", ""),
                                      kind=request.POST.get("kind", ""), purpose=request.POST.get("purpose", ""),
@@ -80,7 +81,7 @@ def fund_donate(request, code: str):
     authz.require(request.user, "disclosure.fund.manage", fund.node)
     funds.fund_donate(fund=fund, amount=_yuan_or_error(request.POST.get("amount")), name=request.POST.get("name", ""),
                       anonymous=bool(request.POST.get("anonymous")), source=request.POST.get("source", "donation"),
-                      memo=request.POST.get("memo", ""), key=_form_key(request, fund.code), by=request.user)
+                      memo=request.POST.get("memo", ""), key=_form_key(request, f"fund:{fund.code}"), by=request.user)
     messages.success(request, _("Recorded in the fund's public ledger."))
 
 

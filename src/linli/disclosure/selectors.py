@@ -125,12 +125,44 @@ def money_years(compound) -> list[int]:
     return sorted(years, reverse=True)
 
 
+MONEY_YEARS = (2000, 2100)
+
+
 def money_year(compound, year: int | None = None) -> int:
-    """The year a money page shows: the one asked for, else the latest with entries or a budget, else this year."""
-    if year:
+    """The year a money page shows: the one asked for (2000 to 2100), else the latest
+    with entries or a budget, else this year."""
+    if year and MONEY_YEARS[0] <= year <= MONEY_YEARS[1]:
         return year
     years = money_years(compound)
     return years[0] if years else timezone.localdate().year
+
+
+def cash_account_code(compound) -> str:
+    return f"{compound.code}:cash"
+
+
+def cash_account_of(compound):
+    """The compound's public cash account, or None before its first entry: reading
+    never opens it (services.cash_account does, when money is recorded)."""
+    from linli.ledger.models import Account
+
+    return Account.objects.filter(code=cash_account_code(compound)).first()
+
+
+def money_overview(compound, year: int | None = None) -> dict:
+    """What the money page and GET /compounds/{code}/money show, to anyone who may
+    see the compound's money: the year's entries (at most 300), the balance of every
+    entry, the totals per kind, budget against actual, fee figures and the cash account.
+    Reads only."""
+    year = money_year(compound, year)
+    totals = totals_by_kind(compound)
+    entries = MoneyEntry.objects.filter(compound=compound, date__year=year).select_related("corrects", "corrected_by")
+    return {
+        "year": year, "years": money_years(compound), "entries": list(entries[:300]), "totals": totals,
+        "balance": _net(totals), "cash": cash_account_of(compound),
+        "budget_rows": budget_vs_actual(compound, year),
+        "fees": list(FeeFigures.objects.filter(compound=compound, year=year).order_by("quarter")),
+    }
 
 
 def compound_money_visible(viewer, compound) -> bool:

@@ -94,7 +94,9 @@ def compound_by_code(code: str) -> Node | None:
 # --- ledger accounts of a compound -----------------------------------------------
 
 def cash_account(compound: Node):
-    return ledger.account_open(code=f"{compound.code}:cash", name=f"{compound.name} 公共资金", kind="asset",
+    from linli.disclosure.selectors import cash_account_code
+
+    return ledger.account_open(code=cash_account_code(compound), name=f"{compound.name} 公共资金", kind="asset",
                                node=compound, asset="CNY", no_negative=True, is_public=True)
 
 
@@ -216,6 +218,10 @@ def money_import(*, compound: Node, data: bytes, filename: str, by) -> list[Mone
     today = timezone.localdate()
     for row in rows:
         item = {"row": row["_row"], "memo": row.get("memo", "")[:200]}
+        nul = next((key for key in ("date", "kind", "amount", "memo") if "\x00" in str(row.get(key, ""))), None)
+        if nul:  # PostgreSQL cannot store it: refused like any other bad cell
+            errors.append(RowError(row["_row"], nul, _("The cell contains a NUL character.")))
+            continue
         for key, parse in (("date", parse_date), ("kind", parse_kind), ("amount", parse_amount)):
             try:
                 item[key] = parse(row[key])
@@ -238,7 +244,7 @@ def money_import(*, compound: Node, data: bytes, filename: str, by) -> list[Mone
                 ))
             except DomainError as exc:
                 raise ImportRejected([RowError(item["row"], "amount", exc.message)]) from exc
-    _event(compound, "money.imported", by, rows=len(entries), file=filename)
+    _event(compound, "money.imported", by, rows=len(entries), file=(filename or "").replace("\x00", "")[:200])
     return entries
 
 

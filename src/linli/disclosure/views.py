@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from linli import authz
 from linli.disclosure import forms, selectors, services
 from linli.disclosure.models import MoneyEntry, Objection, Report, ReportState
-from linli.errors import DomainError, NotAllowed
+from linli.errors import DomainError, InvalidInput, NotAllowed
 from linli.org.models import Node
 from linli.tabular import ImportRejected
 
@@ -28,6 +28,12 @@ def _compound(code: str) -> Node:
     return node
 
 
+def refuse_nul(request) -> None:
+    """A NUL character in a form field cannot be stored (PostgreSQL refuses it): bad input, not a 500."""
+    if any("\x00" in key or any("\x00" in v for v in values) for key, values in request.POST.lists()):
+        raise InvalidInput("disclosure.nul", _("The request contains a NUL character."))
+
+
 def _action(back):
     """POST-only action: a refused request (bad input, wrong state) comes back as a
     message on the page it was sent from; NotAllowed stays a 403."""
@@ -36,6 +42,7 @@ def _action(back):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
             try:
+                refuse_nul(request)
                 view(request, *args, **kwargs)
             except NotAllowed:
                 raise
@@ -63,21 +70,18 @@ def new_form_key() -> str:
 def money_page(request, code: str):
     compound = _compound(code)
     authz.require(request.user, "disclosure.money.view", compound)
-    years = selectors.money_years(compound)
     try:
-        year = selectors.money_year(compound, int(request.GET.get("year") or 0) or None)
+        asked = int(request.GET.get("year") or 0)
     except ValueError:
-        year = timezone.localdate().year
-    entries = MoneyEntry.objects.filter(compound=compound, date__year=year).select_related("corrects")
-    totals = selectors.totals_by_kind(compound)
+        asked = None
+    money = selectors.money_overview(compound, asked)  # reads only: no account is opened here
+    year = money["year"]
     may_enter = authz.can(request.user, "disclosure.money.enter", compound)
     may_budget = authz.can(request.user, "disclosure.budget.edit", compound)
-    cash = services.cash_account(compound) if (entries or may_enter) else None
     return render(request, "disclosure/money.html", {
-        "compound": compound, "year": year, "years": years, "entries": entries[:300],
-        "balance": selectors.fmt(selectors._net(totals)), "cash": cash,
-        "budget_rows": selectors.budget_vs_actual(compound, year),
-        "fees": compound.fee_figures.filter(year=year).order_by("quarter"),
+        "compound": compound, "year": year, "years": money["years"], "entries": money["entries"],
+        "balance": selectors.fmt(money["balance"]), "cash": money["cash"],
+        "budget_rows": money["budget_rows"], "fees": money["fees"],
         "may_enter": may_enter, "may_budget": may_budget,
         "entry_form": forms.EntryForm() if may_enter else None,
         "import_form": forms.ImportForm() if may_enter else None,
@@ -336,6 +340,7 @@ def report_publish(request, pk: int):
 def report_correct(request, pk: int):
     report = get_object_or_404(Report, pk=pk)
     try:
+        refuse_nul(request)
         new = services.report_correct(report=report, reason=request.POST.get("reason", ""), by=request.user)
     except NotAllowed:
         raise
