@@ -502,3 +502,11 @@ def test_an_unreadable_phone_is_refused_by_the_api_in_chinese_and_nothing_is_sto
     assert r.status_code == 422
     assert r.json()["code"] == "bad_phone" and "11位手机号" in r.json()["message"]
     assert Case.objects.count() == 0
+
+
+def test_public_reads_stay_public_whatever_token_is_sent(client, world, report):
+    report()
+    for headers in ({}, {"HTTP_AUTHORIZATION": "Bearer not-a-token"}, token_for(world, "resident")):
+        r = client.get("/api/v1/boards/X", **headers)
+        assert r.status_code == 200 and r.json()["figures"]["total"] == 1
+        assert client.get("/api/v1/ledger/public", **headers).status_code == 200

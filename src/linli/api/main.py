@@ -40,6 +40,11 @@ def optional_auth(request: HttpRequest):
     return getattr(request, "user", None) or True
 
 
+# Public reads that say more to a signed-in caller (drafts to staff in scope): a valid bearer
+# token or session is used, otherwise the caller reads as anonymous. Use ``auth=PUBLIC``.
+PUBLIC = [BearerToken(), SessionCookie(), optional_auth]
+
+
 api = NinjaAPI(
     title="Linli API",
     version="1",

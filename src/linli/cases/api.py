@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Field, File, Form, Path, Query, Router, Schema, UploadedFile
 from pydantic import AfterValidator
 
-from linli.api.main import optional_auth
+from linli.api.main import PUBLIC
 from linli.cases import selectors, services
 from linli.cases.models import Case, Category, Colour, Status
 from linli.errors import InvalidInput, NotFound
@@ -515,7 +515,7 @@ def case_photo_file(request, id: int = Path(..., ge=1, le=MAX_ID),  # noqa: A002
 # Public boards
 
 
-@router.get("/boards/{node_code}", response={200: BoardOut, 404: ErrorOut, 422: ErrorOut}, auth=optional_auth)
+@router.get("/boards/{node_code}", response={200: BoardOut, 404: ErrorOut, 422: ErrorOut}, auth=PUBLIC)
 def board(request, node_code: Annotated[str, Path(max_length=40)]):
     """The public board figures of a place (no sign-in)."""
     from linli.cases import stats
@@ -705,14 +705,14 @@ def _track(case: Case) -> dict:
     }
 
 
-@router.get("/track/{code}", response={200: TrackOut, 404: ErrorOut, 422: ErrorOut}, auth=optional_auth)
+@router.get("/track/{code}", response={200: TrackOut, 404: ErrorOut, 422: ErrorOut}, auth=PUBLIC)
 def track(request, code: TrackingCode):
     """What the resident sees on the tracking page (no contact, no staff names)."""
     return _track(selectors.case_by_tracking_code(code))
 
 
 @router.post("/track/{code}/rating", response={200: TrackOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut,
-                                              422: ErrorOut}, auth=optional_auth)
+                                              422: ErrorOut}, auth=PUBLIC)
 def track_rate(request, code: TrackingCode, payload: RatingIn):
     """The resident rates a finished request online (unsatisfied reopens it)."""
     case = selectors.case_by_tracking_code(code)
@@ -801,7 +801,7 @@ def campaign_create(request, payload: CampaignIn):
     return 201, _campaign(campaign)
 
 
-@router.get("/campaigns/{id}", response={200: CampaignOut, 404: ErrorOut, 422: ErrorOut}, auth=optional_auth)
+@router.get("/campaigns/{id}", response={200: CampaignOut, 404: ErrorOut, 422: ErrorOut}, auth=PUBLIC)
 def campaign_detail(request, id: int = Path(..., ge=1, le=MAX_ID)):  # noqa: A002
     """A campaign's figures: problems found, fixed, rectification rate (public)."""
     return _campaign(_campaign_get(id))

@@ -19,7 +19,7 @@ from ninja import Field, File, Path, Query, Router, Schema, UploadedFile
 from pydantic import AfterValidator
 
 from linli import authz
-from linli.api.main import BearerToken, SessionCookie, optional_auth
+from linli.api.main import PUBLIC
 from linli.cases.api import MAX_ID, ErrorOut, Text  # the API's shared input types and error shape
 from linli.disclosure import funds, selectors, services
 from linli.disclosure.models import (
@@ -30,10 +30,6 @@ from linli.errors import NotFound
 from linli.org.models import CODE_VALIDATOR_RE, Node
 
 router = Router(tags=["disclosure"])
-# Public reads that say more to a signed-in caller (drafts to staff in scope): a bearer
-# token or the session is used when it is valid, else the caller reads as anonymous.
-# (optional_auth alone never looks at the token, so staff with a token saw no draft.)
-PUBLIC = [BearerToken(), SessionCookie(), optional_auth]
 
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 Id = Annotated[int, Path(..., ge=1, le=MAX_ID)]

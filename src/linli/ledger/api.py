@@ -5,7 +5,7 @@ from django.urls import reverse
 from ninja import Router, Schema
 
 from linli import authz
-from linli.api.main import optional_auth
+from linli.api.main import PUBLIC
 from linli.ledger import selectors
 
 router = Router(tags=["ledger"])
@@ -26,7 +26,7 @@ class PublicAccountOut(Schema):
     csv_url: str
 
 
-@router.get("/public", response={200: list[PublicAccountOut]}, auth=optional_auth)
+@router.get("/public", response={200: list[PublicAccountOut]}, auth=PUBLIC)
 def public_accounts(request):
     """Every public account with its chain head and download links (no sign-in needed)."""
     authz.require(request.user if request.user.is_authenticated else None, "ledger.public.view")
