@@ -15,6 +15,13 @@ from django.utils.translation import gettext_lazy as _
 from linli.errors import InvalidInput
 
 MAX_ROWS = 20000
+MAX_FILE_BYTES = 10 * 1024 * 1024
+
+
+def read_upload(upload) -> bytes:
+    """The bytes of an uploaded CSV/XLSX file, reading at most MAX_FILE_BYTES + 1
+    (enough for ``read_table`` to refuse a larger file without holding it whole)."""
+    return upload.read(MAX_FILE_BYTES + 1)
 
 
 @dataclass(frozen=True)
@@ -94,6 +101,8 @@ def read_table(data: bytes, filename: str, columns: list[Column]) -> list[dict]:
 
     Raises InvalidInput when the file cannot be read or a required column is missing.
     """
+    if len(data) > MAX_FILE_BYTES:
+        raise InvalidInput("import.too_large", _("A file may be at most %(n)d MB.") % {"n": MAX_FILE_BYTES // (1024 * 1024)})
     rows = _raw_rows(data, filename)
     if not rows:
         raise InvalidInput("import.empty", _("The file is empty."))

@@ -236,3 +236,16 @@ def test_template_download_imports_cleanly(client, world):
     assert str(Node.objects.get(code="X-B1-U1-0101").area_m2) == "89.50"
     client.force_login(world.person("property_z"))
     assert client.get("/places/X/import-template.csv").status_code == 403
+
+
+def test_a_file_over_the_size_limit_is_refused_and_changes_nothing(client, world, monkeypatch):
+    from linli import tabular
+
+    monkeypatch.setattr(tabular, "MAX_FILE_BYTES", 2000)
+    client.force_login(world.person("property_x"))
+    big = csv_bytes(GOOD) + b"\n" * 3000  # trailing blank lines: a valid file, only too large
+    before = Node.objects.count()
+    r = upload(client, "X", big)
+    assert r.status_code == 422 and "文件最大" in r.content.decode()
+    assert Node.objects.count() == before
+    assert "新建 10 个位置" in upload(client, "X", csv_bytes(GOOD)).content.decode()  # a normal one still imports

@@ -28,7 +28,7 @@ from linli.cases.models import (
     AssigneeKind, CaseKind, Clock, Colour, Escalation, Notification, Rating, Status, TimeLimitPolicy, VisitMethod,
 )
 from linli.errors import DomainError
-from linli.tabular import ImportRejected
+from linli.tabular import ImportRejected, read_upload
 
 QUEUE_LIMIT = 100
 
@@ -438,7 +438,7 @@ def hotline_import(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            result = importing.hotline_import(data=upload.read(), filename=upload.name, by=request.user)
+            result = importing.hotline_import(data=read_upload(upload), filename=upload.name, by=request.user)
         except ImportRejected as exc:
             rejected = exc
         except DomainError as exc:

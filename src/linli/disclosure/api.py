@@ -27,6 +27,7 @@ from linli.disclosure.models import (
     Source, SpendingRequest,
 )
 from linli.errors import NotFound
+from linli.tabular import read_upload
 from linli.org.models import CODE_VALIDATOR_RE, Node
 
 router = Router(tags=["disclosure"])
@@ -202,7 +203,7 @@ def money_import(request, code: Code, file: File[UploadedFile]):
     Every row is right or nothing is written: 422 `import.rejected` lists each bad row in
     `details` (`row`, `column`, `message`); the same file twice is 409 `disclosure.import_again`."""
     compound = _compound(code)
-    entries = services.money_import(compound=compound, data=file.read(), filename=file.name or "", by=request.user)
+    entries = services.money_import(compound=compound, data=read_upload(file), filename=file.name or "", by=request.user)
     return 201, {"imported": len(entries), "entries": [_entry(e) for e in entries]}
 
 

@@ -18,7 +18,7 @@ from linli.disclosure import forms, selectors, services
 from linli.disclosure.models import MoneyEntry, Objection, Report, ReportState
 from linli.errors import DomainError, InvalidInput, NotAllowed
 from linli.org.models import Node
-from linli.tabular import ImportRejected
+from linli.tabular import ImportRejected, read_upload
 
 
 def _compound(code: str) -> Node:
@@ -119,7 +119,7 @@ def money_import(request, code: str):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            result = services.money_import(compound=compound, data=upload.read(), filename=upload.name, by=request.user)
+            result = services.money_import(compound=compound, data=read_upload(upload), filename=upload.name, by=request.user)
         except ImportRejected as exc:
             rejected = exc
         except DomainError as exc:

@@ -13,7 +13,7 @@ from linli import authz
 from linli.errors import DomainError
 from linli.org import importing, selectors, services
 from linli.org.models import ApiToken, NodeKind
-from linli.tabular import ImportRejected
+from linli.tabular import ImportRejected, read_upload
 from linli.web.forms import TokenCreateForm, TreeImportForm
 
 
@@ -71,7 +71,7 @@ def tree_import(request, code: str):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            result = importing.tree_import(compound=compound, data=upload.read(), filename=upload.name, by=request.user)
+            result = importing.tree_import(compound=compound, data=read_upload(upload), filename=upload.name, by=request.user)
         except ImportRejected as exc:
             rejected = exc
         except DomainError as exc:
