@@ -165,12 +165,13 @@ def test_uploaded_photo_comes_back_without_gps_or_exif(world, client, report):
     ([("ok.jpg", None), ("b.pdf", b"%PDF-1.4\n...")], "photo.invalid"),  # one bad file: none stored
     ([("huge.jpg", b"\xff\xd8\xff" + b"\x00" * MAX_BYTES)], "photo.too_large"),
 ])
-def test_bad_files_are_refused_and_nothing_is_stored(world, client, report, files, code):
+def test_bad_files_are_refused_and_nothing_is_stored(world, client, report, files, code, _media):
     case = report(photos=[photo().open()])
     r = upload(client, case, token_for(world, "community_c1"), [photo(n, d) for n, d in files])
     assert r.status_code == 422
     assert r.json()["code"] == code and CHINESE.search(r.json()["message"])
     assert Photo.objects.filter(case=case).count() == 1
+    assert len([p for p in _media.rglob("*") if p.is_file()]) == 1  # the intake's photo only
     assert not CaseEvent.objects.filter(case=case, action="photos").exists()
 
 
@@ -320,3 +321,27 @@ def test_more_files_than_django_accepts_is_a_json_400_and_stores_nothing(world, 
     assert r.status_code == 400 and r["Content-Type"].startswith("application/json")
     assert r.json()["code"] == "too_much_data" and "太多" in r.json()["message"]
     assert not Photo.objects.filter(case=case).exists()
+
+
+def test_a_failure_after_storing_leaves_neither_rows_nor_files(world, client, report, monkeypatch, _media):
+    case = report()
+
+    def broken_event(*args, **kwargs):
+        raise RuntimeError("the history could not be written")
+
+    monkeypatch.setattr(services, "_event", broken_event)
+    with pytest.raises(RuntimeError):
+        services.case_add_photos(case=case, by=world.person("community_c1"), files=[photo(), photo()])
+    assert Photo.objects.filter(case=case).count() == 0
+    assert not [p for p in _media.rglob("*") if p.is_file()]
+
+
+def test_photos_are_cleaned_before_the_request_is_locked(world, report, monkeypatch):
+    from linli.cases import locks, photos as photo_rules
+
+    case, order = report(), []
+    real_clean, real_lock = photo_rules.clean_photos, locks.case_lock
+    monkeypatch.setattr(photo_rules, "clean_photos", lambda files: order.append("clean") or real_clean(files))
+    monkeypatch.setattr(locks, "case_lock", lambda pk: order.append("lock") or real_lock(pk))
+    services.case_add_photos(case=case, by=world.person("community_c1"), files=[photo()])
+    assert order == ["clean", "lock"]

@@ -762,16 +762,7 @@ def _store_photos(case: Case, uploads, *, after: bool) -> list[Photo]:
     return [Photo.objects.create(case=case, image=upload, after=after) for upload in uploads]
 
 
-@transaction.atomic
-def case_add_photos(*, case: Case, by: Person, files, after: bool = False) -> list[Photo]:
-    """Add photos to a request: ``files`` are uploaded files (``.read()``, ``.name``),
-    read and cleaned here like the pages' (a real image, upright, resized, no EXIF/GPS).
-
-    Before-photos (the problem) need ``cases.case.record`` while the request is
-    open; after-photos (the work done) need what finishing needs
-    (``cases.case.work``) and a request that can be finished or is done. All
-    the photos of one call are stored, or none."""
-    case = _locked(case)
+def _may_add_photos(case: Case, by: Person, *, after: bool) -> None:
     if after:
         authz.require(by, TRANSITIONS["finish"].rule, case)
         if case.status not in AFTER_PHOTO_STATUSES:
@@ -780,14 +771,39 @@ def case_add_photos(*, case: Case, by: Person, files, after: bool = False) -> li
         authz.require(by, "cases.case.record", case)
         if case.status not in OPEN_STATUSES:
             raise _not_now(case, "add_photos")
+
+
+def case_add_photos(*, case: Case, by: Person, files, after: bool = False) -> list[Photo]:
+    """Add photos to a request: ``files`` are uploaded files (``.read()``, ``.name``),
+    read and cleaned here like the pages' (a real image, upright, resized, no EXIF/GPS).
+
+    Before-photos (the problem) need ``cases.case.record`` while the request is
+    open; after-photos (the work done) need what finishing needs
+    (``cases.case.work``) and a request that can be finished or is done. All
+    the photos of one call are stored, or none.
+
+    The (slow) cleaning happens before the request's row is locked; the rights,
+    the status and the limit are checked again under the lock."""
+    _may_add_photos(case, by, after=after)
     files = list(files)
     if not files:
         raise InvalidInput("photo.required", _("Choose at least one photo."))
-    _photo_room(case, len(files), after=after)  # before the (slow) cleaning
+    _photo_room(case, len(files), after=after)
     cleaned = photo_rules.clean_photos(photo_rules.read_upload(f) for f in files)
-    stored = _store_photos(case, [c.as_file() for c in cleaned], after=after)
-    _event(case, "photos", by, timezone.now(), case.status, case.status, public=False,
-           data={"after": after, "photos": [p.pk for p in stored]})
+    stored: list[Photo] = []
+    try:
+        with transaction.atomic():
+            case = _locked(case)
+            _may_add_photos(case, by, after=after)
+            _photo_room(case, len(cleaned), after=after)
+            for c in cleaned:  # one by one, so that a failure knows which files were written
+                stored.append(Photo.objects.create(case=case, image=c.as_file(), after=after))
+            _event(case, "photos", by, timezone.now(), case.status, case.status, public=False,
+                   data={"after": after, "photos": [p.pk for p in stored]})
+    except BaseException:
+        for p in stored:  # the rows are rolled back: leave no files behind either
+            p.image.delete(save=False)
+        raise
     return stored
 
 
