@@ -135,3 +135,35 @@ def test_start_page_without_roles_has_no_shortcuts(client, world):
     assert 'id="shortcuts"' not in client.get("/").content.decode()
     client.force_login(world.person("admin"))
     assert 'id="shortcuts"' not in client.get("/").content.decode()
+
+
+def test_start_page_names_the_unit_to_report_from(client, world):
+    _links, card = _shortcut_links(client, world, "resident")
+    assert world["X-B1-U1"].full_name() in card
+
+
+def test_start_page_shortcuts_cost_the_same_for_fifty_roles_as_for_one(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from linli.org import services as org_services
+    from linli.org.models import Role
+    from linli.org.services import ROLE_SCOPE_KINDS
+
+    def queries_for(person):
+        client.force_login(person)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/").status_code == 200
+        return len(ctx.captured_queries)
+
+    one = org_services.person_create(username="one_role", real_name="one_role", password="pw-one")
+    org_services.role_assign(person=one, role=Role.RESIDENT, node=world["X-101"])
+    many = org_services.person_create(username="many_roles", real_name="many_roles", password="pw-many")
+    for node in world.nodes.values():
+        for role in Role.values:
+            if node.kind in ROLE_SCOPE_KINDS[role]:
+                org_services.role_assign(person=many, role=role, node=node)
+    assert many.roles.count() >= 50
+    baseline = queries_for(one)
+    # neither the roles list nor the shortcuts cost a query per role
+    assert queries_for(many) <= baseline + 3

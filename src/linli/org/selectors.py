@@ -41,24 +41,47 @@ def node_by_code(code: str) -> Node | None:
     return Node.objects.select_related("parent", "microgrid", "property_company").filter(code=code).first()
 
 
-def home_places(*, viewer: Person) -> dict[str, list[Node]]:
+def _path_ids(node: Node) -> list[int]:
+    return [int(x) for x in node.path.strip("/").split("/") if x]
+
+
+def home_places(*, viewer: Person) -> dict[str, list]:
     """Where the viewer's roles point, for the shortcuts on the start page: the
     units they report from (a household's unit), the compounds whose board and
     money they follow, and the communities/streets/districts they look after
-    (a grid or micro-grid role counts for its community)."""
-    out: dict[str, list[Node]] = {"units": [], "compounds": [], "areas": []}
+    (a grid or micro-grid role counts for its community); under "roles", the
+    roles themselves. Each role's place and each unit carries ``home_label``
+    (``Node.full_name``: the name with its community and compound).
+
+    Two queries however many roles the viewer holds (the roles, then every
+    place on their paths)."""
+    out: dict[str, list] = {"units": [], "compounds": [], "areas": []}
     if viewer is None or not viewer.is_authenticated:
-        return out
-    for role in viewer.roles.select_related("node").order_by("role", "node__path"):
-        node = role.node
+        return {**out, "roles": []}
+    roles = list(viewer.roles.select_related("node").order_by("role", "node__path"))
+    by_id = Node.objects.in_bulk({i for r in roles for i in _path_ids(r.node)})
+
+    def chain(node: Node) -> list[Node]:  # from the root down to the node itself
+        return [by_id[i] for i in _path_ids(node) if i in by_id]
+
+    def of_kind(node: Node, kind: str) -> Node | None:
+        return next((n for n in chain(node) if n.kind == kind), None)
+
+    def label(node: Node) -> Node:
+        node.home_label = " ".join(n.name for n in chain(node) if n.kind not in {NodeKind.DISTRICT, NodeKind.STREET})
+        return node
+
+    for role in roles:
+        node = label(role.node)
         if node.kind in {NodeKind.HOUSEHOLD, NodeKind.UNIT}:
-            out["units"].append(node.ancestor_of_kind(NodeKind.UNIT))
-        compound = node.ancestor_of_kind(NodeKind.COMPOUND)
+            unit = of_kind(node, NodeKind.UNIT)
+            out["units"].append(unit and label(unit))
+        compound = of_kind(node, NodeKind.COMPOUND)
         if compound is not None:
             out["compounds"].append(compound)
         elif node.kind in {NodeKind.GRID, NodeKind.MICROGRID}:
-            out["areas"].append(node.ancestor_of_kind(NodeKind.COMMUNITY))
+            out["areas"].append(of_kind(node, NodeKind.COMMUNITY))
         elif node.kind in {NodeKind.DISTRICT, NodeKind.STREET, NodeKind.COMMUNITY}:
-            out["areas"].append(node)
+            out["areas"].append(by_id.get(node.pk, node))
     # each place once, in the order first met
-    return {k: list({n.pk: n for n in v if n is not None}.values()) for k, v in out.items()}
+    return {**{k: list({n.pk: n for n in v if n is not None}.values()) for k, v in out.items()}, "roles": roles}

@@ -12,20 +12,19 @@ from django.views.decorators.http import require_POST
 from linli import authz
 from linli.errors import DomainError
 from linli.org import importing, selectors, services
-from linli.org.models import ApiToken, NodeKind
+from linli.org.models import ApiToken, Node, NodeKind
 from linli.tabular import ImportRejected, read_upload
 from linli.web.forms import TokenCreateForm, TreeImportForm
 
 
 def home(request):
     roots = selectors.node_roots(viewer=request.user) if request.user.is_authenticated else []
-    roles = (
-        request.user.roles.select_related("node").order_by("role") if request.user.is_authenticated else []
-    )
-    places = selectors.home_places(viewer=request.user)
-    areas = [{"node": a, "evaluation": a.kind in {NodeKind.STREET, NodeKind.COMMUNITY}
-              and authz.can(request.user, "cases.evaluation.view", a)} for a in places["areas"]]
-    return render(request, "web/home.html", {"roots": roots, "roles": roles, "units": places["units"],
+    places = selectors.home_places(viewer=request.user)  # a fixed number of queries, however many roles
+    rankable = [a.pk for a in places["areas"] if a.kind in {NodeKind.STREET, NodeKind.COMMUNITY}]
+    ranked = set(authz.filter_visible(Node.objects.filter(pk__in=rankable), request.user,
+                                      "cases.evaluation.view").values_list("pk", flat=True)) if rankable else set()
+    areas = [{"node": a, "evaluation": a.pk in ranked} for a in places["areas"]]
+    return render(request, "web/home.html", {"roots": roots, "roles": places["roles"], "units": places["units"],
                                              "compounds": places["compounds"], "areas": areas})
 
 
