@@ -19,41 +19,19 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, File, Form, Path, Query, Router, Schema, UploadedFile
-from pydantic import AfterValidator
 
 from linli.api.main import PUBLIC
+from linli.api.types import ERRORS, MAX_ID, Day, ErrorOut, Text, Time
 from linli.cases import selectors, services
-from linli.cases.models import Case, Category, Colour, Status
+from linli.cases.models import Case, Category, Status
 from linli.errors import InvalidInput, NotFound
 from linli.org.models import CODE_VALIDATOR_RE, Node, Person
 
 router = Router(tags=["cases"])
 
-MAX_ID = 2_147_483_647
 _CODE = re.compile(CODE_VALIDATOR_RE)
 
 
-def _no_nul(value: str | None) -> str | None:
-    if value is not None and "\x00" in value:
-        raise ValueError("text must not contain NUL characters")
-    return value
-
-
-def _sane_time(value: dt.datetime | None) -> dt.datetime | None:
-    if value is None:
-        return None
-    if not 1970 <= value.year <= 2200:
-        raise ValueError("a time between 1970 and 2200")
-    if timezone.is_naive(value):
-        value = timezone.make_aware(value)
-    return value
-
-
-def Text(max_length: int | None = None):  # noqa: N802 - a type factory
-    return Annotated[str, AfterValidator(_no_nul), Field(max_length=max_length)]
-
-
-Time = Annotated[dt.datetime, AfterValidator(_sane_time)]
 CaseId = Annotated[int, Field(ge=1, le=MAX_ID)]
 ColourName = Literal["green", "yellow", "red", "grey"]
 StatusName = Literal[tuple(Status.values)]  # type: ignore[valid-type]
@@ -62,12 +40,6 @@ AssigneeName = Literal["property", "community", "party_branch", "microgrid_leade
 
 # ---------------------------------------------------------------------------
 # Schemas
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    details: list[Any] = []
 
 
 class DeadlineOut(Schema):
@@ -303,7 +275,6 @@ def _decode_cursor(cursor: str) -> Q:
     return Q(received_at__lt=at) | Q(received_at=at, pk__lt=pk)
 
 
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 # ---------------------------------------------------------------------------
@@ -723,15 +694,6 @@ def track_rate(request, code: TrackingCode, payload: RatingIn):
 
 # ---------------------------------------------------------------------------
 # Inspection campaigns and policies
-
-
-def _sane_date(value: dt.date) -> dt.date:
-    if not 1970 <= value.year <= 2200:
-        raise ValueError("a date between 1970 and 2200")
-    return value
-
-
-Day = Annotated[dt.date, AfterValidator(_sane_date)]
 
 
 class CampaignIn(Schema):

@@ -16,11 +16,10 @@ from typing import Annotated, Any, Literal
 
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, File, Path, Query, Router, Schema, UploadedFile
-from pydantic import AfterValidator
 
 from linli import authz
 from linli.api.main import PUBLIC
-from linli.cases.api import MAX_ID, ErrorOut, Text  # the API's shared input types and error shape
+from linli.api.types import ERRORS, MAX_ID, Day, ErrorOut, Text
 from linli.disclosure import funds, selectors, services
 from linli.disclosure.models import (
     Campaign, Fund, FundKind, MoneyEntry, MoneyKind, Objection, Party, Pledge, Report, ReportKind, ReportState,
@@ -32,7 +31,6 @@ from linli.org.models import CODE_VALIDATOR_RE, Node
 
 router = Router(tags=["disclosure"])
 
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 Id = Annotated[int, Path(..., ge=1, le=MAX_ID)]
 Code = Annotated[str, Path(..., max_length=40, pattern=CODE_VALIDATOR_RE)]
 Fen = Annotated[int, Field(strict=True, ge=1, le=services.MAX_AMOUNT, description="amount in fen (1 yuan = 100)")]
@@ -42,15 +40,6 @@ Quarter = Annotated[int, Field(strict=True, ge=1, le=4)]
 ClientToken = Annotated[str, Field(max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
 MoneyKindName = Literal[tuple(MoneyKind.values)]  # type: ignore[valid-type]
 SourceName = Literal[tuple(Source.values)]  # type: ignore[valid-type]
-
-
-def _sane_date(value: dt.date) -> dt.date:
-    if not 1970 <= value.year <= 2200:
-        raise ValueError("a date between 1970 and 2200")
-    return value
-
-
-Day = Annotated[dt.date, AfterValidator(_sane_date)]
 
 
 def _viewer(request):
