@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from linli.cases import services
+from linli.cases.services import photos as photo_services
 from linli.cases.models import CaseEvent, Photo, Status
 from linli.cases.photos import MAX_BYTES, MAX_PHOTOS
 from linli.errors import InvalidInput
@@ -329,7 +330,7 @@ def test_a_failure_after_storing_leaves_neither_rows_nor_files(world, client, re
     def broken_event(*args, **kwargs):
         raise RuntimeError("the history could not be written")
 
-    monkeypatch.setattr(services, "_event", broken_event)
+    monkeypatch.setattr(photo_services, "_event", broken_event)
     with pytest.raises(RuntimeError):
         services.case_add_photos(case=case, by=world.person("community_c1"), files=[photo(), photo()])
     assert Photo.objects.filter(case=case).count() == 0

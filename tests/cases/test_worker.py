@@ -17,6 +17,7 @@ from django.db import connection
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
 from linli.cases import engine, services
+from linli.cases.services import deadlines
 from linli.cases.models import Case, Category, Deadline, Escalation, Rating, Source
 from tests.cases.conftest import local
 from tests.factories import build_world
@@ -64,7 +65,7 @@ def test_every_missed_clock_is_breached_exactly_once_whatever_the_interleaving(w
     Deadline.objects.filter(case=case).delete()
     case.refresh_from_db()
     for clock_name in ("respond", "on_site", "plan"):
-        services._start_clock(case, clock_name, t)
+        deadlines._start_clock(case, clock_name, t)
     actions = {
         "accept": lambda at: services.case_accept(case=case, by=staff, at=at),
         "dispatch": lambda at: services.case_dispatch(case=case, by=staff, to="property", at=at),

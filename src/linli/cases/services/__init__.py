@@ -1,0 +1,60 @@
+"""Everything that writes resident requests, one module per topic.
+
+Each transition is one ``@transaction.atomic`` service: it locks the request
+(``locks.case_lock``), asks the authorisation function, checks the status,
+writes the change and one ``CaseEvent``, meets/starts clocks, and queues
+notifications after commit. Pages, the JSON API and Open311 call these and
+nothing else.
+
+- ``intake``: ``case_create`` and the contact-phone rule;
+- ``transitions``: the workflow table and what every transition shares;
+- ``workflow``: accept, dispatch, plan, finish, visit, close, reopen, merge, …;
+- ``deadlines``: starting, meeting and cancelling clocks;
+- ``escalation``: the chain, ``breach`` (the worker's one write) and acknowledging;
+- ``policies``: a place's compound, micro-grid and time-limit policy;
+- ``photos``, ``campaigns``, ``notifications``.
+
+Clocks: ``respond``, ``on_site`` and ``plan`` start at ``received_at``;
+``finish`` starts when a colour is chosen and counts from ``received_at`` (a
+green request is finished within 3 days of the report); ``progress`` (red and
+grey) from the plan, again after each report; ``return_visit`` from done.
+A clock met late is breached in the same transaction as it is met, by the
+same code the worker uses, so each breach is recorded exactly once.
+"""
+from __future__ import annotations
+
+from linli.cases.services.campaigns import campaign_add_problem, campaign_create, campaign_participant_add
+from linli.cases.services.escalation import ChainLevel, breach, escalation_acknowledge, escalation_chain
+from linli.cases.services.intake import PHONE_RE, case_create, normalise_phone
+from linli.cases.services.notifications import notification_mark_read, notifications_mark_all_read
+from linli.cases.services.photos import AFTER_PHOTO_STATUSES, case_add_photos
+from linli.cases.services.policies import place_of, policy_assign, policy_for
+from linli.cases.services.transitions import TRANSITIONS, WORKING, CaseStateError, Transition, transition_possible
+from linli.cases.services.workflow import (
+    case_accept,
+    case_arrive,
+    case_close,
+    case_declare_unsolvable,
+    case_dispatch,
+    case_finish,
+    case_match_helper,
+    case_merge,
+    case_plan,
+    case_progress,
+    case_reclassify,
+    case_reopen,
+    case_send_back,
+    case_supervise,
+    case_transfer,
+    case_visit,
+)
+
+__all__ = [
+    "AFTER_PHOTO_STATUSES", "PHONE_RE", "TRANSITIONS", "WORKING", "CaseStateError", "ChainLevel", "Transition",
+    "breach", "campaign_add_problem", "campaign_create", "campaign_participant_add", "case_accept", "case_add_photos",
+    "case_arrive", "case_close", "case_create", "case_declare_unsolvable", "case_dispatch", "case_finish",
+    "case_match_helper", "case_merge", "case_plan", "case_progress", "case_reclassify", "case_reopen",
+    "case_send_back", "case_supervise", "case_transfer", "case_visit", "escalation_acknowledge", "escalation_chain",
+    "normalise_phone", "notification_mark_read", "notifications_mark_all_read", "place_of", "policy_assign",
+    "policy_for", "transition_possible",
+]

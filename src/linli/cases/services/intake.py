@@ -1,0 +1,120 @@
+"""Intake: recording a new request from any channel (QR page, snapshot, phone, hotline, API, Open311)."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from linli import authz
+from linli.cases import notify
+from linli.cases.models import (
+    Campaign,
+    Case,
+    CaseKind,
+    Category,
+    Clock,
+    Source,
+    Status,
+)
+from linli.cases.services.deadlines import _start_clock
+from linli.cases.services.photos import _store_photos
+from linli.cases.services.policies import place_of, policy_for
+from linli.cases.services.transitions import _event
+from linli.errors import InvalidInput
+from linli.org.models import Node, NodeKind, Person
+
+# A call-back number: an 11-digit mobile (1…) or a landline with its area code (028-…),
+# optionally written with the country code +86 / 0086 and spaces.
+PHONE_RE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8})$")
+
+
+def normalise_phone(raw: str) -> str:
+    """The one rule for contact phones, used by the pages, the imports, the API
+    and Open311: spaces and a +86/0086 prefix dropped; empty allowed."""
+    phone = (raw or "").replace(" ", "").replace("\u00a0", "")
+    for prefix in ("+86", "0086"):
+        if phone.startswith(prefix):
+            phone = phone[len(prefix):].lstrip("-")
+    if phone and not PHONE_RE.match(phone):
+        raise InvalidInput("bad_phone", _("Enter an 11-digit mobile number or a landline like 028-12345678."))
+    return phone
+
+
+@transaction.atomic
+def case_create(
+    *,
+    node: Node,
+    category: Category,
+    description: str,
+    source: str,
+    by: Person | None = None,
+    contact_name: str = "",
+    contact_phone: str = "",
+    contact_email: str = "",
+    address: str = "",
+    photos=(),
+    received_at: dt.datetime | None = None,
+    client_token: str | None = None,
+    urgent: bool = False,
+    campaign: Campaign | None = None,
+    responsible: str = "",
+    plan: str = "",
+    due_at: dt.datetime | None = None,
+    external_id: str = "",
+) -> Case:
+    """Record a new request. Anyone may report from a QR code (source ``qr``);
+    snapshots, phone calls and visits need ``cases.case.record`` in scope;
+    a past ``received_at`` (hotline import) needs ``cases.case.import``.
+    The same ``client_token`` twice returns the first request (a double tap)."""
+    description = (description or "").strip()
+    if len(description) < 2:
+        raise InvalidInput("description_required", _("Describe the problem in a few words."))
+    if not category.active:
+        raise InvalidInput("category_inactive", _("This category is no longer in use."))
+    if source not in Source.values:
+        raise InvalidInput("bad_source", _("Unknown source."))
+    if client_token:
+        existing = Case.objects.filter(client_token=client_token).first()
+        if existing is not None:
+            return existing
+    now = timezone.now()
+    backdated = received_at is not None and abs((received_at - now).total_seconds()) > 60
+    if backdated and received_at > now:
+        raise InvalidInput("received_in_future", _("The received time lies in the future."))
+    received_at = received_at or now
+    place = place_of(node)
+    if place["compound"] is None and node.kind not in (NodeKind.COMMUNITY, NodeKind.GRID, NodeKind.MICROGRID):
+        raise InvalidInput("bad_place", _("A request must be about a compound or a place in one."))
+    kind = CaseKind.HELP if category.kind == CaseKind.HELP else CaseKind.PROBLEM
+    case = Case(
+        node=node, compound=place["compound"], microgrid=place["microgrid"], category=category, kind=kind,
+        description=description, source=source, reporter=by if getattr(by, "is_authenticated", False) else None,
+        contact_name=contact_name.strip(), contact_phone=normalise_phone(contact_phone), contact_email=contact_email,
+        address=address, received_at=received_at, client_token=client_token or None, urgent=urgent,
+        campaign=campaign, responsible=responsible, plan=plan, external_id=external_id,
+        policy=policy_for(node),
+    )
+    # Asked of the unsaved request, so that its micro-grid counts for scope.
+    if source in (Source.SNAPSHOT, Source.PHONE, Source.VISIT):  # campaigns: campaign_add_problem checks
+        authz.require(by, "cases.case.record", case)
+    if backdated:
+        authz.require(by, "cases.case.import", case)
+    try:
+        with transaction.atomic():
+            case.save()
+    except IntegrityError:
+        if client_token and Case.objects.filter(client_token=client_token).exists():
+            return Case.objects.get(client_token=client_token)
+        raise
+    _store_photos(case, photos, after=False)
+    _event(case, "create", by, received_at, "", Status.RECEIVED, note="",
+           data={"source": source, "category": category.code})
+    for clock in (Clock.RESPOND, Clock.ON_SITE, Clock.PLAN):
+        _start_clock(case, clock, received_at)
+    if due_at is not None:  # a campaign item or a hotline ticket with its own deadline
+        _start_clock(case, Clock.FINISH, received_at, due_at=due_at, reason="set at intake")
+    notify.case_received(case)
+    return case
