@@ -8,8 +8,9 @@ so that lists show exactly what ``can`` would allow.
 
 Rules are data (``RULES``): an action names the roles that may do it. An action
 marked ``self_only`` is allowed on one's own account only; ``public`` to anyone.
-Each app adds its own actions with ``register`` in its AppConfig.ready(), so the
-rules of an app sit beside it while the decision stays in this one function.
+Each app declares its actions in ``<app>/permissions.py`` and adds them with
+``register`` in its AppConfig.ready(), so the rules of an app sit beside it
+while the decision stays in this one function.
 """
 from __future__ import annotations
 

@@ -9,6 +9,6 @@ class CasesConfig(AppConfig):
 
     def ready(self):
         from linli import authz
-        from linli.cases.rules import RULES
+        from linli.cases.permissions import RULES
 
         authz.register(RULES)

@@ -439,7 +439,7 @@ def assigned_to(*, viewer) -> QuerySet[Case]:
 
 def assignable_people(case: Case):
     """Staff whose role covers the request (its places above it, or its micro-grid): a named assignee."""
-    from linli.cases.rules import HANDLERS
+    from linli.cases.permissions import HANDLERS
     from linli.org.models import Person
 
     ids = [int(x) for x in case.node.path.strip("/").split("/") if x]

@@ -9,6 +9,6 @@ class DisclosureConfig(AppConfig):
 
     def ready(self):
         from linli import authz
-        from linli.disclosure.rules import RULES
+        from linli.disclosure.permissions import RULES
 
         authz.register(RULES)

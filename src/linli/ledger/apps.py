@@ -9,6 +9,6 @@ class LedgerConfig(AppConfig):
 
     def ready(self):
         from linli import authz
-        from linli.ledger.rules import RULES
+        from linli.ledger.permissions import RULES
 
         authz.register(RULES)
