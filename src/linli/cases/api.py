@@ -11,184 +11,90 @@ import base64
 import binascii
 import datetime as dt
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated
 
 from django.db.models import Q
 from django.http import FileResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from ninja import Field, File, Form, Path, Query, Router, Schema, UploadedFile
+from ninja import File, Form, Path, Query, Router, UploadedFile
 
 from linli.api.main import PUBLIC
-from linli.api.types import ERRORS, MAX_ID, Day, ErrorOut, Text, Time
+from linli.api.types import ERRORS, MAX_ID, ErrorOut, Time
 from linli.cases import selectors, services
-from linli.cases.models import Case, Category, Status
+from linli.cases.actions import ACTIONS, RequestAction
+from linli.cases.models import Case, Category
+from linli.cases.schemas import (
+    BoardOut,
+    CampaignIn,
+    CampaignOut,
+    CaseCreatedOut,
+    CaseIn,
+    CaseOut,
+    CasePageOut,
+    ColourName,
+    EscalationOut,
+    EvaluationOut,
+    MarkedOut,
+    NotificationOut,
+    ParticipantIn,
+    PhotoOut,
+    PolicyIn,
+    PolicyOut,
+    ProblemIn,
+    QueueItemOut,
+    RatingIn,
+    StatusName,
+    TrackingCode,
+    TrackOut,
+)
 from linli.errors import InvalidInput, NotFound
-from linli.org.models import CODE_VALIDATOR_RE, Node, Person
+from linli.org.models import CODE_VALIDATOR_RE, Node
 
 router = Router(tags=["cases"])
 
 _CODE = re.compile(CODE_VALIDATOR_RE)
 
 
-CaseId = Annotated[int, Field(ge=1, le=MAX_ID)]
-ColourName = Literal["green", "yellow", "red", "grey"]
-StatusName = Literal[tuple(Status.values)]  # type: ignore[valid-type]
-AssigneeName = Literal["property", "community", "party_branch", "microgrid_leader", "person"]
 
 
 # ---------------------------------------------------------------------------
 # Schemas
 
 
-class DeadlineOut(Schema):
-    clock: str
-    started_at: dt.datetime
-    due_at: dt.datetime
-    met_at: dt.datetime | None
-    breached_at: dt.datetime | None
-    cancelled_at: dt.datetime | None
 
 
-class EventOut(Schema):
-    action: str
-    at: dt.datetime
-    actor: str | None
-    from_status: str
-    to_status: str
-    note: str
-    data: dict[str, Any]
 
 
-class CaseSummaryOut(Schema):
-    id: int
-    tracking_code: str
-    kind: str
-    status: str
-    colour: str
-    category: str
-    place: str
-    compound: str | None
-    description: str
-    source: str
-    received_at: dt.datetime
-    escalation_level: int
 
 
-class CaseCreatedOut(Schema):
-    id: int
-    tracking_code: str
-    status: str
-    colour: str
-    tracking_url: str
-    deadlines: list[DeadlineOut]
 
 
-class CaseOut(CaseSummaryOut):
-    microgrid: str | None
-    address: str
-    urgent: bool
-    external_id: str
-    contact_name: str
-    contact_phone: str
-    contact_email: str
-    assignee_kind: str
-    assignee_node: str | None
-    assignee: str | None
-    plan: str
-    rating: str
-    merged_into: int | None
-    policy: str
-    deadlines: list[DeadlineOut]
-    events: list[EventOut]
 
 
-class CasePageOut(Schema):
-    items: list[CaseSummaryOut]
-    next_cursor: str | None
 
 
-class CaseIn(Schema):
-    unit: Text(40) | None = Field(
-        None, description="Code of the place (unit, building, household or compound), as printed under its QR code")
-    address: Text(200) | None = Field(None, description="Address text naming the compound (used when no unit code is known)")
-    category: Text(40)
-    description: Text(5000)
-    source: Literal["qr", "snapshot", "phone", "visit", "hotline", "api"] = "api"
-    contact_name: Text(60) = ""
-    contact_phone: Text(20) = ""
-    contact_email: Text(254) = ""
-    urgent: bool = False
-    external_id: Text(60) = ""
-    client_token: Annotated[str, Field(max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")] | None = Field(
-        None, description="Sending the same token twice creates the request once")
-    received_at: Time | None = Field(None, description="Original received time (hotline import; needs cases.case.import)")
 
 
-class NoteIn(Schema):
-    note: Text(5000) = ""
 
 
-class RequiredNoteIn(Schema):
-    note: Text(5000)
 
 
-class AssignIn(Schema):
-    to: AssigneeName
-    node: Text(40) | None = None
-    person: Text(150) | None = Field(None, description="username")
-    note: Text(5000) = ""
 
 
-class PlanIn(Schema):
-    colour: ColourName
-    note: Text(5000)
-    due_at: Time | None = None
 
 
-class VisitIn(Schema):
-    method: Literal["phone", "visit", "online"]
-    rating: Literal["satisfied", "basically", "unsatisfied"]
-    comment: Text(5000) = ""
 
 
-class MergeIn(Schema):
-    into: CaseId
-    note: Text(5000) = ""
 
 
-class BoardOut(Schema):
-    node: str
-    figures: dict[str, Any]
 
 
-class NotificationOut(Schema):
-    id: int
-    kind: str
-    title: str
-    body: str
-    url: str
-    case_id: int | None
-    created_at: dt.datetime
-    read_at: dt.datetime | None
 
 
-class EscalationOut(Schema):
-    id: int
-    case_id: int
-    tracking_code: str
-    level: int
-    role: str
-    node: str
-    clock: str
-    due_at: dt.datetime
-    created_at: dt.datetime
-    acknowledged_at: dt.datetime | None
 
 
-class QueueItemOut(CaseSummaryOut):
-    next_due: dt.datetime | None
 
 
 # ---------------------------------------------------------------------------
@@ -228,22 +134,6 @@ def _detail(case: Case) -> dict:
         ],
     )
     return out
-
-
-def _node(code: str | None, *, field: str = "unit") -> Node:
-    node = Node.objects.filter(code=code).first() if code and _CODE.match(code) else None
-    if node is None:
-        raise InvalidInput("unknown_place", _("No place has this code."), details=[{"field": field}])
-    return node
-
-
-def _person(username: str | None) -> Person | None:
-    if not username:
-        return None
-    person = Person.objects.filter(username=username, is_active=True).first()
-    if person is None:
-        raise InvalidInput("unknown_person", _("No active person has this username."), details=[{"field": "person"}])
-    return person
 
 
 def _visible(request, pk: int) -> Case:
@@ -287,7 +177,7 @@ def case_create(request, payload: CaseIn):
     Snapshots, phone calls and visits need `cases.case.record`; a past `received_at`
     needs `cases.case.import` (hotline import)."""
     if payload.unit:
-        node = _node(payload.unit)
+        node = selectors.place_by_code(payload.unit)
     elif payload.address and payload.address.strip():
         node = selectors.place_from_address(payload.address)
         if node is None:
@@ -326,7 +216,7 @@ def case_list(
 ):
     """The requests the caller may see, newest first, one page at a time
     (follow `next_cursor`)."""
-    scope = _node(node, field="node") if node else None
+    scope = selectors.place_by_code(node, field="node") if node else None
     qs = selectors.case_list(viewer=request.user, node=scope, status=status, colour=colour, category=category,
                              since=since, until=until).order_by("-received_at", "-pk")
     if cursor:
@@ -343,79 +233,22 @@ def case_detail(request, id: int = Path(..., ge=1, le=MAX_ID)):  # noqa: A002 - 
     return _detail(_visible(request, id))
 
 
-def _action(name: str, body, call):
-    """Register POST /cases/{id}/actions/<name>: load the visible request, call the service."""
+def _action_endpoint(action: RequestAction):
+    """POST /cases/{id}/actions/<name>: load the visible request, call the action's service."""
 
-    def endpoint(request, payload: body, id: int = Path(..., ge=1, le=MAX_ID)):  # noqa: A002
+    def endpoint(request, payload: action.schema, id: int = Path(..., ge=1, le=MAX_ID)):  # noqa: A002
         case = _visible(request, id)
-        call(request, case, payload)
+        action.from_api(request, case, payload)
         return _fresh(request, case)
 
-    endpoint.__name__ = f"case_{name}"
-    endpoint.__doc__ = f"Action `{name}` on a request. 409 when the request's status does not allow it now."
-    router.post(f"/cases/{{id}}/actions/{name}", response={200: CaseOut, **ERRORS}, operation_id=f"case_action_{name}")(
-        endpoint)
+    endpoint.__name__ = f"case_{action.name}"
+    endpoint.__doc__ = f"Action `{action.name}` on a request. 409 when the request's status does not allow it now."
+    router.post(f"/cases/{{id}}/actions/{action.name}", response={200: CaseOut, **ERRORS},
+                operation_id=f"case_action_{action.name}")(endpoint)
 
 
-_action("accept", NoteIn, lambda r, c, p: services.case_accept(case=c, by=r.user, note=p.note))
-_action("dispatch", AssignIn, lambda r, c, p: services.case_dispatch(
-    case=c, by=r.user, to=p.to, node=_node(p.node, field="node") if p.node else None, person=_person(p.person),
-    note=p.note))
-_action("arrive", NoteIn, lambda r, c, p: services.case_arrive(case=c, by=r.user, note=p.note))
-_action("plan", PlanIn, lambda r, c, p: services.case_plan(case=c, by=r.user, colour=p.colour, note=p.note,
-                                                          due_at=p.due_at))
-_action("progress", RequiredNoteIn, lambda r, c, p: services.case_progress(case=c, by=r.user, note=p.note))
-_action("finish", NoteIn, lambda r, c, p: services.case_finish(case=c, by=r.user, note=p.note))
-_action("visit", VisitIn, lambda r, c, p: services.case_visit(case=c, by=r.user, method=p.method, rating=p.rating,
-                                                             comment=p.comment))
-_action("close", NoteIn, lambda r, c, p: services.case_close(case=c, by=r.user, note=p.note))
-_action("reopen", RequiredNoteIn, lambda r, c, p: services.case_reopen(case=c, by=r.user, note=p.note))
-_action("reclassify", PlanIn, lambda r, c, p: services.case_reclassify(case=c, by=r.user, colour=p.colour,
-                                                                      note=p.note, due_at=p.due_at))
-
-
-def _merge(request, case, payload):
-    try:
-        into = selectors.case_get(viewer=request.user, pk=payload.into)
-    except NotFound:
-        raise InvalidInput("unknown_merge_target", _("No such request to merge into."), details=[{"field": "into"}])
-    return services.case_merge(case=case, into=into, by=request.user, note=payload.note)
-
-
-_action("merge", MergeIn, _merge)
-_action("transfer", AssignIn, lambda r, c, p: services.case_transfer(
-    case=c, by=r.user, to=p.to, node=_node(p.node, field="node") if p.node else None, person=_person(p.person),
-    note=p.note))
-_action("send_back", RequiredNoteIn, lambda r, c, p: services.case_send_back(case=c, by=r.user, note=p.note))
-_action("declare_unsolvable", RequiredNoteIn,
-        lambda r, c, p: services.case_declare_unsolvable(case=c, by=r.user, note=p.note))
-
-class SuperviseIn(Schema):
-    kind: Literal["supervise", "evaluate"]
-    note: Text(5000)
-    score: Annotated[int, Field(ge=0, le=100)] | None = None
-
-
-class MatchIn(Schema):
-    volunteer: Text(150) = Field(..., description="username of the volunteer or resident")
-    note: Text(5000) = ""
-
-
-_action("supervise", SuperviseIn, lambda r, c, p: services.case_supervise(case=c, by=r.user, kind=p.kind,
-                                                                         note=p.note, score=p.score))
-
-
-def _match(request, case, payload):
-    volunteer = _person(payload.volunteer)
-    if volunteer is None:
-        raise InvalidInput("unknown_person", _("No active person has this username."), details=[{"field": "volunteer"}])
-    return services.case_match_helper(case=case, volunteer=volunteer, by=request.user, note=payload.note)
-
-
-_action("match_helper", MatchIn, _match)
-
-ACTIONS = ("accept", "dispatch", "arrive", "plan", "progress", "finish", "visit", "close", "reopen", "reclassify",
-           "merge", "transfer", "send_back", "declare_unsolvable", "supervise", "match_helper")
+for _row in ACTIONS.values():
+    _action_endpoint(_row)
 
 
 @router.post("/cases/{id}/actions/{action}", response={400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut})
@@ -428,11 +261,6 @@ def case_unknown_action(request, action: Annotated[str, Path(max_length=40)], id
 # Photos
 
 
-class PhotoOut(Schema):
-    id: int
-    after: bool
-    uploaded_at: dt.datetime
-    url: str
 
 
 def _photo(request, case: Case, photo) -> dict:
@@ -501,47 +329,14 @@ def board(request, node_code: Annotated[str, Path(max_length=40)]):
 # Evaluation of grids and micro-grid leaders (supervisors)
 
 
-class NodeInfoOut(Schema):
-    code: str
-    name: str
-    kind: str
 
 
-class OnTimeOut(Schema):
-    due: int
-    met_on_time: int
-    rate: float | None
 
 
-class SatisfactionOut(Schema):
-    rated: int
-    satisfied: int
-    basically: int
-    unsatisfied: int
-    rate: float | None
 
 
-class EvaluationRowOut(Schema):
-    rank: int
-    node: NodeInfoOut
-    community: str
-    people: list[str]
-    received: int
-    handled: int
-    return_visits: int
-    on_time: OnTimeOut
-    satisfaction: SatisfactionOut
-    score: float | None
 
 
-class EvaluationOut(Schema):
-    node: NodeInfoOut
-    generated_at: dt.datetime
-    min_handled: int
-    grids: list[EvaluationRowOut]
-    microgrids: list[EvaluationRowOut]
-    demonstration_grid: EvaluationRowOut | None
-    excellent_microgrid: EvaluationRowOut | None
 
 
 @router.get("/evaluation/{code}", response={200: EvaluationOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut,
@@ -587,8 +382,6 @@ def my_notification_read(request, id: int = Path(..., ge=1, le=MAX_ID)):  # noqa
     return 204, None
 
 
-class MarkedOut(Schema):
-    marked: int
 
 
 @router.post("/my/notifications/read_all", response={200: MarkedOut, 401: ErrorOut, 403: ErrorOut})
@@ -631,39 +424,14 @@ def my_queue(request):
 # ---------------------------------------------------------------------------
 # The resident's tracking link (public: the tracking code is the proof)
 
-TrackingCode = Annotated[str, Path(max_length=20, pattern=r"^[A-Za-z0-9]+$")]
 
 
-class TimelineOut(Schema):
-    at: dt.datetime
-    action: str
-    text: str
-    note: str
-    colour: str | None
-    colour_label: str
 
 
-class PromiseOut(Schema):
-    clock: str
-    label: str
-    due_at: dt.datetime
-    overdue: bool
 
 
-class TrackOut(Schema):
-    tracking_code: str
-    status: str
-    status_label: str
-    category: str
-    place: str
-    received_at: dt.datetime
-    timeline: list[TimelineOut]
-    deadlines: list[PromiseOut]
 
 
-class RatingIn(Schema):
-    rating: Literal["satisfied", "basically", "unsatisfied"]
-    comment: Text(2000) = ""
 
 
 def _track(case: Case) -> dict:
@@ -696,47 +464,16 @@ def track_rate(request, code: TrackingCode, payload: RatingIn):
 # Inspection campaigns and policies
 
 
-class CampaignIn(Schema):
-    node: Text(40)
-    title: Text(120)
-    starts_on: Day
-    ends_on: Day
-    description: Text(5000) = ""
 
 
-class CampaignOut(Schema):
-    id: int
-    node: str
-    title: str
-    starts_on: dt.date
-    ends_on: dt.date
-    found: int
-    fixed: int
-    rate: float | None
 
 
-class ParticipantIn(Schema):
-    person: Text(150)
 
 
-class ProblemIn(Schema):
-    node: Text(40)
-    category: Text(40)
-    description: Text(5000)
-    responsible: Text(120)
-    measure: Text(5000)
-    due_at: Time
 
 
-class PolicyIn(Schema):
-    node: Text(40)
-    policy: Text(40)
 
 
-class PolicyOut(Schema):
-    node: str
-    policy: str
-    name: str
 
 
 def _campaign(campaign) -> dict:
@@ -757,7 +494,7 @@ def _campaign_get(pk: int):
 @router.post("/campaigns", response={201: CampaignOut, **ERRORS})
 def campaign_create(request, payload: CampaignIn):
     """Start an inspection campaign 问题大家找 in a place (`cases.campaign.manage`)."""
-    campaign = services.campaign_create(node=_node(payload.node, field="node"), title=payload.title,
+    campaign = services.campaign_create(node=selectors.place_by_code(payload.node, field="node"), title=payload.title,
                                         starts_on=payload.starts_on, ends_on=payload.ends_on, by=request.user,
                                         description=payload.description)
     return 201, _campaign(campaign)
@@ -773,7 +510,7 @@ def campaign_detail(request, id: int = Path(..., ge=1, le=MAX_ID)):  # noqa: A00
 def campaign_participant_add(request, payload: ParticipantIn, id: int = Path(..., ge=1, le=MAX_ID)):  # noqa: A002
     """Add a participant who may then register problems."""
     campaign = _campaign_get(id)
-    person = _person(payload.person)
+    person = selectors.active_person(payload.person)
     if person is None:
         raise InvalidInput("unknown_person", _("No active person has this username."), details=[{"field": "person"}])
     services.campaign_participant_add(campaign=campaign, person=person, by=request.user)
@@ -788,7 +525,7 @@ def campaign_problem_add(request, payload: ProblemIn, id: int = Path(..., ge=1, 
     if category is None:
         raise InvalidInput("unknown_category", _("No such category."), details=[{"field": "category"}])
     case = services.campaign_add_problem(
-        campaign=campaign, node=_node(payload.node, field="node"), category=category,
+        campaign=campaign, node=selectors.place_by_code(payload.node, field="node"), category=category,
         description=payload.description, by=request.user, responsible=payload.responsible, measure=payload.measure,
         due_at=payload.due_at)
     from linli.cases.notify import tracking_url
@@ -805,6 +542,6 @@ def policy_assign(request, payload: PolicyIn):
     policy = TimeLimitPolicy.objects.filter(code=payload.policy).first()
     if policy is None:
         raise InvalidInput("unknown_policy", _("No such time-limit policy."), details=[{"field": "policy"}])
-    node = _node(payload.node, field="node")
+    node = selectors.place_by_code(payload.node, field="node")
     services.policy_assign(node=node, policy=policy, by=request.user)
     return {"node": node.code, "policy": policy.code, "name": policy.name}

@@ -38,11 +38,24 @@ class Status(models.TextChoices):
     UNSOLVABLE = "unsolvable", pgettext_lazy("request status", "Cannot be solved")
 
 
+# Status groups, named once; every list, count and check uses these.
+# Open: the request is still being handled (the return visit included).
 OPEN_STATUSES = (
     Status.RECEIVED, Status.ACCEPTED, Status.DISPATCHED, Status.ON_SITE, Status.PLANNED, Status.IN_PROGRESS,
     Status.DONE, Status.VISITED,
 )
+# Final: nothing more happens (short of a reopen).
 FINAL_STATUSES = (Status.CLOSED, Status.MERGED, Status.UNSOLVABLE)
+# Fixed: the work is done (campaigns' rectification, boards' "finished", evaluation's "handled").
+FIXED_STATUSES = (Status.DONE, Status.VISITED, Status.CLOSED)
+# Unfixed: open and the work not yet done (boards' "open").
+UNFIXED_STATUSES = tuple(s for s in OPEN_STATUSES if s not in FIXED_STATUSES)
+# Working: someone has been sent and the work is under way (transfer, send back).
+WORKING_STATUSES = (Status.DISPATCHED, Status.ON_SITE, Status.PLANNED, Status.IN_PROGRESS)
+# Planned: a plan and a colour are given and the work goes on (progress, finish, reclassify).
+PLANNED_STATUSES = (Status.PLANNED, Status.IN_PROGRESS)
+# Resolved for the reporter (Open311 "closed"): fixed, or ended without a fix.
+RESOLVED_STATUSES = FIXED_STATUSES + (Status.MERGED, Status.UNSOLVABLE)
 
 
 class Source(models.TextChoices):
@@ -88,6 +101,85 @@ class AssigneeKind(models.TextChoices):
     PARTY_BRANCH = "party_branch", _("Party branch")
     MICROGRID_LEADER = "microgrid_leader", _("Micro-grid leader")
     PERSON = "person", _("A named person")
+
+
+class EventAction(models.TextChoices):
+    """What a history row of a request records (``CaseEvent.action``). Each
+    member's label is the staff history's; ``sentence`` is what the resident
+    reads on the tracking page (with the event's data filled in, see
+    ``selectors.public_timeline``). Rows hold codes and data, never sentences:
+    each reader sees them in their own language."""
+
+    CREATE = "create", _("Reported")
+    ACCEPT = "accept", _("Accepted")
+    DISPATCH = "dispatch", _("Dispatched")
+    HELP_MATCH = "help_match", _("Volunteer matched")
+    TRANSFER = "transfer", _("Transferred")
+    SEND_BACK = "send_back", _("Sent back")
+    ARRIVE = "arrive", _("Arrived on site")
+    PLAN = "plan", _("Plan given")
+    PROGRESS = "progress", _("Progress reported")
+    FINISH = "finish", _("Finished")
+    VISIT = "visit", _("Return visit")
+    CLOSE = "close", _("Closed")
+    REOPEN = "reopen", _("Reopened")
+    RECLASSIFY = "reclassify", _("Colour changed")
+    MERGE = "merge", _("Merged into another request")
+    MERGED_IN = "merged_in", _("A duplicate was merged in")
+    DECLARE_UNSOLVABLE = "declare_unsolvable", _("Declared unsolvable")
+    BREACH = "breach", _("Time limit missed")
+    SUPERVISE = "supervise", _("Supervision 督办")
+    EVALUATE = "evaluate", _("Evaluation")
+    PHOTOS = "photos", _("Photos added")
+
+    @property
+    def sentence(self):
+        """The resident's sentence (may name ``%(whom)s``, ``%(rating)s``, ``%(code)s``)."""
+        return EVENT_SENTENCES.get(self, EVENT_SENTENCES[None])
+
+    @property
+    def note_is_public(self) -> bool:
+        """Whether the resident reads the note written with it (the plan, progress, the result, reasons)."""
+        return self in PUBLIC_NOTE_EVENTS
+
+
+EVENT_SENTENCES = {
+    EventAction.CREATE: _("Request received"),
+    EventAction.ACCEPT: _("Staff have responded"),
+    EventAction.DISPATCH: _("Passed to %(whom)s"),
+    EventAction.HELP_MATCH: _("A volunteer has been found"),
+    EventAction.TRANSFER: _("Transferred to %(whom)s"),
+    EventAction.SEND_BACK: _("Being passed to the right people"),
+    EventAction.ARRIVE: _("Staff are on site"),
+    EventAction.PLAN: _("Plan given"),
+    EventAction.PROGRESS: _("Progress on the work"),
+    EventAction.FINISH: _("The work is done"),
+    EventAction.VISIT: _("Return visit: %(rating)s"),
+    EventAction.CLOSE: _("The request is closed"),
+    EventAction.REOPEN: _("Reopened: being handled again"),
+    EventAction.RECLASSIFY: _("Time limit changed"),
+    EventAction.MERGE: _("Merged into request %(code)s, which deals with the same problem"),
+    EventAction.DECLARE_UNSOLVABLE: _("Cannot be solved for now"),
+    None: _("News on your request"),
+}
+# The resident's sentence for a return visit that reopened the request.
+VISIT_REOPENED_SENTENCE = _("Return visit: %(rating)s. The request is being handled again.")
+PUBLIC_NOTE_EVENTS = frozenset({EventAction.PLAN, EventAction.PROGRESS, EventAction.FINISH,
+                                EventAction.DECLARE_UNSOLVABLE, EventAction.RECLASSIFY})
+
+
+class DeadlineReason(models.TextChoices):
+    """Why a clock started or stopped (``Deadline.reason``), as a code. A colour
+    change stores the reason staff gave instead, in their own words."""
+
+    INTAKE = "intake", _("Set at intake")
+    PLAN_WITHOUT_VISIT = "plan_without_visit", _("Plan given without a visit")
+    DONE = "done", _("The work is done")
+    REOPENED = "reopened", _("Reopened")
+    CLOSED = "closed", _("Closed")
+    RECLASSIFIED = "reclassified", _("Colour changed")
+    MERGED = "merged", _("Merged into another request")
+    UNSOLVABLE = "unsolvable", _("Declared unsolvable")
 
 
 class Category(models.Model):
@@ -279,9 +371,13 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["compound", "status"]),
             models.Index(fields=["status", "received_at"]),
-            models.Index(fields=["updated_at"]),
         ]
         constraints = [
+            # The vocabularies hold in the database too (an import, a shell, a bad migration).
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="case_status_known"),
+            models.CheckConstraint(condition=Q(colour="") | Q(colour__in=Colour.values), name="case_colour_known"),
+            models.CheckConstraint(condition=Q(source__in=Source.values), name="case_source_known"),
+            models.CheckConstraint(condition=Q(kind__in=CaseKind.values), name="case_kind_known"),
             models.CheckConstraint(
                 condition=~Q(status="merged") | Q(merged_into__isnull=False), name="merged_case_has_target"
             ),
@@ -318,7 +414,7 @@ class CaseEvent(models.Model):
     """Append-only history of a request: who did what, when, from which status to which."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events", verbose_name=_("request"))
-    action = models.CharField(_("action"), max_length=30)
+    action = models.CharField(_("action"), max_length=30, choices=EventAction.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                               related_name="+", verbose_name=_("by"))
     at = models.DateTimeField(_("at"))
@@ -333,7 +429,11 @@ class CaseEvent(models.Model):
         verbose_name = _("request event")
         verbose_name_plural = _("request events")
         ordering = ["at", "id"]
-        indexes = [models.Index(fields=["case", "at"])]
+        indexes = [
+            models.Index(fields=["case", "at"]),
+            # Open311 servicerequestupdates: every public status change in a time window, by time.
+            models.Index(fields=["at"], name="caseevent_at"),
+        ]
 
 
 class Deadline(models.Model):
@@ -347,6 +447,7 @@ class Deadline(models.Model):
     breached_at = models.DateTimeField(_("breached at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True, verbose_name=_("cancelled at"))
     working_time = models.BooleanField(default=False, verbose_name=_("working time"))
+    # A DeadlineReason code, or (a colour change) the reason staff gave.
     reason = models.CharField(max_length=200, blank=True, verbose_name=_("reason"))
 
     class Meta:
@@ -365,6 +466,11 @@ class Deadline(models.Model):
     @property
     def is_open(self) -> bool:
         return self.met_at is None and self.cancelled_at is None
+
+    @property
+    def reason_label(self) -> str:
+        """The reason in the reader's language (a code's label, or staff's own words)."""
+        return str(DeadlineReason(self.reason).label) if self.reason in DeadlineReason.values else self.reason
 
     @property
     def on_time(self) -> bool | None:

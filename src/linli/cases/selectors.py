@@ -6,17 +6,36 @@ Scope is checked here once: ``case_list`` shows exactly the requests
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.db.models import Min, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from linli import authz
 from linli.cases.models import (
-    OPEN_STATUSES, Campaign, Case, CaseEvent, Category, Deadline, Escalation, Notification, ReturnVisit, Status,
+    EVENT_SENTENCES,
+    FIXED_STATUSES,
+    OPEN_STATUSES,
+    VISIT_REOPENED_SENTENCE,
+    AssigneeKind,
+    Campaign,
+    Case,
+    CaseEvent,
+    CaseKind,
+    Category,
+    Deadline,
+    Escalation,
+    EventAction,
+    Notification,
+    Rating,
+    ReturnVisit,
+    Status,
 )
-from linli.errors import NotFound
-from linli.org.models import Node, RoleAssignment
+from linli.errors import InvalidInput, NotFound
+from linli.org.models import CODE_VALIDATOR_RE, Node, Person, RoleAssignment
 
+_CODE = re.compile(CODE_VALIDATOR_RE)
 CASE_RELATED = ("node", "compound", "microgrid", "category", "policy", "assignee", "assignee_node")
 
 
@@ -127,7 +146,7 @@ def campaign_figures(campaign: Campaign) -> dict:
     """Found / fixed / rectification rate of an inspection campaign."""
     cases = Case.objects.filter(campaign=campaign).exclude(status=Status.MERGED)
     found = cases.count()
-    fixed = cases.filter(status__in=(Status.DONE, Status.VISITED, Status.CLOSED)).count()
+    fixed = cases.filter(status__in=FIXED_STATUSES).count()
     return {"found": found, "fixed": fixed, "rate": (fixed / found) if found else None}
 
 
@@ -139,7 +158,7 @@ def finished_between(*, compound: Node, start: dt.date, end: dt.date) -> QuerySe
     until = timezone.make_aware(dt.datetime.combine(end, dt.time(0)), tz)
     return (
         Case.objects.filter(compound=compound, done_at__gte=since, done_at__lt=until,
-                            status__in=(Status.DONE, Status.VISITED, Status.CLOSED))
+                            status__in=FIXED_STATUSES)
         .select_related("category", "node").order_by("done_at", "id")
     )
 
@@ -224,68 +243,29 @@ def _whom(kind: str) -> str:
     }.get(kind, _("the people in charge"))
 
 
-# Actions whose note the resident reads (the plan, progress, the result, reasons given to them).
-PUBLIC_NOTES = {"plan", "progress", "finish", "declare_unsolvable", "reclassify"}
-
-
 def public_timeline(case: Case) -> list[dict]:
-    """The public events of a request as sentences: [{"at", "text", "note", "link", "colour"}]."""
-    from django.utils.translation import gettext as _
-
-    from linli.cases.models import CaseKind, Rating
-
+    """The public events of a request as sentences: [{"at", "text", "note", "link", "colour"}].
+    Each sentence is the event's (``EventAction.sentence``) in the reader's language, filled
+    in from the event's data."""
     rows = []
     events = [e for e in case.events.all() if e.public]
     for e in events:
         data = e.data or {}
-        link = colour = ""
-        if e.action == "create":
-            text = _("Request received")
-        elif e.action == "accept":
-            text = _("Staff have responded")
-        elif e.action == "dispatch" and case.kind == CaseKind.HELP and data.get("to") == "person":
-            text = _("A volunteer has been found")
-        elif e.action == "dispatch":
-            text = _("Passed to %(whom)s") % {"whom": _whom(data.get("to", ""))}
-        elif e.action == "transfer":
-            text = _("Transferred to %(whom)s") % {"whom": _whom(data.get("to", ""))}
-        elif e.action == "send_back":
-            text = _("Being passed to the right people")
-        elif e.action == "arrive":
-            text = _("Staff are on site")
-        elif e.action == "plan":
-            colour = data.get("colour", "")
-            text = _("Plan given")
-        elif e.action == "progress":
-            text = _("Progress on the work")
-        elif e.action == "finish":
-            text = _("The work is done")
-        elif e.action == "visit":
-            rating = Rating(data["rating"]).label if data.get("rating") in Rating.values else ""
-            if data.get("reopened"):
-                text = _("Return visit: %(rating)s. The request is being handled again.") % {"rating": rating}
-            else:
-                text = _("Return visit: %(rating)s") % {"rating": rating}
-        elif e.action == "close":
-            text = _("The request is closed")
-        elif e.action == "reopen":
-            text = _("Reopened: being handled again")
-        elif e.action == "reclassify":
-            colour = data.get("to", "")
-            text = _("Time limit changed")
-        elif e.action == "merge":
-            link = data.get("into", "")
-            text = _("Merged into request %(code)s, which deals with the same problem") % {"code": link}
-        elif e.action == "declare_unsolvable":
-            text = _("Cannot be solved for now")
-        elif e.action in ("match", "help_match", "helper_match"):
-            text = _("A volunteer has been found")
-        else:
-            text = _("News on your request")
+        action = EventAction(e.action) if e.action in EventAction.values else None
+        sentence = action.sentence if action else EVENT_SENTENCES[None]
+        if action == EventAction.DISPATCH and case.kind == CaseKind.HELP and data.get("to") == AssigneeKind.PERSON:
+            sentence = EventAction.HELP_MATCH.sentence
+        elif action == EventAction.VISIT and data.get("reopened"):
+            sentence = VISIT_REOPENED_SENTENCE
+        colour = data.get("colour", "") if action == EventAction.PLAN else (
+            data.get("to", "") if action == EventAction.RECLASSIFY else "")
+        link = data.get("into", "") if action == EventAction.MERGE else ""
+        rating = Rating(data["rating"]).label if data.get("rating") in Rating.values else ""
+        text = str(sentence) % {"whom": _whom(data.get("to", "")), "rating": rating, "code": link}
         rows.append({
             "at": e.at, "action": e.action, "text": text, "link": link,
             "colour": colour, "colour_label": case.policy.colour_label(colour) if colour else "",
-            "note": mask_phones(e.note) if e.action in PUBLIC_NOTES else "",
+            "note": mask_phones(e.note) if action and action.note_is_public else "",
         })
     return rows
 
@@ -440,7 +420,6 @@ def assigned_to(*, viewer) -> QuerySet[Case]:
 def assignable_people(case: Case):
     """Staff whose role covers the request (its places above it, or its micro-grid): a named assignee."""
     from linli.cases.permissions import HANDLERS
-    from linli.org.models import Person
 
     ids = [int(x) for x in case.node.path.strip("/").split("/") if x]
     if case.microgrid_id:  # the micro-grid and its grid (the grid worker)
@@ -479,7 +458,7 @@ def public_status_changes(*, within: Node | None = None, since: dt.datetime | No
     (mySociety's servicerequestupdates)."""
     from django.db.models import F
 
-    qs = CaseEvent.objects.filter(public=True).filter(Q(action="create") | ~Q(from_status=F("to_status")))
+    qs = CaseEvent.objects.filter(public=True).filter(Q(action=EventAction.CREATE) | ~Q(from_status=F("to_status")))
     if within is not None:
         qs = qs.filter(case__node__path__startswith=within.path)
     if since is not None:
@@ -492,8 +471,6 @@ def public_status_changes(*, within: Node | None = None, since: dt.datetime | No
 def campaign_person(*, viewer, campaign: Campaign, text: str):
     """The active account with this username or mobile number, for a campaign
     manager adding a participant (None if none, or if the viewer may not manage)."""
-    from linli.org.models import Person
-
     text = (text or "").strip().replace(" ", "")
     if not text or not authz.can(viewer, "cases.campaign.manage", campaign.node):
         return None
@@ -507,3 +484,22 @@ def expected_finish(case_ids) -> dict:
                                      met_at__isnull=True).order_by("due_at").only("case_id", "due_at"):
         out.setdefault(d.case_id, d.due_at)
     return out
+
+
+def place_by_code(code: str | None, *, field: str = "unit") -> Node:
+    """The place with this code, for input naming it (API): InvalidInput otherwise."""
+    node = Node.objects.filter(code=code).first() if code and _CODE.match(code) else None
+    if node is None:
+        raise InvalidInput("unknown_place", gettext_lazy("No place has this code."), details=[{"field": field}])
+    return node
+
+
+def active_person(username: str | None) -> Person | None:
+    """The active person with this username (None for none given), for input naming them (API)."""
+    if not username:
+        return None
+    person = Person.objects.filter(username=username, is_active=True).first()
+    if person is None:
+        raise InvalidInput("unknown_person", gettext_lazy("No active person has this username."),
+                           details=[{"field": "person"}])
+    return person

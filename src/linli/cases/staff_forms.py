@@ -1,6 +1,9 @@
 """Forms of the staff pages. They only parse input; every rule (required
 reasons, allowed colours, who may do what) lives in the services, whose
-DomainError the page shows."""
+DomainError the page shows.
+
+An action form's cleaned data are its service's keywords (see
+``cases/actions.py``); ``for_case`` builds it for one request."""
 from __future__ import annotations
 
 import uuid
@@ -8,8 +11,9 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from linli.cases import selectors
 from linli.cases.forms import MultiplePhotoField, category_choices, clean_phone
-from linli.cases.models import AssigneeKind, Colour, Rating, Source, Supervision, VisitMethod
+from linli.cases.models import AssigneeKind, CaseKind, Colour, Rating, Source, Supervision, VisitMethod
 from linli.web.forms import TreeImportForm
 
 LOCAL_INPUT = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
@@ -21,6 +25,11 @@ class StaffForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+
+    @classmethod
+    def for_case(cls, case, data=None, files=None):
+        """The form for one request (a subclass adds the choices it offers for it)."""
+        return cls(data, files)
 
 
 def _note(label, required_by_service=False, rows=2):
@@ -63,6 +72,19 @@ class AssignForm(StaffForm):
         self.fields["person"].queryset = people if people is not None else Person.objects.none()
         self.fields["person"].label_from_instance = lambda p: p.real_name or p.username
 
+    @classmethod
+    def for_case(cls, case, data=None, files=None):
+        return cls(data, files, people=selectors.assignable_people(case))
+
+
+class DispatchForm(AssignForm):
+    @classmethod
+    def for_case(cls, case, data=None, files=None):
+        form = super().for_case(case, data, files)
+        if case.kind == CaseKind.HELP and data is None:
+            form.initial["to"] = AssigneeKind.MICROGRID_LEADER  # help requests go to the micro-grid leader first
+        return form
+
 
 class TransferForm(AssignForm):
     note = _note(_("Reason"), required_by_service=True)
@@ -82,6 +104,10 @@ class PlanForm(ColourChoiceMixin, StaffForm):
         super().__init__(*args, **kwargs)
         self.set_colours(policy)
 
+    @classmethod
+    def for_case(cls, case, data=None, files=None):
+        return cls(data, files, policy=case.policy)
+
 
 class ReclassifyForm(PlanForm):
     note = _note(_("Why the colour changes"), required_by_service=True)
@@ -90,6 +116,9 @@ class ReclassifyForm(PlanForm):
 class FinishForm(StaffForm):
     note = _note(_("What was done (optional)"))
     photos = MultiplePhotoField(label=_("Photos after the work (optional)"), required=False)
+
+    def clean_photos(self):
+        return [p.as_file() for p in self.cleaned_data["photos"]]  # cleaned by the field: no EXIF/GPS
 
 
 class VisitForm(StaffForm):
@@ -131,6 +160,10 @@ class MatchHelperForm(StaffForm):
 
     def clean_volunteer(self):
         return self.candidates[self.cleaned_data["volunteer"]]
+
+    @classmethod
+    def for_case(cls, case, data=None, files=None):
+        return cls(data, files, candidates=selectors.help_candidates(case))
 
 
 class RecordForm(StaffForm):

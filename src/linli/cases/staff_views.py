@@ -8,8 +8,6 @@ action (DomainError) is shown on the page with its status and changes nothing.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,8 +22,18 @@ from django.views.decorators.http import require_POST
 
 from linli import authz
 from linli.cases import importing, selectors, services, staff_forms, timing
+from linli.cases.actions import ACTIONS
 from linli.cases.models import (
-    AssigneeKind, CaseKind, Clock, Colour, Escalation, Notification, Rating, Status, TimeLimitPolicy, VisitMethod,
+    AssigneeKind,
+    Clock,
+    Colour,
+    Escalation,
+    EventAction,
+    Notification,
+    Rating,
+    Status,
+    TimeLimitPolicy,
+    VisitMethod,
 )
 from linli.errors import DomainError
 from linli.tabular import ImportRejected, read_upload
@@ -88,96 +96,13 @@ def deadline_rows(case, now: dt.datetime) -> list[dict]:
 # The request and its action forms
 
 
-@dataclass(frozen=True)
-class StaffAction:
-    label: object
-    form: type
-    call: Callable  # (request, case, cleaned_data) -> result of one service
-    primary: bool = True
-    button: object = None
-    danger: bool = False
-
-
-def _assign_args(data):
-    return {"to": data["to"], "person": data.get("person"), "note": data["note"]}
-
-
-def _finish(request, case, data):
-    photos = [p.as_file() for p in data["photos"]]  # cleaned by the form: no EXIF/GPS
-    return services.case_finish(case=case, by=request.user, note=data["note"], photos=photos)
-
-
-def _merge(request, case, data):
-    into = selectors.case_by_tracking_code(data["into"])
-    return services.case_merge(case=case, into=into, by=request.user, note=data["note"])
-
-
-ACTIONS: dict[str, StaffAction] = {
-    "accept": StaffAction(gettext_lazy("Accept"), staff_forms.NoteForm,
-                          lambda r, c, d: services.case_accept(case=c, by=r.user, note=d["note"])),
-    "match_helper": StaffAction(gettext_lazy("Match a volunteer"), staff_forms.MatchHelperForm,
-                                lambda r, c, d: services.case_match_helper(case=c, volunteer=d["volunteer"],
-                                                                           by=r.user, note=d["note"])),
-    "dispatch": StaffAction(gettext_lazy("Dispatch"), staff_forms.AssignForm,
-                            lambda r, c, d: services.case_dispatch(case=c, by=r.user, **_assign_args(d))),
-    "arrive": StaffAction(gettext_lazy("Arrived on site"), staff_forms.NoteForm,
-                          lambda r, c, d: services.case_arrive(case=c, by=r.user, note=d["note"])),
-    "plan": StaffAction(gettext_lazy("Give the plan and colour"), staff_forms.PlanForm,
-                        lambda r, c, d: services.case_plan(case=c, by=r.user, colour=d["colour"], note=d["note"],
-                                                           due_at=d["due_at"])),
-    "progress": StaffAction(gettext_lazy("Report progress"), staff_forms.ProgressForm,
-                            lambda r, c, d: services.case_progress(case=c, by=r.user, note=d["note"])),
-    "finish": StaffAction(gettext_lazy("Finished"), staff_forms.FinishForm, _finish),
-    "visit": StaffAction(gettext_lazy("Return visit"), staff_forms.VisitForm,
-                         lambda r, c, d: services.case_visit(case=c, by=r.user, method=d["method"],
-                                                             rating=d["rating"], comment=d["comment"])),
-    "close": StaffAction(gettext_lazy("Close"), staff_forms.NoteForm,
-                         lambda r, c, d: services.case_close(case=c, by=r.user, note=d["note"])),
-    "reopen": StaffAction(gettext_lazy("Reopen"), staff_forms.ReasonForm,
-                          lambda r, c, d: services.case_reopen(case=c, by=r.user, note=d["note"]), primary=False),
-    "reclassify": StaffAction(gettext_lazy("Change the colour"), staff_forms.ReclassifyForm,
-                              lambda r, c, d: services.case_reclassify(case=c, by=r.user, colour=d["colour"],
-                                                                       note=d["note"], due_at=d["due_at"]),
-                              primary=False),
-    "transfer": StaffAction(gettext_lazy("Transfer"), staff_forms.TransferForm,
-                            lambda r, c, d: services.case_transfer(case=c, by=r.user, **_assign_args(d)),
-                            primary=False),
-    "send_back": StaffAction(gettext_lazy("Send back"), staff_forms.ReasonForm,
-                             lambda r, c, d: services.case_send_back(case=c, by=r.user, note=d["note"]),
-                             primary=False),
-    "merge": StaffAction(gettext_lazy("Merge into another request"), staff_forms.MergeForm, _merge, primary=False),
-    "declare_unsolvable": StaffAction(gettext_lazy("Cannot be solved"), staff_forms.ReasonForm,
-                                      lambda r, c, d: services.case_declare_unsolvable(case=c, by=r.user,
-                                                                                      note=d["note"]),
-                                      primary=False, danger=True),
-    "supervise": StaffAction(gettext_lazy("Supervision 督办 or evaluation"), staff_forms.SuperviseForm,
-                             lambda r, c, d: services.case_supervise(case=c, by=r.user, kind=d["kind"],
-                                                                     note=d["note"], score=d["score"]),
-                             primary=False),
-}
-
-
-EVENT_LABELS = {
-    "create": gettext_lazy("Reported"), "accept": gettext_lazy("Accepted"), "dispatch": gettext_lazy("Dispatched"),
-    "help_match": gettext_lazy("Volunteer matched"), "transfer": gettext_lazy("Transferred"),
-    "send_back": gettext_lazy("Sent back"), "arrive": gettext_lazy("Arrived on site"),
-    "plan": gettext_lazy("Plan given"), "progress": gettext_lazy("Progress reported"),
-    "finish": gettext_lazy("Finished"), "visit": gettext_lazy("Return visit"), "close": gettext_lazy("Closed"),
-    "reopen": gettext_lazy("Reopened"), "reclassify": gettext_lazy("Colour changed"),
-    "merge": gettext_lazy("Merged into another request"), "merged_in": gettext_lazy("A duplicate was merged in"),
-    "declare_unsolvable": gettext_lazy("Declared unsolvable"), "breach": gettext_lazy("Time limit missed"),
-    "supervise": gettext_lazy("Supervision 督办"), "evaluate": gettext_lazy("Evaluation"),
-    "photos": gettext_lazy("Photos added"),
-}
-
-
 def event_row(case, e) -> dict:
     """One line of the history: what happened, by whom, and its details as short texts."""
     data = e.data or {}
     bits = []
     if e.from_status != e.to_status and e.to_status in Status.values:
         bits.append("→ " + str(Status(e.to_status).label))
-    if e.action == "reclassify":
+    if e.action == EventAction.RECLASSIFY:
         bits.append(f"{case.policy.colour_label(data.get('from', '')) if data.get('from') else '—'} → "
                     f"{case.policy.colour_label(data.get('to', ''))}")
     elif data.get("colour") in Colour.values:
@@ -192,28 +117,16 @@ def event_row(case, e) -> dict:
     if data.get("clock") in Clock.values:
         bits.append(str(Clock(data["clock"]).label))
     for key in ("into", "from", "volunteer"):
-        if data.get(key) and e.action != "reclassify":
+        if data.get(key) and e.action != EventAction.RECLASSIFY:
             bits.append(str(data[key]))
     if data.get("score") is not None:
         bits.append(str(data["score"]))
-    return {"e": e, "label": EVENT_LABELS.get(e.action, e.action), "bits": bits}
-
-
-def _form_kwargs(name: str, case) -> dict:
-    if name in ("dispatch", "transfer"):
-        return {"people": selectors.assignable_people(case)}
-    if name in ("plan", "reclassify"):
-        return {"policy": case.policy}
-    if name == "match_helper":
-        return {"candidates": selectors.help_candidates(case)}
-    return {}
+    label = EventAction(e.action).label if e.action in EventAction.values else e.action
+    return {"e": e, "label": label, "bits": bits}
 
 
 def _make_form(name: str, case, data=None, files=None):
-    form = ACTIONS[name].form(data, files, **_form_kwargs(name, case))
-    if name == "dispatch" and case.kind == CaseKind.HELP and data is None:
-        form.initial["to"] = "microgrid_leader"
-    return form
+    return ACTIONS[name].form.for_case(case, data, files)
 
 
 def allowed_actions(case, user) -> list[str]:
@@ -228,7 +141,7 @@ def _detail(request, case, *, failed: str = "", bound=None, error=None, status: 
         action = ACTIONS[name]
         form = bound if name == failed and bound is not None else _make_form(name, case)
         forms.append({"name": name, "action": action, "form": form, "open": name == failed,
-                      "url": reverse("case_act", args=[case.pk, name]), "multipart": name == "finish"})
+                      "url": reverse("case_act", args=[case.pk, name]), "multipart": form.is_multipart()})
     finish_limits = {pc.colour for pc in case.policy.clocks.all() if pc.clock == Clock.FINISH}
     context = {
         "case": case,
@@ -270,7 +183,7 @@ def case_act(request, pk: int, action: str):
     if not form.is_valid():
         return _detail(request, case, failed=action, bound=form, status=422)
     try:
-        ACTIONS[action].call(request, case, form.cleaned_data)
+        ACTIONS[action].from_page(request, case, form.cleaned_data)
     except DomainError as exc:
         # The service rolled back: show the request as it is, with the refusal.
         fresh = selectors.case_get(viewer=request.user, pk=pk)

@@ -56,13 +56,11 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from linli.cases.models import (
-    OPEN_STATUSES, Case, Clock, Colour, Deadline, Rating, ReturnVisit, Status,
+    FIXED_STATUSES, UNFIXED_STATUSES, Case, Clock, Colour, Deadline, Rating, ReturnVisit, Status,
 )
 from linli.org.models import Node, NodeKind, Role, RoleAssignment
 
 BOARD_KINDS = (NodeKind.DISTRICT, NodeKind.STREET, NodeKind.COMMUNITY, NodeKind.COMPOUND)
-FINISHED_STATUSES = (Status.DONE, Status.VISITED, Status.CLOSED)
-UNFINISHED_STATUSES = tuple(s for s in OPEN_STATUSES if s not in FINISHED_STATUSES)
 COLOUR_KEYS = (*Colour.values, "none")
 RECENT = 10
 MONTHS = 12
@@ -232,8 +230,8 @@ def board_figures(*, node: Node, now: dt.datetime | None = None) -> dict:
         "node": node_info(node),
         "generated_at": timezone.localtime(now).isoformat(),
         "total": total,
-        "open": sum(by_status[s] for s in UNFINISHED_STATUSES),
-        "finished": sum(by_status[s] for s in FINISHED_STATUSES),
+        "open": sum(by_status[s] for s in UNFIXED_STATUSES),
+        "finished": sum(by_status[s] for s in FIXED_STATUSES),
         "counts_by_colour": by_colour,
         "counts_by_status": by_status,
         "on_time": on_time_by_clock(deadlines, now),
@@ -280,7 +278,7 @@ def children_totals(node: Node) -> list[dict]:
     children = list(Node.objects.filter(parent=node, kind=child_kind).order_by("name", "id"))
     if not children:
         return []
-    open_q = Q(status__in=UNFINISHED_STATUSES)
+    open_q = Q(status__in=UNFIXED_STATUSES)
     agg = {}
     for c in children:
         under = Q(node__path__startswith=c.path)
@@ -349,7 +347,7 @@ def evaluation(*, street: Node, now: dt.datetime | None = None, min_handled: int
 
     cases = Case.objects.filter(microgrid__in=[m.id for m in microgrids]).exclude(status=Status.MERGED)
     for r in cases.values("microgrid").annotate(
-        received=Count("id"), handled=Count("id", filter=Q(status__in=FINISHED_STATUSES)),
+        received=Count("id"), handled=Count("id", filter=Q(status__in=FIXED_STATUSES)),
         satisfied=Count("id", filter=Q(rating=Rating.SATISFIED)),
         basically=Count("id", filter=Q(rating=Rating.BASICALLY)),
         unsatisfied=Count("id", filter=Q(rating=Rating.UNSATISFIED)),
@@ -418,7 +416,7 @@ def campaign_problems(campaign, now: dt.datetime | None = None) -> list[dict]:
     places = public_places([c.node for c in cases])
     out = []
     for c in cases:
-        fixed = c.status in FINISHED_STATUSES
+        fixed = c.status in FIXED_STATUSES
         due_at = due.get(c.id)
         out.append({
             "category": c.category.name, "category_code": c.category.code, "place": places[c.node.id],

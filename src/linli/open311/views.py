@@ -24,7 +24,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from linli.cases import selectors
-from linli.cases.models import FINAL_STATUSES, Category, Status
+from linli.cases.models import PUBLIC_NOTE_EVENTS, RESOLVED_STATUSES, Category, Status
 from linli.errors import DomainError, InvalidInput, NotAllowed, NotFound
 from linli.open311 import services
 from linli.open311.formats import error, respond
@@ -40,9 +40,9 @@ MAX_DESCRIPTION = 4000
 JURISDICTION_KINDS = {NodeKind.COMPOUND, NodeKind.COMMUNITY}
 _CODE = re.compile(CODE_VALIDATOR_RE)
 
-# Open311 has two states; the request counts as closed once the work is done.
-CLOSED_STATUSES = (Status.DONE, Status.VISITED) + tuple(FINAL_STATUSES)
-# mySociety's extended states for servicerequestupdates.
+# Open311 has two states: closed once the work is done or the request has ended
+# (cases.models.RESOLVED_STATUSES), else open. mySociety's extended states for
+# servicerequestupdates:
 UPDATE_STATES = {
     Status.RECEIVED: "OPEN", Status.ACCEPTED: "INVESTIGATING", Status.DISPATCHED: "ACTION_SCHEDULED",
     Status.ON_SITE: "IN_PROGRESS", Status.PLANNED: "ACTION_SCHEDULED", Status.IN_PROGRESS: "IN_PROGRESS",
@@ -348,7 +348,7 @@ def _request_rows(cases, key: Open311Key | None) -> list[dict]:
                 agency = f"{agency} {c.assignee_node.name}"
         rows.append({
             "service_request_id": c.pk,
-            "status": "closed" if c.status in CLOSED_STATUSES else "open",
+            "status": "closed" if c.status in RESOLVED_STATUSES else "open",
             "status_notes": notes,
             "service_name": c.category.name,
             "service_code": c.category.code,
@@ -401,7 +401,7 @@ def _get_requests(request, fmt: str):
         wanted = {s.strip().lower() for s in status_param.split(",") if s.strip()}
         if not wanted or not wanted <= {"open", "closed"}:
             raise Open311Error(400, _("status must be open, closed or both (comma-separated)."))
-        statuses = [s for s in Status.values if ("closed" if s in CLOSED_STATUSES else "open") in wanted]
+        statuses = [s for s in Status.values if ("closed" if s in RESOLVED_STATUSES else "open") in wanted]
     codes = [c.strip() for c in _param(params, "service_code").split(",") if c.strip()] or None
     start, end = _window(params)
     cases = selectors.public_case_list(within=jurisdiction, categories=codes, statuses=statuses, since=start,
@@ -452,7 +452,7 @@ def updates(request, fmt: str):
     rows = []
     for e in events:
         text = str(Status(e.to_status).label) if e.to_status in Status.values else ""
-        if e.action in selectors.PUBLIC_NOTES and e.note and _visible_detail(key, e.case):
+        if e.action in PUBLIC_NOTE_EVENTS and e.note and _visible_detail(key, e.case):
             text = f"{text}：{selectors.mask_phones(e.note)}"
         rows.append({
             "update_id": e.pk,

@@ -16,6 +16,8 @@ from linli.cases.models import (
     CaseKind,
     Category,
     Clock,
+    DeadlineReason,
+    EventAction,
     Source,
     Status,
 )
@@ -110,11 +112,11 @@ def case_create(
             return Case.objects.get(client_token=client_token)
         raise
     _store_photos(case, photos, after=False)
-    _event(case, "create", by, received_at, "", Status.RECEIVED, note="",
+    _event(case, EventAction.CREATE, by, received_at, "", Status.RECEIVED, note="",
            data={"source": source, "category": category.code})
     for clock in (Clock.RESPOND, Clock.ON_SITE, Clock.PLAN):
         _start_clock(case, clock, received_at)
     if due_at is not None:  # a campaign item or a hotline ticket with its own deadline
-        _start_clock(case, Clock.FINISH, received_at, due_at=due_at, reason="set at intake")
+        _start_clock(case, Clock.FINISH, received_at, due_at=due_at, reason=DeadlineReason.INTAKE)
     notify.case_received(case)
     return case

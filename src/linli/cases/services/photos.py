@@ -9,17 +9,19 @@ from linli import authz
 from linli.cases import photos as photo_rules
 from linli.cases.models import (
     OPEN_STATUSES,
+    PLANNED_STATUSES,
     Case,
+    EventAction,
     Photo,
     Status,
 )
-from linli.cases.services.transitions import TRANSITIONS, _event, _locked, _not_now
+from linli.cases.services.transitions import _event, _locked, _not_now, action_spec
 from linli.errors import InvalidInput
 from linli.org.models import Person
 
 # After-photos show the work done: from the statuses the request can be finished
-# in (the finish form offers them) until the return visit.
-AFTER_PHOTO_STATUSES = TRANSITIONS["finish"].allowed_from + (Status.DONE,)
+# in (the finish form offers them: actions "finish") until the return visit.
+AFTER_PHOTO_STATUSES = PLANNED_STATUSES + (Status.DONE,)
 
 
 def _photo_room(case: Case, count: int, *, after: bool) -> None:
@@ -44,7 +46,7 @@ def _store_photos(case: Case, uploads, *, after: bool) -> list[Photo]:
 
 def _may_add_photos(case: Case, by: Person, *, after: bool) -> None:
     if after:
-        authz.require(by, TRANSITIONS["finish"].rule, case)
+        authz.require(by, action_spec("finish").rule, case)
         if case.status not in AFTER_PHOTO_STATUSES:
             raise _not_now(case, "add_photos")
     else:
@@ -78,7 +80,7 @@ def case_add_photos(*, case: Case, by: Person, files, after: bool = False) -> li
             _photo_room(case, len(cleaned), after=after)
             for c in cleaned:  # one by one, so that a failure knows which files were written
                 stored.append(Photo.objects.create(case=case, image=c.as_file(), after=after))
-            _event(case, "photos", by, timezone.now(), case.status, case.status, public=False,
+            _event(case, EventAction.PHOTOS, by, timezone.now(), case.status, case.status, public=False,
                    data={"after": after, "photos": [p.pk for p in stored]})
     except BaseException:
         for p in stored:  # the rows are rolled back: leave no files behind either

@@ -16,6 +16,8 @@ from linli.cases.models import (
     CaseKind,
     Clock,
     Colour,
+    DeadlineReason,
+    EventAction,
     Rating,
     ReturnVisit,
     Status,
@@ -36,6 +38,7 @@ from linli.cases.services.transitions import (
     _locked,
     _not_now,
     _transition,
+    action_spec,
 )
 from linli.errors import InvalidInput, NotFound
 from linli.org.models import Node, NodeKind, Person
@@ -47,7 +50,7 @@ def case_accept(*, case: Case, by: Person, note: str = "", at: dt.datetime | Non
     case.accepted_at = at
     case.save()
     _meet(case, Clock.RESPOND, at)
-    _event(case, "accept", by, at, before, case.status, note=note)
+    _event(case, EventAction.ACCEPT, by, at, before, case.status, note=note)
     notify.resident(case, "accepted")
     return case
 
@@ -81,7 +84,7 @@ def case_dispatch(*, case: Case, by: Person, to: str, node: Node | None = None, 
     if case.kind == CaseKind.HELP and person is not None:
         case.helper = person
     case.save()
-    _event(case, "dispatch", by, at, before, case.status, note=note,
+    _event(case, EventAction.DISPATCH, by, at, before, case.status, note=note,
            data={"to": to, "node": node.code if node else "", "person": person.get_full_name() if person else ""})
     notify.dispatched(case, by)
     return case
@@ -110,7 +113,7 @@ def case_match_helper(*, case: Case, volunteer: Person, by: Person, note: str = 
     case.save()
     if before == Status.RECEIVED:
         _meet(case, Clock.RESPOND, at)
-    _event(case, "help_match", by, at, before, case.status, note=note,
+    _event(case, EventAction.HELP_MATCH, by, at, before, case.status, note=note,
            data={"volunteer": volunteer.get_full_name() or str(volunteer)})
     notify.dispatched(case, by)
     if before == Status.RECEIVED:
@@ -128,7 +131,7 @@ def case_transfer(*, case: Case, by: Person, to: str, node: Node | None = None, 
     node, person = _check_assignee(case, to, node, person)
     case.assignee_kind, case.assignee_node, case.assignee = to, node, person
     case.save()
-    _event(case, "transfer", by, at, before, before, note=note,
+    _event(case, EventAction.TRANSFER, by, at, before, before, note=note,
            data={"to": to, "node": node.code if node else "", "person": person.get_full_name() if person else ""})
     notify.dispatched(case, by)
     return case
@@ -142,7 +145,7 @@ def case_send_back(*, case: Case, by: Person, note: str, at: dt.datetime | None 
     case, before, at = _transition(case, by=by, action="send_back", to=Status.ACCEPTED, at=at)
     case.assignee_kind, case.assignee_node, case.assignee = "", None, None
     case.save()
-    _event(case, "send_back", by, at, before, case.status, note=note)
+    _event(case, EventAction.SEND_BACK, by, at, before, case.status, note=note)
     return case
 
 
@@ -152,7 +155,7 @@ def case_arrive(*, case: Case, by: Person, note: str = "", at: dt.datetime | Non
     case.on_site_at = at
     case.save()
     _meet(case, Clock.ON_SITE, at)
-    _event(case, "arrive", by, at, before, case.status, note=note)
+    _event(case, EventAction.ARRIVE, by, at, before, case.status, note=note)
     return case
 
 
@@ -186,11 +189,11 @@ def case_plan(*, case: Case, by: Person, colour: str, note: str, due_at: dt.date
     case.colour, case.plan, case.planned_at = colour, note, at
     case.save()
     if before == Status.DISPATCHED:
-        _cancel(case, at, "plan given without a visit", Clock.ON_SITE)
+        _cancel(case, at, DeadlineReason.PLAN_WITHOUT_VISIT, Clock.ON_SITE)
     _meet(case, Clock.PLAN, at)
     _start_finish(case, at, due_at)
     _start_clock(case, Clock.PROGRESS, at, colour=colour)
-    _event(case, "plan", by, at, before, case.status, note=note, data={"colour": colour})
+    _event(case, EventAction.PLAN, by, at, before, case.status, note=note, data={"colour": colour})
     notify.resident(case, "planned")
     return case
 
@@ -206,7 +209,7 @@ def case_progress(*, case: Case, by: Person, note: str, at: dt.datetime | None =
     _meet(case, Clock.PROGRESS, at)
     if had_clock:
         _start_clock(case, Clock.PROGRESS, at, colour=case.colour)
-    _event(case, "progress", by, at, before, case.status, note=note)
+    _event(case, EventAction.PROGRESS, by, at, before, case.status, note=note)
     notify.resident(case, "progress")
     return case
 
@@ -218,9 +221,9 @@ def case_finish(*, case: Case, by: Person, note: str = "", photos=(), at: dt.dat
     case.save()
     _store_photos(case, photos, after=True)
     _meet(case, Clock.FINISH, at)
-    _cancel(case, at, "done", Clock.PROGRESS)
+    _cancel(case, at, DeadlineReason.DONE, Clock.PROGRESS)
     _start_clock(case, Clock.RETURN_VISIT, at)
-    _event(case, "finish", by, at, before, case.status, note=note)
+    _event(case, EventAction.FINISH, by, at, before, case.status, note=note)
     notify.resident(case, "done")
     return case
 
@@ -254,12 +257,12 @@ def case_visit(*, case: Case, by: Person | None, method: str, rating: str, comme
         case.status = Status.IN_PROGRESS
         case.done_at = None
         case.save()
-        _event(case, "visit", by if tracking_code is None else None, at, before, case.status, note=comment,
+        _event(case, EventAction.VISIT, by if tracking_code is None else None, at, before, case.status, note=comment,
                data={"method": method, "rating": rating, "reopened": True})
         _reopen_clocks(case, at)
     else:
         case.save()
-        _event(case, "visit", by if tracking_code is None else None, at, before, case.status, note=comment,
+        _event(case, EventAction.VISIT, by if tracking_code is None else None, at, before, case.status, note=comment,
                data={"method": method, "rating": rating})
     return case
 
@@ -267,7 +270,7 @@ def case_visit(*, case: Case, by: Person | None, method: str, rating: str, comme
 def _reopen_clocks(case: Case, at: dt.datetime) -> None:
     spec = _clock_spec(case.policy, Clock.FINISH, case.colour) if case.colour else None
     if spec is not None:
-        _start_clock(case, Clock.FINISH, at, colour=case.colour, reason="reopened")
+        _start_clock(case, Clock.FINISH, at, colour=case.colour, reason=DeadlineReason.REOPENED)
     _start_clock(case, Clock.PROGRESS, at, colour=case.colour)
 
 
@@ -276,8 +279,8 @@ def case_close(*, case: Case, by: Person, note: str = "", at: dt.datetime | None
     case, before, at = _transition(case, by=by, action="close", to=Status.CLOSED, at=at)
     case.closed_at = at
     case.save()
-    _cancel(case, at, "closed")
-    _event(case, "close", by, at, before, case.status, note=note)
+    _cancel(case, at, DeadlineReason.CLOSED)
+    _event(case, EventAction.CLOSE, by, at, before, case.status, note=note)
     return case
 
 
@@ -289,7 +292,7 @@ def case_reopen(*, case: Case, by: Person, note: str, at: dt.datetime | None = N
     case.closed_at = case.done_at = None
     case.save()
     _reopen_clocks(case, at)
-    _event(case, "reopen", by, at, before, case.status, note=note)
+    _event(case, EventAction.REOPEN, by, at, before, case.status, note=note)
     return case
 
 
@@ -307,10 +310,10 @@ def case_reclassify(*, case: Case, by: Person, colour: str, note: str, due_at: d
     old = case.colour
     case.colour = colour
     case.save()
-    _cancel(case, at, f"reclassified {old} → {colour}: {note}", Clock.FINISH, Clock.PROGRESS)
-    _start_finish(case, at, due_at, reason=f"reclassified from {old}")
+    _cancel(case, at, note, Clock.FINISH, Clock.PROGRESS)  # the reason staff gave, in their words
+    _start_finish(case, at, due_at, reason=DeadlineReason.RECLASSIFIED)
     _start_clock(case, Clock.PROGRESS, at, colour=colour)
-    _event(case, "reclassify", by, at, before, before, note=note, data={"from": old, "to": colour})
+    _event(case, EventAction.RECLASSIFY, by, at, before, before, note=note, data={"from": old, "to": colour})
     return case
 
 
@@ -333,9 +336,10 @@ def case_merge(*, case: Case, into: Case, by: Person, note: str = "", at: dt.dat
     case.merged_into = into
     case.closed_at = at
     case.save()
-    _cancel(case, at, f"merged into {into.tracking_code}")
-    _event(case, "merge", by, at, before, case.status, note=note, data={"into": into.tracking_code})
-    _event(into, "merged_in", by, at, into.status, into.status, data={"from": case.tracking_code}, public=False)
+    _cancel(case, at, DeadlineReason.MERGED)
+    _event(case, EventAction.MERGE, by, at, before, case.status, note=note, data={"into": into.tracking_code})
+    _event(into, EventAction.MERGED_IN, by, at, into.status, into.status, data={"from": case.tracking_code},
+           public=False)
     return case
 
 
@@ -347,8 +351,8 @@ def case_declare_unsolvable(*, case: Case, by: Person, note: str, at: dt.datetim
     case.colour = Colour.GREY
     case.closed_at = at
     case.save()
-    _cancel(case, at, "declared unsolvable")
-    _event(case, "declare_unsolvable", by, at, before, case.status, note=note)
+    _cancel(case, at, DeadlineReason.UNSOLVABLE)
+    _event(case, EventAction.DECLARE_UNSOLVABLE, by, at, before, case.status, note=note)
     notify.resident(case, "unsolvable")
     return case
 
@@ -356,7 +360,7 @@ def case_declare_unsolvable(*, case: Case, by: Person, note: str, at: dt.datetim
 @transaction.atomic
 def case_supervise(*, case: Case, by: Person, kind: str, note: str, score: int | None = None) -> Supervision:
     """The party branch (or community) records 督办 or an evaluation."""
-    authz.require(by, "cases.case.supervise", case)
+    authz.require(by, action_spec("supervise").rule, case)
     if kind not in Supervision.Kind.values:
         raise InvalidInput("bad_kind", _("Choose supervision or evaluation."))
     if not note.strip():
@@ -365,7 +369,7 @@ def case_supervise(*, case: Case, by: Person, kind: str, note: str, score: int |
         raise InvalidInput("bad_score", _("A score lies between 0 and 100."))
     now = timezone.now()
     s = Supervision.objects.create(case=case, kind=kind, note=note, score=score, by=by, at=now)
-    _event(case, kind, by, now, case.status, case.status, note=note, data={"score": score}, public=False)
+    _event(case, EventAction(kind), by, now, case.status, case.status, note=note, data={"score": score}, public=False)
     if kind == Supervision.Kind.SUPERVISE:
         notify.supervised(case, by)
     return s

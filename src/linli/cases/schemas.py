@@ -1,0 +1,305 @@
+"""Input and output types of the requests API (``cases/api.py``): what the
+OpenAPI document shows. Class names are the document's component names; keep
+them stable."""
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from ninja import Field, Path, Schema
+
+from linli.api.types import MAX_ID, Day, Text, Time
+from linli.cases.models import Status
+
+CaseId = Annotated[int, Field(ge=1, le=MAX_ID)]
+ColourName = Literal["green", "yellow", "red", "grey"]
+StatusName = Literal[tuple(Status.values)]  # type: ignore[valid-type]
+AssigneeName = Literal["property", "community", "party_branch", "microgrid_leader", "person"]
+
+
+class DeadlineOut(Schema):
+    clock: str
+    started_at: dt.datetime
+    due_at: dt.datetime
+    met_at: dt.datetime | None
+    breached_at: dt.datetime | None
+    cancelled_at: dt.datetime | None
+
+
+class EventOut(Schema):
+    action: str
+    at: dt.datetime
+    actor: str | None
+    from_status: str
+    to_status: str
+    note: str
+    data: dict[str, Any]
+
+
+class CaseSummaryOut(Schema):
+    id: int
+    tracking_code: str
+    kind: str
+    status: str
+    colour: str
+    category: str
+    place: str
+    compound: str | None
+    description: str
+    source: str
+    received_at: dt.datetime
+    escalation_level: int
+
+
+class CaseCreatedOut(Schema):
+    id: int
+    tracking_code: str
+    status: str
+    colour: str
+    tracking_url: str
+    deadlines: list[DeadlineOut]
+
+
+class CaseOut(CaseSummaryOut):
+    microgrid: str | None
+    address: str
+    urgent: bool
+    external_id: str
+    contact_name: str
+    contact_phone: str
+    contact_email: str
+    assignee_kind: str
+    assignee_node: str | None
+    assignee: str | None
+    plan: str
+    rating: str
+    merged_into: int | None
+    policy: str
+    deadlines: list[DeadlineOut]
+    events: list[EventOut]
+
+
+class CasePageOut(Schema):
+    items: list[CaseSummaryOut]
+    next_cursor: str | None
+
+
+class CaseIn(Schema):
+    unit: Text(40) | None = Field(
+        None, description="Code of the place (unit, building, household or compound), as printed under its QR code")
+    address: Text(200) | None = Field(None, description="Address text naming the compound (used when no unit code is known)")
+    category: Text(40)
+    description: Text(5000)
+    source: Literal["qr", "snapshot", "phone", "visit", "hotline", "api"] = "api"
+    contact_name: Text(60) = ""
+    contact_phone: Text(20) = ""
+    contact_email: Text(254) = ""
+    urgent: bool = False
+    external_id: Text(60) = ""
+    client_token: Annotated[str, Field(max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")] | None = Field(
+        None, description="Sending the same token twice creates the request once")
+    received_at: Time | None = Field(None, description="Original received time (hotline import; needs cases.case.import)")
+
+
+class NoteIn(Schema):
+    note: Text(5000) = ""
+
+
+class RequiredNoteIn(Schema):
+    note: Text(5000)
+
+
+class AssignIn(Schema):
+    to: AssigneeName
+    node: Text(40) | None = None
+    person: Text(150) | None = Field(None, description="username")
+    note: Text(5000) = ""
+
+
+class PlanIn(Schema):
+    colour: ColourName
+    note: Text(5000)
+    due_at: Time | None = None
+
+
+class VisitIn(Schema):
+    method: Literal["phone", "visit", "online"]
+    rating: Literal["satisfied", "basically", "unsatisfied"]
+    comment: Text(5000) = ""
+
+
+class MergeIn(Schema):
+    into: CaseId
+    note: Text(5000) = ""
+
+
+class BoardOut(Schema):
+    node: str
+    figures: dict[str, Any]
+
+
+class NotificationOut(Schema):
+    id: int
+    kind: str
+    title: str
+    body: str
+    url: str
+    case_id: int | None
+    created_at: dt.datetime
+    read_at: dt.datetime | None
+
+
+class EscalationOut(Schema):
+    id: int
+    case_id: int
+    tracking_code: str
+    level: int
+    role: str
+    node: str
+    clock: str
+    due_at: dt.datetime
+    created_at: dt.datetime
+    acknowledged_at: dt.datetime | None
+
+
+class QueueItemOut(CaseSummaryOut):
+    next_due: dt.datetime | None
+
+
+class SuperviseIn(Schema):
+    kind: Literal["supervise", "evaluate"]
+    note: Text(5000)
+    score: Annotated[int, Field(ge=0, le=100)] | None = None
+
+
+class MatchIn(Schema):
+    volunteer: Text(150) = Field(..., description="username of the volunteer or resident")
+    note: Text(5000) = ""
+
+
+class PhotoOut(Schema):
+    id: int
+    after: bool
+    uploaded_at: dt.datetime
+    url: str
+
+
+class NodeInfoOut(Schema):
+    code: str
+    name: str
+    kind: str
+
+
+class OnTimeOut(Schema):
+    due: int
+    met_on_time: int
+    rate: float | None
+
+
+class SatisfactionOut(Schema):
+    rated: int
+    satisfied: int
+    basically: int
+    unsatisfied: int
+    rate: float | None
+
+
+class EvaluationRowOut(Schema):
+    rank: int
+    node: NodeInfoOut
+    community: str
+    people: list[str]
+    received: int
+    handled: int
+    return_visits: int
+    on_time: OnTimeOut
+    satisfaction: SatisfactionOut
+    score: float | None
+
+
+class EvaluationOut(Schema):
+    node: NodeInfoOut
+    generated_at: dt.datetime
+    min_handled: int
+    grids: list[EvaluationRowOut]
+    microgrids: list[EvaluationRowOut]
+    demonstration_grid: EvaluationRowOut | None
+    excellent_microgrid: EvaluationRowOut | None
+
+
+class MarkedOut(Schema):
+    marked: int
+TrackingCode = Annotated[str, Path(max_length=20, pattern=r"^[A-Za-z0-9]+$")]
+
+
+class TimelineOut(Schema):
+    at: dt.datetime
+    action: str
+    text: str
+    note: str
+    colour: str | None
+    colour_label: str
+
+
+class PromiseOut(Schema):
+    clock: str
+    label: str
+    due_at: dt.datetime
+    overdue: bool
+
+
+class TrackOut(Schema):
+    tracking_code: str
+    status: str
+    status_label: str
+    category: str
+    place: str
+    received_at: dt.datetime
+    timeline: list[TimelineOut]
+    deadlines: list[PromiseOut]
+
+
+class RatingIn(Schema):
+    rating: Literal["satisfied", "basically", "unsatisfied"]
+    comment: Text(2000) = ""
+
+
+class CampaignIn(Schema):
+    node: Text(40)
+    title: Text(120)
+    starts_on: Day
+    ends_on: Day
+    description: Text(5000) = ""
+
+
+class CampaignOut(Schema):
+    id: int
+    node: str
+    title: str
+    starts_on: dt.date
+    ends_on: dt.date
+    found: int
+    fixed: int
+    rate: float | None
+
+
+class ParticipantIn(Schema):
+    person: Text(150)
+
+
+class ProblemIn(Schema):
+    node: Text(40)
+    category: Text(40)
+    description: Text(5000)
+    responsible: Text(120)
+    measure: Text(5000)
+    due_at: Time
+
+
+class PolicyIn(Schema):
+    node: Text(40)
+    policy: Text(40)
+
+
+class PolicyOut(Schema):
+    node: str
+    policy: str
+    name: str
