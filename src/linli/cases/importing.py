@@ -34,6 +34,19 @@ COLUMNS = [
     Column("contact_phone", ("电话", "phone", "contact_phone"), required=False),
 ]
 
+# What each column holds, for the import page in the reader's language (the
+# English text names the English headers the import also accepts).
+COLUMN_MEANINGS = {
+    "external_id": _("The hotline ticket number (English header: “external id” or “ticket”)"),
+    "received_at": _("When the hotline received it, e.g. 2026-11-02 09:30 (English header: “received at”)"),
+    "place_code": _("Code of the unit, building, household or compound (English header: “place code”)"),
+    "address": _("Address naming the compound (English header: “address”)"),
+    "category": _("Category code or name (English header: “category”)"),
+    "description": _("What the resident reported (English header: “description”)"),
+    "contact_name": _("The resident's name (English header: “contact name”)"),
+    "contact_phone": _("The resident's phone number (English header: “phone”)"),
+}
+
 PLACE_KINDS = (NodeKind.COMPOUND, NodeKind.BUILDING, NodeKind.UNIT, NodeKind.HOUSEHOLD)
 TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M",
                 "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y年%m月%d日 %H:%M", "%Y年%m月%d日%H:%M")

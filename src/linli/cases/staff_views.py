@@ -357,9 +357,10 @@ def hotline_import(request):
         except DomainError as exc:
             form.add_error("file", str(exc.message))
     status = 422 if (rejected or (request.method == "POST" and form.errors)) else 200
+    columns = [{"header": c.headers[0], "meaning": importing.COLUMN_MEANINGS[c.key], "required": c.required}
+               for c in importing.COLUMNS]
     return render(request, "cases/staff/import.html",
-                  {"form": form, "result": result, "rejected": rejected, "columns": importing.COLUMNS},
-                  status=status)
+                  {"form": form, "result": result, "rejected": rejected, "columns": columns}, status=status)
 
 
 @login_required
