@@ -67,7 +67,7 @@ def build(n_open: int) -> None:
 
 
 def timed_sweep() -> float:
-    from linli.cases.engine import sweep
+    from linli.cases.deadline_sweep import sweep
 
     start = time.perf_counter()
     n = sweep()
@@ -77,7 +77,7 @@ def timed_sweep() -> float:
 
 
 def plan() -> str:
-    from linli.cases.engine import due_deadlines
+    from linli.cases.deadline_sweep import due_deadlines
 
     sql, params = due_deadlines(timezone.now())[:50].query.sql_with_params()
     with connection.cursor() as cur:

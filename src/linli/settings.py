@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "linli.ledger",
     "linli.disclosure",
     "linli.open311",
+    "linli.outbox",
     "linli.web",
 ]
 
@@ -108,6 +109,24 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A database that hangs must not hold a web worker: give up connecting after
+# LINLI_DB_CONNECT_TIMEOUT seconds and end any statement after
+# LINLI_DB_STATEMENT_TIMEOUT seconds (PostgreSQL); the request then gets the
+# "nothing was saved, try again" page (linli.web.middleware). ``linli worker``
+# uses LINLI_WORKER_STATEMENT_TIMEOUT instead (its batches are longer).
+LINLI_DB_CONNECT_TIMEOUT = int(os.environ.get("LINLI_DB_CONNECT_TIMEOUT", "5"))
+LINLI_DB_STATEMENT_TIMEOUT = float(os.environ.get("LINLI_DB_STATEMENT_TIMEOUT", "15"))
+LINLI_WORKER_STATEMENT_TIMEOUT = float(os.environ.get("LINLI_WORKER_STATEMENT_TIMEOUT", "120"))
+
+
+def statement_timeout_option(seconds: float) -> str:
+    return f"-c statement_timeout={int(seconds * 1000)}"
+
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"connect_timeout": LINLI_DB_CONNECT_TIMEOUT, "options": statement_timeout_option(LINLI_DB_STATEMENT_TIMEOUT)}
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while one writer writes; IMMEDIATE takes the write
     # lock at BEGIN so two writers queue (busy timeout) instead of failing late.
@@ -213,6 +232,9 @@ EMAIL_PORT = int(os.environ.get("LINLI_EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("LINLI_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("LINLI_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("LINLI_EMAIL_TLS", False)
+# Seconds to wait for the mail server, connecting and at every answer: a server that
+# never answers costs the worker this long per attempt, never more.
+EMAIL_TIMEOUT = float(os.environ.get("LINLI_EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = os.environ.get("LINLI_EMAIL_FROM", "linli@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -230,8 +252,16 @@ SITE_NAME = _("Linli")
 # compound's board is always live.
 LINLI_BOARD_CACHE_SECONDS = int(os.environ.get("LINLI_BOARD_CACHE_SECONDS", "60"))
 
-# Notifications of resident requests: each entry is a class with send(notification) -> bool
-# (linli.cases.notify.Channel). The in-app list always works; add an SMS gateway here.
-LINLI_NOTIFICATION_CHANNELS = env_list("LINLI_NOTIFICATION_CHANNELS", "linli.cases.notify.EmailChannel")
+# Outgoing messages (linli.outbox): each entry is a channel class (linli.outbox.channels.Channel)
+# with its own kind ("email", "sms" …). In-app notifications always work; add an SMS gateway here.
+LINLI_OUTBOX_CHANNELS = env_list("LINLI_OUTBOX_CHANNELS", "linli.outbox.channels.EmailChannel")
+# A message that fails is tried again after 1, 2, 4 … minutes (at most 6 hours apart), and
+# marked failed after this many attempts.
+LINLI_OUTBOX_MAX_ATTEMPTS = int(os.environ.get("LINLI_OUTBOX_MAX_ATTEMPTS", "8"))
+LINLI_OUTBOX_RETRY_SECONDS = int(os.environ.get("LINLI_OUTBOX_RETRY_SECONDS", "60"))
+LINLI_OUTBOX_RETRY_MAX_SECONDS = int(os.environ.get("LINLI_OUTBOX_RETRY_MAX_SECONDS", str(6 * 3600)))
+# How long a worker holds a message it is sending; a worker that dies holding it
+# leaves it to another after this time. Keep it well above LINLI_EMAIL_TIMEOUT.
+LINLI_OUTBOX_CLAIM_SECONDS = int(os.environ.get("LINLI_OUTBOX_CLAIM_SECONDS", "300"))
 # The public address, for links in e-mails (e.g. https://linli.example.org).
 LINLI_SITE_URL = os.environ.get("LINLI_SITE_URL", "")

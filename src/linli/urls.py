@@ -25,4 +25,5 @@ urlpatterns = [
     path("", include("linli.ledger.urls")),
     path("", include("linli.disclosure.urls")),
     path("", include("linli.open311.urls")),
+    path("", include("linli.outbox.urls")),
 ]

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from linli.cases import engine
+from linli.cases import deadline_sweep
 from linli.cases.models import Case, CaseEvent, Deadline, Notification, Status
 from linli.org import services as org_services
 from linli.org.models import Role
@@ -314,7 +314,7 @@ def test_notifications_list_and_mark_read(client, world, report):
 def test_escalations_and_acknowledge(client, world, report, clock):
     case = report()
     clock.advance(minutes=20)
-    engine.sweep()
+    deadline_sweep.sweep()
     headers = token_for(world, "leader_m1")
     items = client.get("/api/v1/my/escalations", **headers).json()
     # The first breach goes to the micro-grid leader, the second one level up (community staff).

@@ -136,7 +136,7 @@ def _busy_compound(world):
 @pytest.mark.parametrize("width", [390, 1280])
 def test_queue_and_detail_look_finished(world, live_server, chromium, artifacts_dir, tmp_path, width):
     old = _busy_compound(world)
-    from linli.cases.engine import sweep
+    from linli.cases.deadline_sweep import sweep
 
     sweep()
     ctx = chromium.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from linli.cases import engine, services
+from linli.cases import deadline_sweep, services
 from linli.cases.models import Case, CaseEvent, Clock, Deadline, Escalation, Notification, Rating, Status
 from tests.cases.conftest import local
 
@@ -51,7 +51,7 @@ def run_loop(world, clock, report, *, late_clock=None, sweep_each_step=False):
         at = times.get(name, clock.now)
         clock.set(at)
         if sweep_each_step:
-            engine.sweep(now=at - dt.timedelta(seconds=1))
+            deadline_sweep.sweep(now=at - dt.timedelta(seconds=1))
         case = do(case, at)
     clock.set(times["visit"] + dt.timedelta(minutes=5))
     case = services.case_close(case=case, by=staff)
@@ -60,7 +60,7 @@ def run_loop(world, clock, report, *, late_clock=None, sweep_each_step=False):
 
 def test_the_loop_on_time_meets_every_clock(world, clock, report):
     case = run_loop(world, clock, report)
-    engine.sweep(now=START + dt.timedelta(days=400))
+    deadline_sweep.sweep(now=START + dt.timedelta(days=400))
 
     assert case.status == Status.CLOSED
     deadlines = {d.clock: d for d in case.deadlines.all()}
@@ -86,7 +86,7 @@ def test_the_loop_on_time_meets_every_clock(world, clock, report):
 def test_each_missed_clock_breaches_once_and_escalates_once(world, clock, report, late_clock, sweep_each_step):
     case = run_loop(world, clock, report, late_clock=late_clock, sweep_each_step=sweep_each_step)
     for _ in range(3):  # further sweeps find nothing new
-        engine.sweep(now=START + dt.timedelta(days=400))
+        deadline_sweep.sweep(now=START + dt.timedelta(days=400))
 
     breached = Deadline.objects.filter(case=case, breached_at__isnull=False)
     assert [d.clock for d in breached] == [late_clock]
@@ -102,7 +102,7 @@ def test_each_missed_clock_breaches_once_and_escalates_once(world, clock, report
 def test_second_breach_goes_one_level_up_and_missing_levels_are_skipped(world, clock, report):
     clock.set(START)
     case = report()
-    engine.sweep(now=START + dt.timedelta(minutes=31))  # respond, on site and plan all missed
+    deadline_sweep.sweep(now=START + dt.timedelta(minutes=31))  # respond, on site and plan all missed
     levels = list(Escalation.objects.filter(case=case).order_by("deadline__due_at").values_list("level", "node__code"))
     # micro-grid leader, then (no building rep, group or committee set up) community, then street.
     assert levels == [(1, "C1-M1"), (5, "C1"), (6, "S1")]

@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 from PIL import Image
 
-from linli.cases import engine, services
+from linli.cases import deadline_sweep, services
 from linli.cases.models import (
     Case, CaseEvent, Category, Deadline, Escalation, Notification, Photo, PolicyAssignment, Source, Status, Supervision,
     TimeLimitPolicy,
@@ -95,7 +95,7 @@ def test_the_detail_page_shows_clocks_with_time_left_and_the_history(client, wor
 def test_a_missed_clock_shows_overdue_and_the_escalation(client, world, clock, report):
     case = report()
     clock.advance(minutes=20)
-    engine.sweep()
+    deadline_sweep.sweep()
     response = _client(client, world, "community_c1").get(reverse("case_detail", args=[case.pk]))
     html = response.content.decode()
     assert "已超时 15分钟" in _text(response)  # respond was due 10:05
@@ -344,7 +344,7 @@ def test_supervision_view_lists_a_breached_request_for_community_staff(client, w
     late, fine = report(description="超时的"), report("Y-B1-U1", description="刚来的")
     services.case_accept(case=fine, by=world.person("grid_c1"))
     clock.advance(minutes=10)
-    engine.sweep()
+    deadline_sweep.sweep()
     html = _client(client, world, "community_c1").get(reverse("queue")).content.decode()
     section = html[html.index('id="supervision"'):]
     assert late.tracking_code in section.split("截止24小时内")[0] if "截止24小时内" in section else late.tracking_code in section
@@ -357,7 +357,7 @@ def test_supervision_view_lists_a_breached_request_for_community_staff(client, w
 def test_escalations_are_addressed_and_acknowledged(client, world, clock, report):
     case = report()
     clock.advance(minutes=6)
-    engine.sweep()
+    deadline_sweep.sweep()
     escalation = Escalation.objects.get(case=case)
     assert escalation.role == Role.MICROGRID_LEADER
     c = _client(client, world, "leader_m1")

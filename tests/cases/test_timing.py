@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from linli.cases import engine, services, timing
+from linli.cases import deadline_sweep, services, timing
 from linli.cases.models import Clock, Deadline, Holiday, PolicyClock, TimeLimitPolicy
 from linli.errors import InvalidInput
 from tests.cases.conftest import local
@@ -154,8 +154,8 @@ def test_red_requests_owe_the_resident_a_progress_report_every_interval(world, c
     second = Deadline.objects.filter(case=case, clock="progress", met_at__isnull=True).get()
     assert second.due_at == clock.now + dt.timedelta(days=7)
     # Nobody reports for three weeks: one breach per missed interval, each once.
-    engine.sweep(now=clock.now + dt.timedelta(days=21, minutes=1))
-    engine.sweep(now=clock.now + dt.timedelta(days=21, minutes=2))
+    deadline_sweep.sweep(now=clock.now + dt.timedelta(days=21, minutes=1))
+    deadline_sweep.sweep(now=clock.now + dt.timedelta(days=21, minutes=2))
     breached = list(Deadline.objects.filter(case=case, clock="progress", breached_at__isnull=False).order_by("due_at"))
     assert [d.due_at for d in breached] == [clock.now + dt.timedelta(days=7 * k) for k in (1, 2, 3)]
     assert case.escalations.count() == 3

@@ -15,7 +15,7 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from linli.cases import engine, services
+from linli.cases import deadline_sweep, services
 from linli.cases.models import AssigneeKind, Case, Category, Rating, Source, TimeLimitPolicy, VisitMethod
 from linli.cases.presets import ensure_presets
 from linli.org.models import Node, NodeKind, Person
@@ -290,5 +290,5 @@ def load_demo_cases(now: dt.datetime | None = None) -> dict:
     _ditie(d)
     _others(d)
     # Clocks that ran out while nobody acted are breached now, as the worker would.
-    breaches = engine.sweep(now=d.now)
+    breaches = deadline_sweep.sweep(now=d.now)
     return {"requests": Case.objects.count(), "breaches": breaches}

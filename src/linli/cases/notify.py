@@ -1,10 +1,11 @@
-"""Notifications: an in-app row for every message, then each configured channel.
+"""Notifications: an in-app row for every message, and an outbox row per channel.
 
-Channels are classes with ``send(notification) -> bool`` named in the setting
-``LINLI_NOTIFICATION_CHANNELS`` (default: email). A deployment adds SMS by
-writing one such class. Messages are written in the request's transaction and
-sent only after it commits (``transaction.on_commit``), so a rolled-back
-action sends nothing.
+The in-app ``Notification`` is what staff see in the app and residents on their
+tracking page. For each channel in ``LINLI_OUTBOX_CHANNELS`` (default: e-mail)
+that has an address for the reader, an ``OutboxMessage`` is written in the same
+transaction (``linli.outbox.services.message_enqueue``): a rolled-back action
+sends nothing, a committed one is sent by ``linli worker`` even if this process
+dies right after the commit. Nothing here talks to a mail server.
 """
 from __future__ import annotations
 
@@ -12,57 +13,39 @@ import functools
 import logging
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
 from django.urls import reverse
-from django.utils.module_loading import import_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from linli.outbox import services as outbox
+from linli.outbox.channels import Contact, channels
+
 log = logging.getLogger(__name__)
 
 
-class Channel:
-    """Delivers a notification outside the app. Return True if it was sent."""
-
-    def send(self, notification) -> bool:  # pragma: no cover - interface
-        raise NotImplementedError
-
-
-class EmailChannel(Channel):
-    def send(self, notification) -> bool:
-        address = ""
-        if notification.recipient_id:
-            address = notification.recipient.email
-        elif notification.case_id:
-            address = notification.case.contact_email
-        if not address:
-            return False
-        body = notification.body
-        if notification.url:
-            body = f"{body}\n\n{getattr(settings, 'LINLI_SITE_URL', '').rstrip('/')}{notification.url}"
-        send_mail(notification.title, body, None, [address], fail_silently=False)
-        return True
+def _contact(notification) -> Contact:
+    if notification.recipient_id:
+        person = notification.recipient
+        return Contact(email=person.email or "", phone=getattr(person, "phone", "") or "")
+    if notification.case_id:
+        case = notification.case
+        return Contact(email=case.contact_email or "", phone=case.contact_phone or "")
+    return Contact()
 
 
-def channels() -> list[Channel]:
-    paths = getattr(settings, "LINLI_NOTIFICATION_CHANNELS", ["linli.cases.notify.EmailChannel"])
-    return [import_string(p)() for p in paths]
-
-
-def _deliver(ids: list[int]) -> None:
-    from django.utils import timezone
-
-    from linli.cases.models import Notification
-
-    for n in Notification.objects.filter(pk__in=ids).select_related("recipient", "case"):
-        for channel in channels():
-            try:
-                if channel.send(n) and isinstance(channel, EmailChannel):
-                    Notification.objects.filter(pk=n.pk).update(emailed_at=timezone.now())
-            except Exception:  # a failing channel must not undo the action
-                log.exception("notification %s via %s failed", n.pk, type(channel).__name__)
+def _enqueue(notification) -> None:
+    """Queue the notification on every configured channel that can reach its reader."""
+    body = notification.body
+    if notification.url:
+        body = f"{body}\n\n{getattr(settings, 'LINLI_SITE_URL', '').rstrip('/')}{notification.url}"
+    node = notification.case.node if notification.case_id else None
+    for kind, channel in channels().items():
+        address = channel.address_for(_contact(notification))
+        if address:
+            outbox.message_enqueue(channel=kind, address=address, subject=notification.title, body=body,
+                                   kind=notification.kind, node=node,
+                                   dedupe_key=f"notification:{notification.pk}:{kind}")
 
 
 def in_site_language(func):
@@ -86,9 +69,8 @@ def _create(*, recipients=(), case=None, for_reporter=False, kind: str, title: s
         rows.append(Notification(case=case, for_reporter=True, kind=kind, title=title, body=body, url=url))
     created = [Notification.objects.create(**{f.name: getattr(r, f.name) for f in Notification._meta.fields
                                                if f.name not in ("id", "created_at")}) for r in rows]
-    ids = [n.pk for n in created]
-    if ids:
-        transaction.on_commit(lambda: _deliver(ids))
+    for n in created:
+        _enqueue(n)
     return created
 
 

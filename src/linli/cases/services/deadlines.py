@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from linli.cases import timing
+from linli.cases.locks import open_deadlines_lock
 from linli.cases.models import (
     Case,
     Deadline,
@@ -37,10 +38,8 @@ def _start_clock(case: Case, clock: str, start: dt.datetime, *, colour: str = ""
 
 
 def _open_deadlines(case: Case, *clocks: str):
-    qs = Deadline.objects.filter(case=case, met_at__isnull=True, cancelled_at__isnull=True)
-    if clocks:
-        qs = qs.filter(clock__in=clocks)
-    return list(qs.select_for_update().order_by("id"))
+    # Lock order (cases/locks.py): the request is already locked, its deadlines come second.
+    return open_deadlines_lock(case, *clocks)
 
 
 def _meet(case: Case, clock: str, at: dt.datetime) -> None:

@@ -68,9 +68,10 @@ def _next_level(case: Case) -> tuple[ChainLevel, list[Person]]:
 
 
 def breach(deadline: Deadline, *, now: dt.datetime) -> Escalation | None:
-    """Record a missed clock once and escalate. Precondition: the deadline row is
-    locked (SELECT … FOR UPDATE) by the caller, inside a transaction; a deadline
-    already breached is left alone (returns None)."""
+    """Record a missed clock once and escalate. Precondition, inside a transaction:
+    the request row, then the deadline row, are locked by the caller (the lock order
+    of ``cases/locks.py``); a deadline already breached is left alone (returns None).
+    The escalation messages go to the outbox in this same transaction."""
     if deadline.breached_at is not None:
         return None
     from linli.cases.locks import case_lock
