@@ -24,6 +24,7 @@ from linli.cases.services import deadlines
 from linli.cases.models import Case, Category, Deadline, Escalation, Rating, Source
 from tests.cases.conftest import local
 from tests.factories import build_world
+from tests.mailservers import HungServer
 
 
 def test_worker_once_records_due_breaches_sends_their_messages_and_exits(world, clock, report, mailoutbox):
@@ -195,3 +196,127 @@ def test_a_worker_killed_mid_sweep_loses_nothing():
     assert survivor.returncode == 0, err
     assert Escalation.objects.count() == due
     assert partial < due or out.splitlines()[0] == "breaches recorded: 0"
+
+
+# --- a mail server that never answers, stopping, and the lock order ----------------------
+
+def _smtp_env(env: dict, port: int, timeout: float) -> dict:
+    return {**env, "LINLI_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "LINLI_EMAIL_HOST": "127.0.0.1", "LINLI_EMAIL_PORT": str(port), "LINLI_EMAIL_TIMEOUT": str(timeout)}
+
+
+def test_a_mail_server_that_never_answers_costs_one_timeout_per_message(world, clock, report, settings):
+    leader = world.person("leader_m1")
+    leader.email = "leader@example.cn"
+    leader.save()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_TIMEOUT = 1
+    with HungServer(close_after=20) as hung:
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", hung.port
+        report()
+        clock.advance(minutes=20)
+        out = StringIO()
+        started = time.monotonic()
+        call_command("worker", "--once", stdout=out)
+        elapsed = time.monotonic() - started
+    assert elapsed < 8, elapsed
+    # The sweep committed first; both messages wait for their next try a minute later.
+    assert out.getvalue().strip().splitlines() == ["breaches recorded: 2", "messages sent: 0, to retry: 2, failed: 0"]
+    assert Escalation.objects.count() == 2
+    rows = list(OutboxMessage.objects.order_by("id"))
+    assert [(m.state, m.attempts, m.next_attempt_at - clock.now, m.sent_at) for m in rows] == [
+        ("pending", 1, dt.timedelta(minutes=1), None)] * 2
+    assert all("timed out" in m.last_error for m in rows), [m.last_error for m in rows]
+    assert all("leader@example.cn" not in m.last_error for m in rows)
+
+
+def _leader_with_email():
+    from linli.org.models import Person
+
+    Person.objects.filter(username="leader_m1").update(email="leader@example.cn")
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_worker_once_finishes_although_the_mail_server_never_answers():
+    _many_due_cases(3)
+    _leader_with_email()
+    Escalation.objects.all().delete()
+    services.case_create(node=Case.objects.first().node, category=Category.objects.get(code="repair"),
+                         description="又一个", source=Source.QR)  # queued: the leader hears of it
+    Deadline.objects.update(due_at=local(2026, 1, 1))
+    with HungServer(close_after=120) as hung:
+        worker = _worker(_smtp_env(_worker_env(), hung.port, timeout=1))
+        out, err = worker.communicate(timeout=60)
+    assert worker.returncode == 0, err
+    assert out.splitlines()[0] == f"breaches recorded: {Deadline.objects.count()}"
+    assert not OutboxMessage.objects.exclude(state="pending").exists()
+    assert set(OutboxMessage.objects.values_list("attempts", flat=True)) == {1}
+    assert hung.accepted == OutboxMessage.objects.count() > 0
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_the_worker_stops_within_seconds_on_a_signal_even_while_a_send_hangs(sig):
+    _many_due_cases(2)
+    _leader_with_email()
+    with HungServer(close_after=120) as hung:
+        env = _smtp_env(_worker_env(), hung.port, timeout=60)
+        worker = subprocess.Popen([sys.executable, "-m", "linli.cli", "worker", "--interval", "1"], env=env,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        limit = time.monotonic() + 60
+        while time.monotonic() < limit and not OutboxMessage.objects.filter(state="sending").exists():
+            time.sleep(0.1)
+        claimed = set(OutboxMessage.objects.filter(state="sending").values_list("pk", flat=True))
+        assert claimed, worker.stderr.read() if worker.poll() is not None else "nothing claimed"
+        time.sleep(0.5)  # inside the hanging send
+        started = time.monotonic()
+        worker.send_signal(sig)
+        out, err = worker.communicate(timeout=10)
+        elapsed = time.monotonic() - started
+    assert worker.returncode == 0, err
+    assert elapsed < 5, elapsed
+    # The batch was released unsent: due at once, the interrupted attempt not counted.
+    assert not OutboxMessage.objects.filter(state="sending").exists()
+    assert set(OutboxMessage.objects.filter(pk__in=claimed).values_list("state", "attempts")) == {("pending", 0)}
+    assert Escalation.objects.count() == Deadline.objects.count()
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_sweep_skips_a_request_a_staff_member_holds_and_cannot_deadlock_with_it():
+    """Staff lock the request then its deadlines; the sweep claims requests first too.
+    With the old order (deadline, then request) this was a deadlock."""
+    import threading
+
+    from django.db import transaction
+
+    from linli.cases import locks
+
+    _many_due_cases(2)
+    held, other = Case.objects.order_by("id")
+    results, errors = [], []
+
+    def sweep_in_another_connection():
+        try:
+            results.append(deadline_sweep.sweep_run())
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        locks.case_lock(held.pk)  # a staff action is under way on this request
+        sweeper = threading.Thread(target=sweep_in_another_connection)
+        sweeper.start()
+        sweeper.join(timeout=20)
+        finished = not sweeper.is_alive()
+        # The staff action goes on to its deadlines (meet/cancel): nobody holds them.
+        deadlines._open_deadlines(held)
+    sweeper.join(timeout=30)
+    assert finished and errors == [], errors
+    assert results[0].breaches == Deadline.objects.filter(case=other).count()
+    assert not Deadline.objects.filter(case=held, breached_at__isnull=False).exists()
+    # The next sweep takes the request the staff member has let go.
+    assert deadline_sweep.sweep() == Deadline.objects.filter(case=held).count()
