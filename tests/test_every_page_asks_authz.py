@@ -25,7 +25,7 @@ from linli.org.models import Role
 EXEMPT = {"login", "logout", "set_language"}
 # The home page greets a visitor who is not signed in with the sign-in link only.
 ANONYMOUS_HOME = {"home"}
-MY_MODULES = ("linli.web.", "linli.ledger.", "linli.disclosure.", "django.contrib.auth.")
+MY_MODULES = ("linli.web.", "linli.ledger.", "linli.disclosure.", "linli.outbox.", "django.contrib.auth.")
 
 
 class Recording(dict):
