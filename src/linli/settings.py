@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "linli.web.middleware.DomainErrorMiddleware",
+    "linli.web.middleware.DatabaseUnavailableMiddleware",
     # Axes last: it must see the authentication result.
     "axes.middleware.AxesMiddleware",
 ]

@@ -27,3 +27,6 @@ urlpatterns = [
     path("", include("linli.open311.urls")),
     path("", include("linli.outbox.urls")),
 ]
+
+# A database error outside a view gets the same 503 page as inside one (linli.web.middleware).
+handler500 = "linli.web.middleware.server_error"

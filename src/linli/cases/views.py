@@ -21,6 +21,7 @@ from linli.cases.models import CaseKind, Source, Status, VisitMethod
 from linli.errors import DomainError, InvalidInput, NotFound
 from linli.org import selectors as org_selectors
 from linli.org.models import NodeKind
+from linli.web.middleware import DATABASE_ERRORS, database_unavailable_message
 
 # QR posters hang in stairwells: one per building and one per unit.
 INTAKE_KINDS = {NodeKind.UNIT, NodeKind.BUILDING}
@@ -78,9 +79,14 @@ def _intake(request, code: str, kind: str):
                     )
                 except InvalidInput as exc:
                     form.add_error(None, str(exc.message))
+                except DATABASE_ERRORS:
+                    # The database timed out: nothing was saved. Show the form again with what
+                    # the resident typed (photos must be chosen again) rather than an error page.
+                    form.add_error(None, str(database_unavailable_message()))
+                    status = 503
                 else:
                     return redirect(_track_url(case, sent=True))
-            status = 422
+            status = 503 if status == 503 else 422
     else:
         form = form_class(categories=categories, initial=initial)
     context = {
