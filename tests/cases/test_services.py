@@ -231,11 +231,15 @@ def test_lists_show_exactly_what_the_viewer_may_see(world, report):
         selectors.case_get(viewer=world.person("property_z"), pk=x.pk)
 
 
-def test_the_resident_hears_by_email_after_commit(world, report, django_capture_on_commit_callbacks):
+def test_the_resident_hears_by_email_through_the_outbox(world, report, django_capture_on_commit_callbacks):
+    from linli.outbox.services import outbox_drain
+
     with django_capture_on_commit_callbacks(execute=True):
         case = report(contact_email="resident@example.cn")
     with django_capture_on_commit_callbacks(execute=True):
         services.case_accept(case=case, by=world.person("property_x"))
+    assert mail.outbox == []  # queued in the action's transaction, sent by the worker
+    outbox_drain()
     to_resident = [m for m in mail.outbox if m.to == ["resident@example.cn"]]
     assert len(to_resident) == 1 and case.tracking_code in to_resident[0].subject
     assert f"/t/{case.tracking_code}" in to_resident[0].body
