@@ -16,12 +16,14 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from linli.cases import deadline_sweep, services
-from linli.outbox.models import OutboxMessage
-from linli.cases.services import deadlines
 from linli.cases.models import Case, Category, Deadline, Escalation, Rating, Source
+from linli.cases.services import deadlines
+from linli.outbox.models import OutboxMessage
 from tests.cases.conftest import local
 from tests.factories import build_world
 from tests.mailservers import HungServer
@@ -273,7 +275,7 @@ def test_the_worker_stops_within_seconds_on_a_signal_even_while_a_send_hangs(sig
         time.sleep(0.5)  # inside the hanging send
         started = time.monotonic()
         worker.send_signal(sig)
-        out, err = worker.communicate(timeout=10)
+        _out, err = worker.communicate(timeout=10)
         elapsed = time.monotonic() - started
     assert worker.returncode == 0, err
     assert elapsed < 5, elapsed

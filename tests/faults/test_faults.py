@@ -78,7 +78,7 @@ def test_two_workers_killed_again_and_again_breach_every_clock_once_and_send_eve
         try:
             for round_ in range(3):  # kill -9 one worker mid-sweep, start it again
                 seen = Escalation.objects.count()
-                _wait(lambda: Escalation.objects.count() > seen or sum(sink.by_outbox_id.values()) > 0, 15)
+                _wait(lambda seen=seen: Escalation.objects.count() > seen or sum(sink.by_outbox_id.values()) > 0, 15)
                 victim = workers[round_ % 2]
                 victim.send_signal(signal.SIGKILL)
                 victim.wait(timeout=10)

@@ -16,7 +16,7 @@ from linli.cases.models import Category, Source
 from linli.outbox import services
 from linli.outbox.models import MessageState, OutboxMessage
 
-NOW = dt.datetime(2026, 11, 2, 2, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 2, 2, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture

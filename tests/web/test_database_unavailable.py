@@ -10,7 +10,8 @@ from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
 
-from linli.cases import services, views as case_views
+from linli.cases import services
+from linli.cases import views as case_views
 from linli.cases.models import Case, CaseEvent
 
 MESSAGE = "数据库没有及时响应，本次操作没有保存，请稍后再试。"
