@@ -77,9 +77,10 @@ def timed_sweep() -> float:
 
 
 def plan() -> str:
-    from linli.cases.deadline_sweep import due_deadlines
+    from linli.cases.locks import due_cases
 
-    sql, params = due_deadlines(timezone.now())[:50].query.sql_with_params()
+    # The sweep's claim: requests with a due deadline (through the partial index), 50 at a time.
+    sql, params = due_cases(timezone.now())[:50].query.sql_with_params()
     with connection.cursor() as cur:
         prefix = "EXPLAIN " if connection.vendor == "postgresql" else "EXPLAIN QUERY PLAN "
         cur.execute(prefix + sql, params)

@@ -27,7 +27,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from linli.cases import locks
-from linli.cases.locks import due_deadlines  # noqa: F401  (bench/sweep.py reads it from here)
 from linli.cases.services import breach
 
 log = logging.getLogger(__name__)

@@ -37,12 +37,16 @@ def due_deadlines(now: dt.datetime):
     )
 
 
+def due_cases(now: dt.datetime):
+    """Ids of the requests that have a due deadline, in id order (unlocked)."""
+    return Case.objects.filter(pk__in=due_deadlines(now).values("case_id")).order_by("id").values_list("id", flat=True)
+
+
 def due_cases_claim(*, now: dt.datetime, batch: int, exclude=()) -> list[int]:
     """Lock up to ``batch`` requests that have a due deadline and return their ids, in
     id order. On PostgreSQL rows locked by someone else (another worker, a staff action)
     are skipped, not waited for. Call inside a transaction."""
-    qs = Case.objects.filter(pk__in=due_deadlines(now).values("case_id")).exclude(pk__in=list(exclude))
-    qs = qs.order_by("id").values_list("id", flat=True)
+    qs = due_cases(now).exclude(pk__in=list(exclude))
     if connection.features.has_select_for_update_skip_locked:
         qs = qs.select_for_update(skip_locked=True, of=("self",))
     else:
