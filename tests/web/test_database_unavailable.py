@@ -89,3 +89,19 @@ def test_postgresql_connections_carry_the_timeouts(on_postgres):
     with connection.cursor() as cursor:
         cursor.execute("SHOW statement_timeout")
         assert cursor.fetchone()[0] == "15s"
+
+
+def test_a_database_error_outside_a_view_gets_the_same_page(rf):
+    from linli.web.middleware import server_error
+
+    request = rf.get("/")
+    try:
+        raise OperationalError("connection to server was lost")
+    except OperationalError:
+        response = server_error(request)
+    assert response.status_code == 503
+    assert MESSAGE in _text(response)
+    try:
+        raise KeyError("a bug")
+    except KeyError:
+        assert server_error(request).status_code == 500
