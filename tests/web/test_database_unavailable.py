@@ -78,7 +78,7 @@ def test_database_timeouts_have_sane_defaults(settings, name, value):
     assert getattr(settings, name) == value
 
 
-def test_postgresql_connections_carry_the_timeouts(on_postgres):
+def test_postgresql_connections_carry_the_timeouts(db, on_postgres):
     from django.db import connection
 
     if not on_postgres:
