@@ -219,3 +219,11 @@ def test_the_page_filters_by_state_and_shows_the_error(client, world, queued, se
     assert "z***@example.cn" in text and "r***@example.cn" not in text
     assert "ConnectionRefusedError: connection refused" in text
     assert "失败" in text
+
+
+@pytest.mark.parametrize("who,linked", [("resident", False), ("property_x", False), ("community_c1", True),
+                                        ("admin", True)])
+def test_the_start_page_links_the_outbox_for_those_who_may_see_it(client, world, who, linked):
+    client.force_login(world.person(who))
+    html = client.get(reverse("home")).content.decode()
+    assert (f'href="{reverse("outbox")}"' in html) == linked

@@ -24,8 +24,10 @@ def home(request):
     ranked = set(authz.filter_visible(Node.objects.filter(pk__in=rankable), request.user,
                                       "cases.evaluation.view").values_list("pk", flat=True)) if rankable else set()
     areas = [{"node": a, "evaluation": a.pk in ranked} for a in places["areas"]]
+    may_see_outbox = request.user.is_authenticated and authz.can(request.user, "outbox.message.view")
     return render(request, "web/home.html", {"roots": roots, "roles": places["roles"], "units": places["units"],
-                                             "compounds": places["compounds"], "areas": areas})
+                                             "compounds": places["compounds"], "areas": areas,
+                                             "may_see_outbox": may_see_outbox})
 
 
 def _node_or_404(code: str):
