@@ -322,3 +322,27 @@ def test_a_sweep_skips_a_request_a_staff_member_holds_and_cannot_deadlock_with_i
     assert not Deadline.objects.filter(case=held, breached_at__isnull=False).exists()
     # The next sweep takes the request the staff member has let go.
     assert deadline_sweep.sweep() == Deadline.objects.filter(case=held).count()
+
+
+def test_a_failed_round_is_logged_and_the_next_round_goes_on(world, clock, report, monkeypatch, caplog):
+    from django.db import OperationalError
+
+    from linli.cases.management.commands import worker as command
+
+    report()
+    clock.advance(minutes=20)
+    real, calls = command.sweep_run, []
+
+    def flaky(**kw):
+        calls.append(1)
+        if len(calls) == 1:
+            raise OperationalError("server closed the connection unexpectedly")
+        return real(**kw)
+
+    monkeypatch.setattr(command, "sweep_run", flaky)
+    worker = command.Command(stdout=StringIO())
+    worker.stopping = worker.sending = False
+    assert worker._round(once=False, batch=50, send_batch=20) is False
+    assert "worker round failed" in caplog.text and Escalation.objects.count() == 0
+    assert worker._round(once=False, batch=50, send_batch=20) is True
+    assert Escalation.objects.count() == 2

@@ -68,8 +68,9 @@ class Command(BaseCommand):
         except Exception:
             # The database went away, a statement timed out …: log, drop the connection, try again later.
             log.exception("worker round failed; trying again after the interval")
-            close_old_connections()
-            connection.close()
+            if not connection.in_atomic_block:  # (always true outside tests)
+                close_old_connections()
+                connection.close()
             return False
         if swept.breaches or once:
             self.stdout.write(f"breaches recorded: {swept.breaches}")
