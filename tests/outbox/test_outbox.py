@@ -227,3 +227,27 @@ def test_the_start_page_links_the_outbox_for_those_who_may_see_it(client, world,
     client.force_login(world.person(who))
     html = client.get(reverse("home")).content.decode()
     assert (f'href="{reverse("outbox")}"' in html) == linked
+
+
+def test_a_slow_batch_gives_back_what_it_could_not_send_in_half_its_claim_time(db, frozen, settings, mailoutbox):
+    settings.LINLI_OUTBOX_CLAIM_SECONDS = 60
+    for i in range(3):
+        _enqueue(key=f"ev:{i}:email")
+
+    class Slow:
+        kind = "email"
+
+        def send(self, message):
+            frozen["now"] += dt.timedelta(seconds=20)  # each send takes 20 s
+
+    import linli.outbox.services as s
+
+    original, s.channel_of = s.channel_of, lambda kind: Slow()
+    try:
+        result = services.outbox_drain(rounds=1)
+    finally:
+        s.channel_of = original
+    # Sent at 0 s and 20 s; at 40 s (past 30 s) the third goes back to the queue unsent.
+    assert (result.sent, result.released) == (2, 1)
+    assert sorted(OutboxMessage.objects.values_list("state", "attempts")) == [
+        ("pending", 0), ("sent", 1), ("sent", 1)]

@@ -146,10 +146,16 @@ def outbox_drain(*, batch: int = 20, should_stop=lambda: False, around_send=cont
         done_rounds += 1
         if not claimed:
             break
+        # Past half the claim time, give the rest back rather than risk sending a message
+        # whose claim ran out (another worker may have taken it by then).
+        give_back_at = timezone.now() + dt.timedelta(seconds=_setting("LINLI_OUTBOX_CLAIM_SECONDS", 300) / 2)
         for i, message in enumerate(claimed):
             if should_stop():
                 result.released += messages_release(claimed[i:])
                 return result
+            if timezone.now() >= give_back_at:
+                result.released += messages_release(claimed[i:])
+                break
             sender = channel_of(message.channel)
             try:
                 if sender is None:
