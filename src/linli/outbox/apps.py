@@ -9,6 +9,6 @@ class OutboxConfig(AppConfig):
 
     def ready(self):
         from linli import authz
-        from linli.outbox.rules import RULES
+        from linli.outbox.permissions import RULES
 
         authz.register(RULES)
