@@ -207,7 +207,7 @@ def test_staff_see_the_messages_of_their_scope_with_masked_addresses(client, wor
     html = response.content.decode()
     assert set(re.findall(r"\w\*\*\*@example\.cn", html)) == sees
     assert "resident@example.cn" not in html and "zed@example.cn" not in html
-    assert "待发送" in _text(response)
+    assert "待发送" in _text(response) and "收件人" in _text(response)
 
 
 def test_the_page_filters_by_state_and_shows_the_error(client, world, queued, settings, monkeypatch):
