@@ -182,6 +182,20 @@ def mask_phone(phone: str) -> str:
     return f"{digits[:3]}****{digits[-4:]}"
 
 
+def mask_name(name: str) -> str:
+    """张**: the surname, the rest hidden."""
+    name = (name or "").strip()
+    return name[:1] + "*" * max(1, min(len(name) - 1, 2)) if name else ""
+
+
+def mask_email(email: str) -> str:
+    """w***@example.org: the first letter and the domain."""
+    local, at, domain = (email or "").strip().partition("@")
+    if not local:
+        return ""
+    return f"{local[:1]}***{at}{domain}"
+
+
 class Role(models.TextChoices):
     RESIDENT = "resident", _("Resident")
     OWNER = "owner", _("Owner")
