@@ -58,8 +58,8 @@ def patterns(resolver=None, prefix=""):
 @pytest.fixture
 def objects(world):
     for name, code in (("committee_x", "X"),):
-        p = org.person_create(username=name, real_name=name, password="pw")
-        org.role_assign(person=p, role=Role.OWNERS_COMMITTEE, node=world[code])
+        p = org.person_create(username=name, real_name=name, password="pw", by=None)
+        org.role_assign(person=p, role=Role.OWNERS_COMMITTEE, node=world[code], by=None)
         world.people[name] = p
     staff, committee = world.person("property_x"), world.person("committee_x")
     today = timezone.localdate()
@@ -80,7 +80,7 @@ def objects(world):
                                      deadline=today + dt.timedelta(days=30), by=by)
     pledge = funds.pledge_add(campaign=campaign, source="residents", amount=1000, name="1栋", by=by)
     account = account_open(code="X:internal", name="内部", kind="asset", node=world["X"], asset="CNY")
-    token, _raw = org.api_token_create(person=world.person("property_x"), name="t")
+    token, _raw = org.api_token_create(person=world.person("property_x"), name="t", by=None)
     return {
         "node": "X", "account": account.code, "fund": fund.code, "entry": entry.pk, "report": report.pk,
         "objection": objection.pk, "spending": spending.pk, "campaign": campaign.pk, "pledge": pledge.pk,

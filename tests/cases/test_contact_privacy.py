@@ -26,8 +26,8 @@ MASKED_DESCRIPTION = "三楼楼道灯不亮了，请打电话 139****4321"
 @pytest.fixture
 def case(world, report):
     for username, role in (("party_x", Role.PARTY_BRANCH), ("committee_x", Role.OWNERS_COMMITTEE)):
-        world.people[username] = org.person_create(username=username, real_name=username, password="pw")
-        org.role_assign(person=world.people[username], role=role, node=world["X"])
+        world.people[username] = org.person_create(username=username, real_name=username, password="pw", by=None)
+        org.role_assign(person=world.people[username], role=role, node=world["X"], by=None)
     return report(contact_name="王梅", contact_phone=PHONE, contact_email="wangmei@example.org",
                   description=DESCRIPTION)
 
@@ -35,7 +35,7 @@ def case(world, report):
 def _api(client, world, who, case):
     if who == "anonymous":
         return client.get(f"/api/v1/cases/{case.pk}")
-    _t, raw = org.api_token_create(person=world.person(who))
+    _t, raw = org.api_token_create(person=world.person(who), by=None)
     return client.get(f"/api/v1/cases/{case.pk}", HTTP_AUTHORIZATION=f"Bearer {raw}")
 
 
@@ -124,7 +124,7 @@ def test_dispatched_to_the_party_branch_its_holders_see_the_contact(client, worl
 
 
 def test_lists_never_show_a_full_number(client, world, case):
-    _t, raw = org.api_token_create(person=world.person("community_c1"))
+    _t, raw = org.api_token_create(person=world.person("community_c1"), by=None)
     r = client.get("/api/v1/cases", HTTP_AUTHORIZATION=f"Bearer {raw}")
     assert [item["description"] for item in r.json()["items"]] == [MASKED_DESCRIPTION]
     assert ContactReveal.objects.count() == 0

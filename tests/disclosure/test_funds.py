@@ -15,7 +15,7 @@ from linli.org import services as org
 
 
 def person(name):
-    return org.person_create(username=name, real_name=name, password="pw")
+    return org.person_create(username=name, real_name=name, password="pw", by=None)
 
 
 @pytest.fixture

@@ -352,9 +352,8 @@ def evaluation(request, code: Annotated[str, Path(max_length=40)]):
     leader 优秀微网格长 (null when nobody has handled enough requests)."""
     from linli import authz
     from linli.cases import stats
-    from linli.cases.board_views import EVALUATION_KINDS
 
-    node = Node.objects.filter(code=code, kind__in=EVALUATION_KINDS).first() if _CODE.match(code) else None
+    node = Node.objects.filter(code=code, kind__in=stats.EVALUATION_KINDS).first() if _CODE.match(code) else None
     if node is None:
         raise NotFound("not_found", _("No street or community has this code."))
     authz.require(request.user, "cases.evaluation.view", node)

@@ -23,7 +23,7 @@ COLOUR_HINTS = {
     "green": _("within 3 days"), "yellow": _("within a month"), "red": _("within 6 months"),
     "grey": _("longer, or cannot be solved"), "none": _("waiting for a plan"),
 }
-EVALUATION_KINDS = (NodeKind.STREET, NodeKind.COMMUNITY)
+EVALUATION_KINDS = stats.EVALUATION_KINDS
 
 
 def _board_node(code: str) -> Node:

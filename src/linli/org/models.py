@@ -248,6 +248,31 @@ class RoleAssignment(models.Model):
         return f"{self.person} · {self.get_role_display()} · {self.node}"
 
 
+class RoleEvent(models.Model):
+    """Append-only history of roles: who gave or took which role of whom, where
+    and when. ``by`` is empty for the system (demo data, the command line)."""
+
+    class Action(models.TextChoices):
+        GRANT = "grant", _("Role given")
+        WITHDRAW = "withdraw", _("Role taken away")
+
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="role_events")
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    node = models.ForeignKey(Node, verbose_name=_("scope"), on_delete=models.PROTECT, related_name="+")
+    by = models.ForeignKey(Person, verbose_name=_("by"), on_delete=models.PROTECT, null=True, blank=True,
+                           related_name="+")
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("role change")
+        verbose_name_plural = _("role changes")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} · {self.person} · {self.get_role_display()} · {self.node}"
+
+
 class ApiToken(models.Model):
     """A bearer token. Only its SHA-256 is stored; the token is shown once."""
 

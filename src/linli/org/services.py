@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from linli.errors import InvalidInput
+from linli.errors import InvalidInput, NotAllowed
 from linli.org.models import (
     ALLOWED_PARENTS,
     CODE_VALIDATOR_RE,
@@ -19,6 +19,7 @@ from linli.org.models import (
     Person,
     PropertyCompany,
     RoleAssignment,
+    RoleEvent,
 )
 
 _code_re = re.compile(CODE_VALIDATOR_RE)
@@ -58,11 +59,22 @@ def check_node(*, kind: str, code: str, name: str, parent: Node | None, area_m2=
         raise InvalidInput("node.property", _("Only a compound has a property service mode."))
 
 
+def _require_tree_edit(by: Person | None, node: Node | None) -> None:
+    """``by`` may create or change places here (``org.node.edit``, or ``org.tree.import``
+    for a compound's buildings and households); ``None`` is the system."""
+    from linli import authz
+
+    if by is not None and not authz.can(by, "org.tree.import", node):
+        authz.require(by, "org.node.edit", node)
+
+
 @transaction.atomic
 def node_create(*, kind: str, code: str, name: str, parent: Node | None = None, area_m2=None,
                 microgrid: Node | None = None, property_mode: str = "",
-                property_company: PropertyCompany | None = None) -> Node:
-    """Create a place under ``parent``. Callers check ``org.node.edit`` or ``org.tree.import``."""
+                property_company: PropertyCompany | None = None, by: Person | None) -> Node:
+    """Create a place under ``parent``. ``by`` needs ``org.node.edit`` or ``org.tree.import``
+    at ``parent``; ``None`` only for the system (demo data, the command line)."""
+    _require_tree_edit(by, parent)
     check_node(kind=kind, code=code, name=name, parent=parent, area_m2=area_m2, microgrid=microgrid,
                property_mode=property_mode, property_company=property_company)
     if Node.objects.filter(code=code).exists():
@@ -78,8 +90,11 @@ def node_create(*, kind: str, code: str, name: str, parent: Node | None = None, 
 
 @transaction.atomic
 def node_update(*, node: Node, name: str | None = None, area_m2=None, microgrid: Node | None = None,
-                property_mode: str | None = None, property_company: PropertyCompany | None = None) -> bool:
-    """Change what may change of a place (never its code, kind or parent). Returns whether anything changed."""
+                property_mode: str | None = None, property_company: PropertyCompany | None = None,
+                by: Person | None) -> bool:
+    """Change what may change of a place (never its code, kind or parent). Returns whether anything changed.
+    ``by`` as for ``node_create``, at the place itself."""
+    _require_tree_edit(by, node)
     new = {
         "name": node.name if name is None else name.strip(),
         "area_m2": node.area_m2 if area_m2 is None else Decimal(area_m2),
@@ -99,28 +114,47 @@ def node_update(*, node: Node, name: str | None = None, area_m2=None, microgrid:
 
 
 @transaction.atomic
-def role_assign(*, person: Person, role: str, node: Node, by: Person | None = None) -> RoleAssignment:
-    """Give ``person`` a role at ``node`` (idempotent). ``by`` must be allowed ``org.role.assign`` there."""
+def role_assign(*, person: Person, role: str, node: Node, by: Person | None,
+                action: str = "org.role.assign") -> RoleAssignment:
+    """Give ``person`` a role at ``node`` (idempotent) and record it (``RoleEvent``).
+    ``by`` must be allowed ``action`` there (``org.tree.import`` when an import
+    names a household's owners and residents); ``None`` only for the system
+    (demo data, the command line)."""
     from linli import authz
 
     if by is not None:
-        authz.require(by, "org.role.assign", node)
+        authz.require(by, action, node)
     if node.kind not in ROLE_SCOPE_KINDS[role]:
         raise InvalidInput("role.scope", _("This role cannot be held at a %(kind)s.") % {"kind": node.get_kind_display()})
-    assignment, _created = RoleAssignment.objects.get_or_create(person=person, role=role, node=node)
+    assignment, created = RoleAssignment.objects.get_or_create(person=person, role=role, node=node)
+    if created:
+        RoleEvent.objects.create(action=RoleEvent.Action.GRANT, person=person, role=role, node=node, by=by)
     return assignment
 
 
 @transaction.atomic
-def role_revoke(*, assignment: RoleAssignment, by: Person) -> None:
+def role_revoke(*, assignment: RoleAssignment, by: Person | None) -> None:
+    """Take a role away and record it. ``by`` as for ``role_assign``."""
     from linli import authz
 
-    authz.require(by, "org.role.assign", assignment.node)
+    if by is not None:
+        authz.require(by, "org.role.assign", assignment.node)
+    RoleEvent.objects.create(action=RoleEvent.Action.WITHDRAW, person=assignment.person, role=assignment.role,
+                             node=assignment.node, by=by)
     assignment.delete()
 
 
+@transaction.atomic
 def person_create(*, username: str, real_name: str = "", phone: str = "", password: str | None = None,
-                  is_superuser: bool = False) -> Person:
+                  is_superuser: bool = False, by: Person | None) -> Person:
+    """Open an account. ``by`` may give roles or import households somewhere
+    (a superuser account only by a superuser); ``None`` only for the system."""
+    from linli import authz
+
+    if by is not None and not (authz.can(by, "org.role.assign") or authz.can(by, "org.tree.import")):
+        authz.require(by, "org.role.assign")
+    if by is not None and is_superuser and not by.is_superuser:
+        raise NotAllowed("forbidden", _("You may not do this here."))
     if Person.objects.filter(username=username).exists():
         raise InvalidInput("person.username_taken", _("Username %(u)s is taken.") % {"u": username})
     if is_superuser:
@@ -135,8 +169,9 @@ def person_create(*, username: str, real_name: str = "", phone: str = "", passwo
 
 
 @transaction.atomic
-def api_token_create(*, person: Person, name: str = "", by: Person | None = None) -> tuple[ApiToken, str]:
-    """Create a bearer token for ``person``; returns the row and the raw token, shown once."""
+def api_token_create(*, person: Person, name: str = "", by: Person | None) -> tuple[ApiToken, str]:
+    """Create a bearer token for ``person``; returns the row and the raw token, shown once.
+    ``by`` is the person themselves; ``None`` for the command line."""
     from linli import authz
 
     if by is not None:
@@ -147,7 +182,8 @@ def api_token_create(*, person: Person, name: str = "", by: Person | None = None
 
 
 @transaction.atomic
-def api_token_revoke(*, token: ApiToken, by: Person | None = None) -> None:
+def api_token_revoke(*, token: ApiToken, by: Person | None) -> None:
+    """``by`` is the token's person (``account.token.manage``); ``None`` for the command line."""
     from linli import authz
 
     if by is not None:

@@ -1,7 +1,7 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from linli.org.demo import demo_logins, load_demo
+from linli.demo import demo_logins, load_demo
 from linli.org.models import Node
 
 
