@@ -22,7 +22,9 @@ from linli.org import services as org
 from linli.org.models import Role
 
 # Views that run before authorisation can mean anything.
-EXEMPT = {"login", "logout", "set_language"}
+EXEMPT = {"login", "logout", "set_language",
+          # Forgot one's password: before anyone is signed in (the e-mailed link is the proof).
+          "password_reset", "password_reset_done", "password_reset_confirm", "password_reset_complete"}
 # The home page greets a visitor who is not signed in with the sign-in link only.
 ANONYMOUS_HOME = {"home"}
 MY_MODULES = ("linli.web.", "linli.ledger.", "linli.disclosure.", "django.contrib.auth.")
@@ -84,7 +86,7 @@ def objects(world):
     return {
         "node": "X", "account": account.code, "fund": fund.code, "entry": entry.pk, "report": report.pk,
         "objection": objection.pk, "spending": spending.pk, "campaign": campaign.pk, "pledge": pledge.pk,
-        "token": token.pk,
+        "token": token.pk, "person": world.person("resident").pk,
     }
 
 
@@ -95,6 +97,7 @@ PK_OF = {
     "disclosure_report_correct": "report", "disclosure_objection_add": "report",
     "disclosure_objection_answer": "objection", "spend_decide": "spending", "campaign_detail": "campaign",
     "pledge_new": "campaign", "campaign_close": "campaign", "pledge_receive": "pledge",
+    "person_password": "person",
 }
 
 

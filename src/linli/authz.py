@@ -81,6 +81,14 @@ RULES: dict[str, Rule] = {
     "account.token.manage": Rule(self_only=True, description="create and revoke one's API tokens"),
     # Public
     "public.health": Rule(public=True),
+    # Personal data (PIPL-style rights) and passwords
+    "account.password.change": Rule(self_only=True, description="change one's own password"),
+    "account.data.download": Rule(self_only=True, description="download all personal data held about oneself"),
+    "account.erase": Rule(self_only=True, description="have one's personal data erased"),
+    "org.person.password.reset": Rule(
+        roles=frozenset({Role.COMMUNITY_STAFF, Role.STREET_STAFF}),
+        description="set a one-time password for a person whose every role lies in one's scope",
+    ),
 }
 
 

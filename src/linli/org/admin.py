@@ -4,7 +4,7 @@ from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
 from linli.adminkit import ReadOnlyAdmin
-from linli.org.models import ApiToken, Node, Person, PropertyCompany, RoleAssignment, RoleEvent
+from linli.org.models import AccountEvent, ApiToken, Node, Person, PropertyCompany, RoleAssignment, RoleEvent
 
 
 @admin.register(PropertyCompany)
@@ -59,7 +59,9 @@ class NodeAdmin(admin.ModelAdmin):
 class PersonAdmin(UserAdmin):
     list_display = ["username", "real_name", "phone", "is_staff", "is_active"]
     search_fields = ["username", "real_name", "phone"]
-    fieldsets = UserAdmin.fieldsets + ((_("Linli"), {"fields": ("real_name", "phone")}),)
+    fieldsets = UserAdmin.fieldsets + ((_("Linli"), {"fields": ("real_name", "phone", "must_change_password",
+                                                                "erased_at")}),)
+    readonly_fields = ["erased_at"]
     inlines = [RoleInline]
 
 
@@ -89,6 +91,15 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for obj in queryset.select_related("person", "node"):
             self.delete_model(request, obj)
+
+
+@admin.register(AccountEvent)
+class AccountEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "action", "person", "by"]
+    list_filter = ["action"]
+    search_fields = ["person__username", "by__username"]
+    date_hierarchy = "at"
+    list_select_related = ["person", "by"]
 
 
 @admin.register(RoleEvent)

@@ -161,6 +161,9 @@ class Person(AbstractUser):
 
     real_name = models.CharField(_("real name"), max_length=60, blank=True)
     phone = models.CharField(_("mobile phone"), max_length=20, blank=True, db_index=True)
+    # Set when staff gave a one-time password: every page leads to the password change until it is changed.
+    must_change_password = models.BooleanField(_("must change password"), default=False)
+    erased_at = models.DateTimeField(_("personal data erased"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("person")
@@ -271,6 +274,31 @@ class RoleEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} · {self.person} · {self.get_role_display()} · {self.node}"
+
+
+class AccountEvent(models.Model):
+    """Append-only history of what happened to an account: a one-time password
+    set by staff, a password change, a download of one's data, an erasure."""
+
+    class Action(models.TextChoices):
+        PASSWORD_RESET = "password_reset", _("One-time password set by staff")
+        PASSWORD_CHANGED = "password_changed", _("Password changed")
+        DATA_DOWNLOADED = "data_downloaded", _("Personal data downloaded")
+        ERASED = "erased", _("Personal data erased")
+
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="account_events")
+    by = models.ForeignKey(Person, verbose_name=_("by"), on_delete=models.PROTECT, null=True, blank=True,
+                           related_name="+")
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("account event")
+        verbose_name_plural = _("account events")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} · {self.person}"
 
 
 class ApiToken(models.Model):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from linli.errors import InvalidInput, NotAllowed
 from linli.org.models import (
     ALLOWED_PARENTS,
+    AccountEvent,
     CODE_VALIDATOR_RE,
     ROLE_SCOPE_KINDS,
     ApiToken,
@@ -203,3 +204,60 @@ def api_token_authenticate(raw: str) -> Person | None:
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
     return token.person
 
+
+
+# ---------------------------------------------------------------------------
+# Passwords and personal data
+
+ONE_TIME_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read out over the phone
+
+
+def person_password_reset(*, person: Person, by: Person | None) -> str:
+    """Give ``person`` a one-time password (returned, shown once) that must be
+    changed at the next sign-in. ``by`` needs ``org.person.password.reset`` at
+    every place where ``person`` holds a role (``selectors.person_password_resettable``)."""
+    import secrets
+
+    from linli.org.selectors import person_password_resettable
+
+    with transaction.atomic():
+        person = Person.objects.select_for_update().get(pk=person.pk)
+        if by is not None and not person_password_resettable(viewer=by, person=person):
+            raise NotAllowed("forbidden", _("You may not do this here."))
+        if person.erased_at is not None or not person.is_active:
+            raise InvalidInput("person.inactive", _("This account is closed."))
+        raw = "".join(secrets.choice(ONE_TIME_ALPHABET) for _ in range(10))
+        person.set_password(raw)
+        person.must_change_password = True
+        person.save(update_fields=["password", "must_change_password"])
+        AccountEvent.objects.create(action=AccountEvent.Action.PASSWORD_RESET, person=person, by=by)
+    return raw
+
+
+@transaction.atomic
+def person_password_changed(*, person: Person, by: Person | None) -> None:
+    """Record a password change (Django's forms set the password) and lift the
+    one-time password's hold. ``by`` is the person, or None for a reset by e-mail link."""
+    Person.objects.filter(pk=person.pk).update(must_change_password=False)
+    person.must_change_password = False
+    AccountEvent.objects.create(action=AccountEvent.Action.PASSWORD_CHANGED, person=person, by=by)
+
+
+@transaction.atomic
+def person_anonymise(*, person: Person, by: Person | None) -> None:
+    """The account part of an erasure (``linli.privacy.person_erase`` does the
+    rest): name, phone, e-mail and username go, the password becomes unusable,
+    tokens are revoked, roles are taken away (each recorded), the account is
+    closed. The row stays so that history keeps pointing at "someone"."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    for assignment in person.roles.select_related("node"):
+        role_revoke(assignment=assignment, by=None if by is None or by.pk == person.pk else by)
+    ApiToken.objects.filter(person=person, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    person.username = f"erased-{person.pk}"
+    person.real_name = person.first_name = person.last_name = person.email = person.phone = ""
+    person.set_unusable_password()
+    person.is_active = False
+    person.must_change_password = False
+    person.erased_at = timezone.now()
+    person.save()
+    AccountEvent.objects.create(action=AccountEvent.Action.ERASED, person=person, by=by)

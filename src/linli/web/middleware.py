@@ -66,3 +66,23 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", self.policy)
         return response
+
+
+class PasswordChangeRequiredMiddleware:
+    """After staff set a one-time password, every page leads to the password
+    change until the person has chosen their own (after AuthenticationMiddleware)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+        from django.shortcuts import redirect
+        from django.urls import reverse
+
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and getattr(user, "must_change_password", False):
+            open_paths = {reverse("password_change"), reverse("logout")}
+            if request.path not in open_paths and not request.path.startswith((settings.STATIC_URL, "/i18n/")):
+                return redirect("password_change")
+        return self.get_response(request)
