@@ -11,9 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from linli.errors import InvalidInput, NotAllowed
 from linli.org.models import (
     ALLOWED_PARENTS,
-    AccountEvent,
     CODE_VALIDATOR_RE,
     ROLE_SCOPE_KINDS,
+    AccountEvent,
     ApiToken,
     Node,
     NodeKind,
@@ -122,7 +122,10 @@ def role_assign(*, person: Person, role: str, node: Node, by: Person | None,
     names a household's owners and residents); ``None`` only for the system
     (demo data, the command line)."""
     from linli import authz
+    from linli.org.models import Role
 
+    if action != "org.role.assign" and role not in (Role.OWNER, Role.RESIDENT):
+        raise NotAllowed("forbidden", _("You may not do this here."))
     if by is not None:
         authz.require(by, action, node)
     if node.kind not in ROLE_SCOPE_KINDS[role]:
