@@ -49,3 +49,13 @@ def test_account_pages_fit_a_phone(world, live_server, phone, artifacts_dir):
         assert text in phone.inner_text("body"), path
         assert phone.evaluate("document.documentElement.scrollWidth") <= 390, path
         phone.screenshot(path=str(artifacts_dir / f"account-{shot}-390.png"), full_page=True)
+
+
+def test_the_admin_and_the_api_docs_work_under_the_content_security_policy(world, live_server, desktop):
+    # The desktop fixture fails the test on any refusal in Chromium's console.
+    browser_login(desktop, live_server, "admin", "pw-admin")
+    for path in ("/admin/", f"/admin/org/person/{world.person('resident').pk}/change/", "/admin/cases/contactreveal/",
+                 "/api/v1/docs"):
+        desktop.goto(live_server.url + path)
+        desktop.wait_for_load_state("networkidle")
+    assert "Linli API" in desktop.inner_text("body")

@@ -37,13 +37,13 @@ def _inline_style_hashes() -> list[str]:
 
 def content_security_policy() -> str:
     """Everything from this site only: no inline script, no inline style (but the
-    error page's), no eval, no framing, forms post here only. QR codes and the
-    API docs use data: images."""
+    error page's), no eval, no framing, forms post here only. The API docs use
+    data: images; the report form shrinks photos on the phone through blob: images."""
     directives = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'", *_inline_style_hashes()],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", "blob:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],
