@@ -47,16 +47,16 @@ def places():
 
     if Node.objects.filter(code="BB-D").exists():
         return Node.objects.get(code="BB-D"), [Node.objects.get(code=f"BB-X{i}-U") for i in range(COMPOUNDS)]
-    d = org.node_create(kind=NodeKind.DISTRICT, code="BB-D", name="区")
+    d = org.node_create(kind=NodeKind.DISTRICT, code="BB-D", name="区", by=None)
     units = []
     for s in range(4):
-        street = org.node_create(kind=NodeKind.STREET, code=f"BB-S{s}", name=f"街道{s}", parent=d)
-        community = org.node_create(kind=NodeKind.COMMUNITY, code=f"BB-C{s}", name=f"社区{s}", parent=street)
+        street = org.node_create(kind=NodeKind.STREET, code=f"BB-S{s}", name=f"街道{s}", parent=d, by=None)
+        community = org.node_create(kind=NodeKind.COMMUNITY, code=f"BB-C{s}", name=f"社区{s}", parent=street, by=None)
         for i in range(s * 5, s * 5 + 5):
             x = org.node_create(kind=NodeKind.COMPOUND, code=f"BB-X{i}", name=f"小区{i}", parent=community,
-                                property_mode="professional")
-            b = org.node_create(kind=NodeKind.BUILDING, code=f"BB-X{i}-B", name="1栋", parent=x)
-            units.append(org.node_create(kind=NodeKind.UNIT, code=f"BB-X{i}-U", name="1单元", parent=b))
+                                property_mode="professional", by=None)
+            b = org.node_create(kind=NodeKind.BUILDING, code=f"BB-X{i}-B", name="1栋", parent=x, by=None)
+            units.append(org.node_create(kind=NodeKind.UNIT, code=f"BB-X{i}-U", name="1单元", parent=b, by=None))
     return d, units
 
 

@@ -106,21 +106,28 @@ def chromium():
         browser.close()
 
 
+def _no_csp_violations(context):
+    """A page whose console must stay free of Content-Security-Policy refusals
+    (an inline script or style the policy blocks breaks the page silently)."""
+    page = context.new_page()
+    refused: list[str] = []
+    page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
+    yield page
+    context.close()
+    assert refused == [], "the Content-Security-Policy refused something"
+
+
 @pytest.fixture
 def phone(chromium):
     """A page at 390×844, Chinese locale, like a resident's phone."""
     context = chromium.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", device_scale_factor=1)
-    page = context.new_page()
-    yield page
-    context.close()
+    yield from _no_csp_violations(context)
 
 
 @pytest.fixture
 def desktop(chromium):
     context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    page = context.new_page()
-    yield page
-    context.close()
+    yield from _no_csp_violations(context)
 
 
 def browser_login(page, live_server, username: str, password: str) -> None:

@@ -42,7 +42,8 @@ def build_world() -> World:
 
     def mk(kind, code, parent=None, **extra):
         w.nodes[code] = services.node_create(
-            kind=kind, code=code, name=extra.pop("name", code), parent=w.nodes.get(parent) if parent else None, **extra
+            kind=kind, code=code, name=extra.pop("name", code), parent=w.nodes.get(parent) if parent else None, by=None,
+            **extra,
         )
         return w.nodes[code]
 
@@ -71,9 +72,10 @@ def build_world() -> World:
                 mk(K.HOUSEHOLD, h, unit, area_m2=Decimal("88.50"), microgrid=w.nodes[mg])
 
     def person(username, *roles):
-        p = services.person_create(username=username, real_name=username, phone="13912345678", password="pw-" + username)
+        p = services.person_create(username=username, real_name=username, phone="13912345678",
+                                   password="pw-" + username, by=None)
         for role, code in roles:
-            services.role_assign(person=p, role=role, node=w.nodes[code])
+            services.role_assign(person=p, role=role, node=w.nodes[code], by=None)
         w.people[username] = p
 
     w.people["anonymous"] = None
@@ -87,5 +89,5 @@ def build_world() -> World:
     person("community_c2", (Role.COMMUNITY_STAFF, "C2"))
     person("street_s1", (Role.STREET_STAFF, "S1"))
     person("multi", (Role.COMMUNITY_STAFF, "C1"), (Role.COMMUNITY_STAFF, "C3"))
-    w.people["admin"] = services.person_create(username="admin", password="pw-admin", is_superuser=True)
+    w.people["admin"] = services.person_create(username="admin", password="pw-admin", is_superuser=True, by=None)
     return w

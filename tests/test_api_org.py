@@ -24,7 +24,7 @@ def bearer(token: str) -> dict:
 def test_node_detail_matrix(client, world, who, code, status):
     headers = {}
     if who != "anonymous":
-        _t, raw = services.api_token_create(person=world.person(who))
+        _t, raw = services.api_token_create(person=world.person(who), by=None)
         headers = bearer(raw)
     r = client.get(f"/api/v1/org/nodes/{code}", **headers)
     assert r.status_code == status
@@ -33,16 +33,16 @@ def test_node_detail_matrix(client, world, who, code, status):
 
 
 def test_token_lists_only_places_in_scope(client, world):
-    _t, raw = services.api_token_create(person=world.person("property_z"))
+    _t, raw = services.api_token_create(person=world.person("property_z"), by=None)
     codes = {n["code"] for n in client.get("/api/v1/org/nodes", **bearer(raw)).json()}
     assert "Z-101" in codes and "Z" in codes
     assert not codes & {"X", "X-101", "Y", "W-101"}
 
 
 def test_revoked_token_is_refused(client, world):
-    token, raw = services.api_token_create(person=world.person("property_x"))
+    token, raw = services.api_token_create(person=world.person("property_x"), by=None)
     assert client.get("/api/v1/org/me", **bearer(raw)).status_code == 200
-    services.api_token_revoke(token=token)
+    services.api_token_revoke(token=token, by=None)
     r = client.get("/api/v1/org/me", **bearer(raw))
     assert r.status_code == 401
     assert r.json()["code"] == "unauthenticated"

@@ -56,7 +56,7 @@ def staff_headers(world):
     case_services.case_accept(case=cases[1], by=staff)
     case_services.case_accept(case=cases[2], by=staff)
     case_services.case_dispatch(case=cases[2], by=staff, to="property")
-    _t, raw = org_services.api_token_create(person=staff)
+    _t, raw = org_services.api_token_create(person=staff, by=None)
     return {"Authorization": f"Bearer {raw}", "Host": "localhost"}
 
 

@@ -29,8 +29,8 @@ def _holder(world, role):
     # The lowest kind of place the role may be held at that the test world names (a
     # volunteer may be held anywhere, groups included; the world has no group).
     kind = sorted((k for k in ROLE_SCOPE_KINDS[role] if k in HOLD_AT), key=list(HOLD_AT).index)[0]
-    person = org.person_create(username=f"p-{role}", real_name=role, password="pw")
-    org.role_assign(person=person, role=role, node=world[HOLD_AT[kind]])
+    person = org.person_create(username=f"p-{role}", real_name=role, password="pw", by=None)
+    org.role_assign(person=person, role=role, node=world[HOLD_AT[kind]], by=None)
     return person, kind
 
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from linli.org.demo import DEMO_PASSWORD, demo_logins, load_demo
+from linli.demo import DEMO_PASSWORD, demo_logins, load_demo
 from linli.org.models import Node, NodeKind, Person
 from linli.org.services import api_token_authenticate
 

@@ -22,7 +22,9 @@ from linli.org import services as org
 from linli.org.models import Role
 
 # Views that run before authorisation can mean anything.
-EXEMPT = {"login", "logout", "set_language"}
+EXEMPT = {"login", "logout", "set_language",
+          # Forgot one's password: before anyone is signed in (the e-mailed link is the proof).
+          "password_reset", "password_reset_done", "password_reset_confirm", "password_reset_complete"}
 # The home page greets a visitor who is not signed in with the sign-in link only.
 ANONYMOUS_HOME = {"home"}
 MY_MODULES = ("linli.web.", "linli.ledger.", "linli.disclosure.", "linli.outbox.", "django.contrib.auth.")
@@ -58,8 +60,8 @@ def patterns(resolver=None, prefix=""):
 @pytest.fixture
 def objects(world):
     for name, code in (("committee_x", "X"),):
-        p = org.person_create(username=name, real_name=name, password="pw")
-        org.role_assign(person=p, role=Role.OWNERS_COMMITTEE, node=world[code])
+        p = org.person_create(username=name, real_name=name, password="pw", by=None)
+        org.role_assign(person=p, role=Role.OWNERS_COMMITTEE, node=world[code], by=None)
         world.people[name] = p
     staff, committee = world.person("property_x"), world.person("committee_x")
     today = timezone.localdate()
@@ -80,11 +82,11 @@ def objects(world):
                                      deadline=today + dt.timedelta(days=30), by=by)
     pledge = funds.pledge_add(campaign=campaign, source="residents", amount=1000, name="1栋", by=by)
     account = account_open(code="X:internal", name="内部", kind="asset", node=world["X"], asset="CNY")
-    token, _raw = org.api_token_create(person=world.person("property_x"), name="t")
+    token, _raw = org.api_token_create(person=world.person("property_x"), name="t", by=None)
     return {
         "node": "X", "account": account.code, "fund": fund.code, "entry": entry.pk, "report": report.pk,
         "objection": objection.pk, "spending": spending.pk, "campaign": campaign.pk, "pledge": pledge.pk,
-        "token": token.pk,
+        "token": token.pk, "person": world.person("resident").pk,
     }
 
 
@@ -95,6 +97,7 @@ PK_OF = {
     "disclosure_report_correct": "report", "disclosure_objection_add": "report",
     "disclosure_objection_answer": "objection", "spend_decide": "spending", "campaign_detail": "campaign",
     "pledge_new": "campaign", "campaign_close": "campaign", "pledge_receive": "pledge",
+    "person_password": "person",
 }
 
 

@@ -24,7 +24,7 @@ def test_passwords_are_stored_with_argon2(db, settings):
     from linli import settings as linli_settings
 
     settings.PASSWORD_HASHERS = linli_settings.PASSWORD_HASHERS
-    p = services.person_create(username="a2", password="correct horse battery")
+    p = services.person_create(username="a2", password="correct horse battery", by=None)
     assert p.password.startswith("argon2$")
 
 

@@ -14,6 +14,7 @@ while the decision stays in this one function.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import Q
@@ -47,6 +48,11 @@ class Rule:
     # Also allowed to the person named in this attribute of the object (e.g. "assignee"),
     # whatever their roles: a volunteer matched to a help request may finish it.
     holder: str = ""
+    # Also allowed to whoever holds one of the (role, place) pairs this function
+    # names for the object, at that place or above it: the handlers of a request
+    # dispatched to "the property company of compound X" are X's property staff.
+    # ``can`` only: lists are not filtered by it (scope_filter ignores it).
+    holder_roles: Callable[[object], list[tuple[str, Node]]] | None = None
     description: str = ""
 
 
@@ -75,6 +81,14 @@ RULES: dict[str, Rule] = {
     "account.token.manage": Rule(self_only=True, description="create and revoke one's API tokens"),
     # Public
     "public.health": Rule(public=True),
+    # Personal data (PIPL-style rights) and passwords
+    "account.password.change": Rule(self_only=True, description="change one's own password"),
+    "account.data.download": Rule(self_only=True, description="download all personal data held about oneself"),
+    "account.erase": Rule(self_only=True, description="have one's personal data erased"),
+    "org.person.password.reset": Rule(
+        roles=frozenset({Role.COMMUNITY_STAFF, Role.STREET_STAFF}),
+        description="set a one-time password for a person whose every role lies in one's scope",
+    ),
 }
 
 
@@ -147,6 +161,8 @@ def can(person, action: str, obj=None) -> bool:
         return True
     if rule.holder and obj is not None and getattr(obj, f"{rule.holder}_id", None) == person.pk:
         return True
+    if rule.holder_roles and obj is not None and _holds_any(person, rule.holder_roles(obj)):
+        return True
     node = node_of(obj)
     paths = role_scopes(person, rule.roles)
     if not paths:
@@ -157,6 +173,15 @@ def can(person, action: str, obj=None) -> bool:
     if node is None:
         return False
     return _in_scope(obj, paths)
+
+
+def _holds_any(person, pairs) -> bool:
+    """Whether ``person`` holds one of these roles at its place or above it."""
+    pairs = [(role, node) for role, node in pairs if role and node is not None]
+    if not pairs:
+        return False
+    held = person.roles.filter(role__in={role for role, _node in pairs}).values_list("role", "node__path")
+    return any(role == r and node.path.startswith(p) for r, p in held for role, node in pairs if p)
 
 
 def require(person, action: str, obj=None) -> None:

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from linli.web import health, views
+from linli.web import accounts, health, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -11,6 +11,16 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("me/", views.account, name="account"),
+    path("me/password/", accounts.PasswordChange.as_view(), name="password_change"),
+    path("me/password/done/", accounts.PasswordChangeDone.as_view(), name="password_change_done"),
+    path("me/data.json", accounts.my_data_json, name="my_data_json"),
+    path("me/data.csv", accounts.my_data_csv, name="my_data_csv"),
+    path("me/erase/", accounts.erase, name="account_erase"),
+    path("password-reset/", accounts.PasswordReset.as_view(), name="password_reset"),
+    path("password-reset/sent/", accounts.PasswordResetDone.as_view(), name="password_reset_done"),
+    path("password-reset/<uidb64>/<token>/", accounts.PasswordResetConfirm.as_view(), name="password_reset_confirm"),
+    path("password-reset/done/", accounts.PasswordResetComplete.as_view(), name="password_reset_complete"),
+    path("people/<int:pk>/password", accounts.person_password, name="person_password"),
     path("me/tokens/<int:pk>/revoke", views.token_revoke, name="token_revoke"),
     path("places/<str:code>/", views.node_detail, name="node_detail"),
     path("places/<str:code>/import", views.tree_import, name="tree_import"),

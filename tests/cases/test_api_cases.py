@@ -18,7 +18,7 @@ from tests.cases.conftest import local
 def token_for(world, who: str) -> dict:
     if who == "anonymous":
         return {}
-    _t, raw = org_services.api_token_create(person=world.person(who))
+    _t, raw = org_services.api_token_create(person=world.person(who), by=None)
     return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
 
@@ -226,8 +226,8 @@ def test_not_now_is_409_with_a_chinese_message(client, world, report):
 
 def test_caller_who_may_see_but_not_act_gets_403(client, world, report):
     case = report()
-    party = org_services.person_create(username="party_x", password="pw-party_x")
-    org_services.role_assign(person=party, role=Role.PARTY_BRANCH, node=world["X"])
+    party = org_services.person_create(username="party_x", password="pw-party_x", by=None)
+    org_services.role_assign(person=party, role=Role.PARTY_BRANCH, node=world["X"], by=None)
     world.people["party_x"] = party
     headers = token_for(world, "party_x")
     assert client.get(f"/api/v1/cases/{case.pk}", **headers).status_code == 200
@@ -285,10 +285,10 @@ def test_merge_and_declare_unsolvable(client, world, report):
 
 def test_revoked_token_is_refused(client, world, report):
     case = report()
-    token, raw = org_services.api_token_create(person=world.person("property_x"))
+    token, raw = org_services.api_token_create(person=world.person("property_x"), by=None)
     headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
     assert client.get(f"/api/v1/cases/{case.pk}", **headers).status_code == 200
-    org_services.api_token_revoke(token=token)
+    org_services.api_token_revoke(token=token, by=None)
     assert client.get(f"/api/v1/cases/{case.pk}", **headers).status_code == 401
     assert act(client, case, "accept", {}, headers).status_code == 401
     case.refresh_from_db()

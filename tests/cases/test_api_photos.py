@@ -29,7 +29,7 @@ def _media(settings, tmp_path):
 def token_for(world, who: str) -> dict:
     if who == "anonymous":
         return {}
-    _t, raw = org_services.api_token_create(person=world.person(who))
+    _t, raw = org_services.api_token_create(person=world.person(who), by=None)
     return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
 
@@ -60,8 +60,9 @@ def upload(client, case, headers, files, after=None):
 @pytest.fixture
 def committee_x(world):
     """Owners' committee of X: sees its requests (a staff role) but may neither record nor work on them."""
-    person = org_services.person_create(username="committee_x", real_name="committee_x", password="pw-committee")
-    org_services.role_assign(person=person, role=Role.OWNERS_COMMITTEE, node=world["X"])
+    person = org_services.person_create(username="committee_x", real_name="committee_x", password="pw-committee",
+                                        by=None)
+    org_services.role_assign(person=person, role=Role.OWNERS_COMMITTEE, node=world["X"], by=None)
     world.people["committee_x"] = person
     return person
 

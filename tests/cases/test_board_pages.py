@@ -100,7 +100,7 @@ def test_empty_board_says_what_happens_next(world, client):
 
 @pytest.fixture
 def demo_data(transactional_db):
-    from linli.org.demo import load_demo
+    from linli.demo import load_demo
 
     load_demo()
 
@@ -146,7 +146,7 @@ def test_boards_on_a_phone_and_a_desktop(demo_data, live_server, phone, desktop,
 @pytest.mark.django_db(transaction=True)
 def test_campaign_and_evaluation_pages_in_the_browser(demo_data, live_server, phone, desktop, artifacts_dir):
     from linli.cases.models import Campaign
-    from linli.org.demo import DEMO_PASSWORD
+    from linli.demo import DEMO_PASSWORD
     from tests.conftest import browser_login
 
     current = Campaign.objects.order_by("-starts_on").first()

@@ -13,7 +13,7 @@ from linli.org.models import Node
 
 @pytest.fixture
 def demo(db):
-    from linli.org.demo import load_demo
+    from linli.demo import load_demo
 
     started = time.perf_counter()
     load_demo()  # the places and people, then load_demo_cases

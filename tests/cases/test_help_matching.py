@@ -19,8 +19,8 @@ def people(world):
     made = {}
     for username, role, node in (("ren", Role.VOLUNTEER, "X-B1"), ("far", Role.VOLUNTEER, "X"),
                                  ("mg2", Role.RESIDENT, "X-201"), ("other", Role.VOLUNTEER, "Z")):
-        made[username] = org.person_create(username=username, real_name=username, password=f"pw-{username}")
-        org.role_assign(person=made[username], role=role, node=world[node])
+        made[username] = org.person_create(username=username, real_name=username, password=f"pw-{username}", by=None)
+        org.role_assign(person=made[username], role=role, node=world[node], by=None)
     made["owner"] = world.person("owner")          # owner of X-102: same building and micro-grid
     made["resident"] = world.person("resident")    # resident of X-101: the one asking for help
     return made

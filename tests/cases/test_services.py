@@ -180,9 +180,9 @@ def test_the_resident_rates_online_with_the_tracking_code(world, report):
 
 
 def test_mutual_help_is_matched_to_a_volunteer_who_then_handles_it(world, clock):
-    volunteer = org.person_create(username="vol", real_name="王阿姨", password="pw-vol")
-    org.role_assign(person=volunteer, role=Role.VOLUNTEER, node=world["X-B1"])
-    stranger = org.person_create(username="vol2", real_name="李", password="pw-vol2")
+    volunteer = org.person_create(username="vol", real_name="王阿姨", password="pw-vol", by=None)
+    org.role_assign(person=volunteer, role=Role.VOLUNTEER, node=world["X-B1"], by=None)
+    stranger = org.person_create(username="vol2", real_name="李", password="pw-vol2", by=None)
     case = services.case_create(node=world["X-B1-U1"], category=Category.objects.get(code="help"),
                                 description="周六下午需要有人帮忙照看孩子两小时", source=Source.QR)
     assert case.kind == "help"

@@ -10,8 +10,8 @@ from linli.org.models import Role
 def dworld(world):
     """The world plus owners' committee members of X and Z."""
     for name, code in (("committee_x", "X"), ("committee_z", "Z")):
-        p = org.person_create(username=name, real_name=name, password="pw-" + name)
-        org.role_assign(person=p, role=Role.OWNERS_COMMITTEE, node=world[code])
+        p = org.person_create(username=name, real_name=name, password="pw-" + name, by=None)
+        org.role_assign(person=p, role=Role.OWNERS_COMMITTEE, node=world[code], by=None)
         world.people[name] = p
     return world
 

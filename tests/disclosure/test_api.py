@@ -24,7 +24,7 @@ D = "2025-02-10"
 def auth(world, who):
     if who == "anonymous":
         return {}
-    _t, raw = org.api_token_create(person=world.person(who))
+    _t, raw = org.api_token_create(person=world.person(who), by=None)
     return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
 
@@ -331,7 +331,7 @@ def test_objections_and_answers(dworld, client, quarter_money):
 
 
 def _person(world, name):
-    world.people[name] = org.person_create(username=name, real_name=name, password="pw")
+    world.people[name] = org.person_create(username=name, real_name=name, password="pw", by=None)
     return world.people[name]
 
 

@@ -102,7 +102,7 @@ def test_fund_and_campaign_pages(dworld, live_server, phone, desktop, artifacts_
     sups = {}
     for name, party, level in (("rc", "residents_committee", 1), ("dev", "developer", 1), ("bank", "bank", 2)):
         sups[name] = org.person_create(username=name, real_name={"rc": "李主任", "dev": "王经理", "bank": "成都银行"}[name],
-                                       password="pw-" + name)
+                                       password="pw-" + name, by=None)
         funds.supervisor_add(fund=f, person=sups[name], party=party, level=level, by=by)
     funds.fund_donate(fund=f, amount=8_000_000, name="开发商", source="employer", by=by)
     funds.fund_donate(fund=f, amount=20_000, anonymous=True, by=by)

@@ -145,7 +145,10 @@ def test_exports_and_print_view(dworld, money, client):
     assert any("9,000.00" in str(c.value) for row in wb.active.iter_rows() for c in row)
     assert client.get(f"/reports/{r.pk}/export.pdf").status_code == 404
     page = client.get(f"/reports/{r.pk}/print").content.decode()
-    assert "@page" in page and "A4" in page and "9,000.00" in page
+    from django.contrib.staticfiles import finders
+
+    assert "disclosure/report_print.css" in page and "9,000.00" in page  # A4 print styles in a static file
+    assert "@page { size: A4" in open(finders.find("disclosure/report_print.css"), encoding="utf-8").read()
 
 
 def test_report_pages_over_http_workflow(dworld, money, client):

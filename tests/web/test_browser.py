@@ -37,3 +37,25 @@ def test_language_switch_to_english_and_back(world, live_server, desktop, artifa
     desktop.click("button:has-text('中文')")
     desktop.wait_for_load_state()
     assert "我的角色" in desktop.inner_text("body")
+
+
+def test_account_pages_fit_a_phone(world, live_server, phone, artifacts_dir):
+    """Password change, personal data and erasure, in Chinese at 390 px, under the
+    Content-Security-Policy (the phone fixture fails on any refusal in the console)."""
+    browser_login(phone, live_server, "resident", "pw-resident")
+    for path, text, shot in (("/me/", "我的个人信息", "account"), ("/me/password/", "新密码", "password"),
+                             ("/me/erase/", "删除我的个人信息", "erase"), ("/password-reset/", "忘记密码", "reset")):
+        phone.goto(live_server.url + path)
+        assert text in phone.inner_text("body"), path
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390, path
+        phone.screenshot(path=str(artifacts_dir / f"account-{shot}-390.png"), full_page=True)
+
+
+def test_the_admin_and_the_api_docs_work_under_the_content_security_policy(world, live_server, desktop):
+    # The desktop fixture fails the test on any refusal in Chromium's console.
+    browser_login(desktop, live_server, "admin", "pw-admin")
+    for path in ("/admin/", f"/admin/org/person/{world.person('resident').pk}/change/", "/admin/cases/contactreveal/",
+                 "/api/v1/docs"):
+        desktop.goto(live_server.url + path)
+        desktop.wait_for_load_state("networkidle")
+    assert "Linli API" in desktop.inner_text("body")

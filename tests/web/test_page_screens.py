@@ -45,8 +45,8 @@ def test_empty_pages_say_what_to_do_next(world, live_server, phone, artifacts_di
 
 
 def test_filled_pages_at_both_widths(world, live_server, phone, desktop, artifacts_dir):
-    committee = org.person_create(username="committee_x", real_name="饶女士", password="pw-committee_x")
-    org.role_assign(person=committee, role=Role.OWNERS_COMMITTEE, node=world["X"])
+    committee = org.person_create(username="committee_x", real_name="饶女士", password="pw-committee_x", by=None)
+    org.role_assign(person=committee, role=Role.OWNERS_COMMITTEE, node=world["X"], by=None)
     staff, by = world.person("property_x"), world.person("community_c1")
     today = timezone.localdate()
     for kind, amount, memo in (("fee_received", 1860000, "季度物业费"), ("parking", 125000, "地面临停"),

@@ -63,7 +63,7 @@ def test_token_created_shown_once_and_revoked(client, world):
 def test_cannot_revoke_someone_elses_token(client, world):
     from linli.org import services
 
-    token, _raw = services.api_token_create(person=world.person("owner"))
+    token, _raw = services.api_token_create(person=world.person("owner"), by=None)
     client.force_login(world.person("resident"))
     r = client.post(f"/me/tokens/{token.pk}/revoke")
     assert r.status_code == 403
@@ -156,13 +156,13 @@ def test_start_page_shortcuts_cost_the_same_for_fifty_roles_as_for_one(client, w
             assert client.get("/").status_code == 200
         return len(ctx.captured_queries)
 
-    one = org_services.person_create(username="one_role", real_name="one_role", password="pw-one")
-    org_services.role_assign(person=one, role=Role.RESIDENT, node=world["X-101"])
-    many = org_services.person_create(username="many_roles", real_name="many_roles", password="pw-many")
+    one = org_services.person_create(username="one_role", real_name="one_role", password="pw-one", by=None)
+    org_services.role_assign(person=one, role=Role.RESIDENT, node=world["X-101"], by=None)
+    many = org_services.person_create(username="many_roles", real_name="many_roles", password="pw-many", by=None)
     for node in world.nodes.values():
         for role in Role.values:
             if node.kind in ROLE_SCOPE_KINDS[role]:
-                org_services.role_assign(person=many, role=role, node=node)
+                org_services.role_assign(person=many, role=role, node=node, by=None)
     assert many.roles.count() >= 50
     baseline = queries_for(one)
     # neither the roles list nor the shortcuts cost a query per role

@@ -2,7 +2,8 @@ from django.contrib import admin
 
 from linli.adminkit import ReadOnlyAdmin
 from linli.cases.models import (
-    Campaign, Case, CaseEvent, Category, Deadline, Escalation, Holiday, Notification, Photo, PolicyAssignment,
+    Campaign, Case, CaseEvent, Category, ContactReveal, Deadline, Escalation, Holiday, Notification, Photo,
+    PolicyAssignment,
     PolicyClock, ReturnVisit, Supervision, TimeLimitPolicy,
 )
 
@@ -128,3 +129,12 @@ class PhotoAdmin(ReadOnlyAdmin):
     list_display = ["case", "after", "uploaded_at"]
     list_filter = ["after"]
     search_fields = ["case__tracking_code"]
+
+
+@admin.register(ContactReveal)
+class ContactRevealAdmin(ReadOnlyAdmin):
+    list_display = ["at", "viewer", "case", "channel", "path"]
+    list_filter = ["channel"]
+    search_fields = ["viewer__username", "viewer__real_name", "case__tracking_code"]
+    date_hierarchy = "at"
+    list_select_related = ["viewer", "case", "case__category"]

@@ -113,17 +113,21 @@ def _summary(case: Case) -> dict:
     return {
         "id": case.pk, "tracking_code": case.tracking_code, "kind": case.kind, "status": case.status,
         "colour": case.colour, "category": case.category.code, "place": case.node.code,
-        "compound": case.compound.code if case.compound_id else None, "description": case.description,
+        "compound": case.compound.code if case.compound_id else None,
+        # Lists never show a full phone number (the detail does, to those allowed, and logs it).
+        "description": selectors.mask_phones(case.description),
         "source": case.source, "received_at": case.received_at, "escalation_level": case.escalation_level,
     }
 
 
-def _detail(case: Case) -> dict:
+def _detail(request, case: Case) -> dict:
     out = _summary(case)
+    contact = selectors.case_contact(viewer=request.user, case=case, channel="api", path=request.path)
     out.update(
+        description=contact["description"],
         microgrid=case.microgrid.code if case.microgrid_id else None, address=case.address, urgent=case.urgent,
-        external_id=case.external_id, contact_name=case.contact_name, contact_phone=case.contact_phone,
-        contact_email=case.contact_email, assignee_kind=case.assignee_kind,
+        external_id=case.external_id, contact_name=contact["name"], contact_phone=contact["phone"],
+        contact_email=contact["email"], assignee_kind=case.assignee_kind,
         assignee_node=case.assignee_node.code if case.assignee_node_id else None,
         assignee=case.assignee.username if case.assignee_id else None, plan=case.plan, rating=case.rating,
         merged_into=case.merged_into_id, policy=case.policy.code, deadlines=_deadlines(case),
@@ -143,9 +147,9 @@ def _visible(request, pk: int) -> Case:
 def _fresh(request, case: Case) -> dict:
     """The request after an action, as the caller now sees it (an assignee may lose sight of it)."""
     try:
-        return _detail(selectors.case_get(viewer=request.user, pk=case.pk))
+        return _detail(request, selectors.case_get(viewer=request.user, pk=case.pk))
     except NotFound:
-        return _detail(Case.objects.select_related(*selectors.CASE_RELATED).get(pk=case.pk))
+        return _detail(request, Case.objects.select_related(*selectors.CASE_RELATED).get(pk=case.pk))
 
 
 def _encode_cursor(case: Case) -> str:
@@ -230,7 +234,7 @@ def case_list(
 @router.get("/cases/{id}", response={200: CaseOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut})
 def case_detail(request, id: int = Path(..., ge=1, le=MAX_ID)):  # noqa: A002 - the resource id
     """One request with its history (`events`) and clocks (`deadlines`)."""
-    return _detail(_visible(request, id))
+    return _detail(request, _visible(request, id))
 
 
 def _action_endpoint(action: RequestAction):
@@ -348,9 +352,8 @@ def evaluation(request, code: Annotated[str, Path(max_length=40)]):
     leader 优秀微网格长 (null when nobody has handled enough requests)."""
     from linli import authz
     from linli.cases import stats
-    from linli.cases.board_views import EVALUATION_KINDS
 
-    node = Node.objects.filter(code=code, kind__in=EVALUATION_KINDS).first() if _CODE.match(code) else None
+    node = Node.objects.filter(code=code, kind__in=stats.EVALUATION_KINDS).first() if _CODE.match(code) else None
     if node is None:
         raise NotFound("not_found", _("No street or community has this code."))
     authz.require(request.user, "cases.evaluation.view", node)

@@ -23,7 +23,7 @@ COLOUR_HINTS = {
     "green": _("within 3 days"), "yellow": _("within a month"), "red": _("within 6 months"),
     "grey": _("longer, or cannot be solved"), "none": _("waiting for a plan"),
 }
-EVALUATION_KINDS = (NodeKind.STREET, NodeKind.COMMUNITY)
+EVALUATION_KINDS = stats.EVALUATION_KINDS
 
 
 def _board_node(code: str) -> Node:
@@ -123,6 +123,9 @@ def board(request, code: str):
             hint = COLOUR_HINTS[key]
         colours.append({"key": key, "label": label, "hint": hint, "n": n,
                         "share": round(100 * n / total, 1) if total else 0})
+    offset = 0.0  # where each colour's stretch of the bar starts (an SVG rect's x)
+    for c in colours:
+        c["offset"], offset = offset, round(offset + c["share"], 1)
     statuses = [{"key": s, "label": Status(s).label, "n": figures["counts_by_status"][s]}
                 for s in Status.values if figures["counts_by_status"][s]]
     clocks = [{"key": c, "label": Clock(c).label, **figures["on_time"][c], "percent": _percent(figures["on_time"][c]["rate"])}

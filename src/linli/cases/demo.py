@@ -283,7 +283,7 @@ def _others(d: _Demo) -> None:
 
 @transaction.atomic
 def load_demo_cases(now: dt.datetime | None = None) -> dict:
-    """Create the demo requests (expects org.demo.load_demo's places and people)."""
+    """Create the demo requests (expects org.demo.load_demo_org's places and people)."""
     ensure_presets()
     d = _Demo(now or timezone.now())
     _lijing(d)

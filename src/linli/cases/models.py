@@ -11,6 +11,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -556,3 +557,22 @@ class Notification(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(recipient__isnull=False) | Q(for_reporter=True), name="notification_has_reader"),
         ]
+
+
+class ContactReveal(models.Model):
+    """Append-only: someone was shown a reporter's full phone number or e-mail
+    (who, when, which request, through which page or endpoint). Written by
+    ``selectors.case_contact``; never edited or deleted (PIPL: a person may ask
+    who saw their number)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="contact_reveals", verbose_name=_("request"))
+    viewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("seen by"))
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    channel = models.CharField(_("channel"), max_length=10)
+    path = models.CharField(_("address asked"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("contact shown")
+        verbose_name_plural = _("contacts shown")
+        ordering = ["-at", "-id"]

@@ -8,6 +8,19 @@ HANDLERS = frozenset({R.GRID_WORKER, R.MICROGRID_LEADER, R.PROPERTY_STAFF, R.COM
 DISPATCHERS = frozenset({R.GRID_WORKER, R.PROPERTY_STAFF, R.COMMUNITY_STAFF, R.STREET_STAFF})
 SUPERVISORS = frozenset({R.PARTY_BRANCH, R.COMMUNITY_STAFF, R.STREET_STAFF})
 
+# The role that handles a request dispatched to each kind of assignee (at the assignee's place).
+HANDLER_ROLE = {"property": R.PROPERTY_STAFF, "community": R.COMMUNITY_STAFF, "party_branch": R.PARTY_BRANCH,
+                "microgrid_leader": R.MICROGRID_LEADER}
+
+
+def handler_roles(case) -> list:
+    """(role, place) of the people handling a request: the holders of the role it
+    is dispatched to, at the assignee's place (a named assignee is the rule's holder)."""
+    role = HANDLER_ROLE.get(getattr(case, "assignee_kind", ""))
+    node = getattr(case, "assignee_node", None) if role else None
+    return [(role, node)] if node is not None else []
+
+
 RULES: dict = {
     "cases.case.report": Rule(public=True, description="report a problem from a QR code (no login)"),
     "cases.case.track": Rule(public=True, description="follow one's own request by its tracking code"),
@@ -38,4 +51,10 @@ RULES: dict = {
                              description="match a volunteer to a mutual-help request"),
     "cases.policy.manage": Rule(roles=frozenset({R.COMMUNITY_STAFF, R.STREET_STAFF}),
                                 description="choose the time-limit policy of a compound"),
+    "cases.case.contact": Rule(
+        roles=frozenset({R.GRID_WORKER, R.COMMUNITY_STAFF, R.STREET_STAFF}), holder="assignee",
+        holder_roles=handler_roles,
+        description="see a reporter's name, phone and e-mail in full: the people dispatching the request "
+                    "in scope and its handlers (others see them masked)",
+    ),
 }

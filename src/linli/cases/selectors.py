@@ -24,6 +24,7 @@ from linli.cases.models import (
     CaseEvent,
     CaseKind,
     Category,
+    ContactReveal,
     Deadline,
     Escalation,
     EventAction,
@@ -75,6 +76,29 @@ def case_get(*, viewer, pk: int) -> Case:
     if case is None or not authz.can(viewer, "cases.case.view", case):
         raise NotFound("not_found", "未找到这条诉求。")
     return case
+
+
+# ---------------------------------------------------------------------------
+# The reporter's contact: one rule (``cases.case.contact``) for pages, API and
+# exports. Everyone else who may see the request sees the masked form.
+
+def case_contact(*, viewer, case: Case, channel: str, path: str = "") -> dict:
+    """The reporter's name, phone and e-mail, and the description, as ``viewer``
+    may see them: in full for the people dispatching the request in scope and
+    its handlers, masked (with the phone numbers written into the description)
+    for everyone else. A read that leaves a trace: each time a full phone
+    number or e-mail is shown, a ``ContactReveal`` row records who, when, which
+    request and where (``channel``: page, api, export; ``path``: the address)."""
+    from linli.org.models import mask_email, mask_name, mask_phone
+
+    if not authz.can(viewer, "cases.case.contact", case):
+        return {"name": mask_name(case.contact_name), "phone": mask_phone(case.contact_phone),
+                "email": mask_email(case.contact_email), "description": mask_phones(case.description),
+                "full": False}
+    if case.contact_phone or case.contact_email or mask_phones(case.description) != case.description:
+        ContactReveal.objects.create(case=case, viewer=viewer, channel=channel, path=path[:300])
+    return {"name": case.contact_name, "phone": case.contact_phone, "email": case.contact_email,
+            "description": case.description, "full": True}
 
 
 def case_by_tracking_code(code: str) -> Case:

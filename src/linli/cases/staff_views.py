@@ -145,6 +145,7 @@ def _detail(request, case, *, failed: str = "", bound=None, error=None, status: 
     finish_limits = {pc.colour for pc in case.policy.clocks.all() if pc.clock == Clock.FINISH}
     context = {
         "case": case,
+        "contact": selectors.case_contact(viewer=request.user, case=case, channel="page", path=request.path),
         "now": now,
         "deadlines": deadline_rows(case, now),
         "primary": [f for f in forms if f["action"].primary],

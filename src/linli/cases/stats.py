@@ -60,6 +60,9 @@ from linli.cases.models import (
 )
 from linli.org.models import Node, NodeKind, Role, RoleAssignment
 
+# The places that have an evaluation page (pages and API).
+EVALUATION_KINDS = (NodeKind.STREET, NodeKind.COMMUNITY)
+
 BOARD_KINDS = (NodeKind.DISTRICT, NodeKind.STREET, NodeKind.COMMUNITY, NodeKind.COMPOUND)
 COLOUR_KEYS = (*Colour.values, "none")
 RECENT = 10

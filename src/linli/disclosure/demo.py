@@ -23,8 +23,8 @@ from linli.org.models import Node, Role
 
 def _helper(username: str, real_name: str, role: str, code: str):
     """A person the demo needs behind the scenes (no password: not a demo login)."""
-    person = org.person_create(username=username, real_name=real_name)
-    org.role_assign(person=person, role=role, node=Node.objects.get(code=code))
+    person = org.person_create(username=username, real_name=real_name, by=None)
+    org.role_assign(person=person, role=role, node=Node.objects.get(code=code), by=None)
     return person
 
 
@@ -96,9 +96,9 @@ def load_demo_money() -> None:
     fund = funds.fund_create(node=zbhp, code="ZBHP-GG", name="珍宝琥珀共管资金账户", kind="comanaged", approval_days=14,
                              purpose="收缴的欠款只用于小区改造:凤凰社区居委会、合能开发商、成都农商银行三方共管,两级审批。",
                              by=committee_zbhp)
-    rc = org.person_create(username="demo_fh_rc", real_name="凤凰社区居委会")
-    developer = org.person_create(username="demo_heneng", real_name="合能开发商")
-    bank = org.person_create(username="demo_bank", real_name="成都农商银行")
+    rc = org.person_create(username="demo_fh_rc", real_name="凤凰社区居委会", by=None)
+    developer = org.person_create(username="demo_heneng", real_name="合能开发商", by=None)
+    bank = org.person_create(username="demo_bank", real_name="成都农商银行", by=None)
     funds.supervisor_add(fund=fund, person=rc, party="residents_committee", level=1, by=committee_zbhp)
     funds.supervisor_add(fund=fund, person=developer, party="developer", level=1, by=committee_zbhp)
     funds.supervisor_add(fund=fund, person=bank, party="bank", level=2, by=committee_zbhp)

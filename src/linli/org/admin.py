@@ -3,7 +3,8 @@ from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
-from linli.org.models import ApiToken, Node, Person, PropertyCompany, RoleAssignment
+from linli.adminkit import ReadOnlyAdmin
+from linli.org.models import AccountEvent, ApiToken, Node, Person, PropertyCompany, RoleAssignment, RoleEvent
 
 
 @admin.register(PropertyCompany)
@@ -14,9 +15,15 @@ class PropertyCompanyAdmin(admin.ModelAdmin):
 
 
 class RoleInline(admin.TabularInline):
+    """Shown only: roles are given and taken under "Roles", where each change is recorded."""
+
     model = RoleAssignment
     extra = 0
-    autocomplete_fields = ["node"]
+    fields = readonly_fields = ["role", "node", "created_at"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Node)
@@ -43,6 +50,7 @@ class NodeAdmin(admin.ModelAdmin):
         node = services.node_create(
             kind=obj.kind, code=obj.code, name=obj.name, parent=obj.parent, area_m2=obj.area_m2,
             microgrid=obj.microgrid, property_mode=obj.property_mode, property_company=obj.property_company,
+            by=request.user,
         )
         obj.pk, obj.path = node.pk, node.path
 
@@ -51,16 +59,56 @@ class NodeAdmin(admin.ModelAdmin):
 class PersonAdmin(UserAdmin):
     list_display = ["username", "real_name", "phone", "is_staff", "is_active"]
     search_fields = ["username", "real_name", "phone"]
-    fieldsets = UserAdmin.fieldsets + ((_("Linli"), {"fields": ("real_name", "phone")}),)
+    fieldsets = UserAdmin.fieldsets + ((_("Linli"), {"fields": ("real_name", "phone", "must_change_password",
+                                                                "erased_at")}),)
+    readonly_fields = ["erased_at"]
     inlines = [RoleInline]
 
 
 @admin.register(RoleAssignment)
 class RoleAssignmentAdmin(admin.ModelAdmin):
+    """Giving and taking roles go through the services, so that each writes a RoleEvent."""
+
     list_display = ["person", "role", "node", "created_at"]
     list_filter = ["role", "node__kind"]
     search_fields = ["person__username", "person__real_name", "node__name", "node__code"]
     autocomplete_fields = ["person", "node"]
+
+    def has_change_permission(self, request, obj=None):
+        # A role is who, what and where: to change one, take it away and give another.
+        return obj is None and super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        from linli.org import services
+
+        obj.pk = services.role_assign(person=obj.person, role=obj.role, node=obj.node, by=request.user).pk
+
+    def delete_model(self, request, obj):
+        from linli.org import services
+
+        services.role_revoke(assignment=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset.select_related("person", "node"):
+            self.delete_model(request, obj)
+
+
+@admin.register(AccountEvent)
+class AccountEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "action", "person", "by"]
+    list_filter = ["action"]
+    search_fields = ["person__username", "by__username"]
+    date_hierarchy = "at"
+    list_select_related = ["person", "by"]
+
+
+@admin.register(RoleEvent)
+class RoleEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "action", "person", "role", "node", "by"]
+    list_filter = ["action", "role"]
+    search_fields = ["person__username", "person__real_name", "node__code", "by__username"]
+    date_hierarchy = "at"
+    list_select_related = ["person", "node", "by"]
 
 
 @admin.register(ApiToken)

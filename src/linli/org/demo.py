@@ -36,7 +36,7 @@ DEMO_PEOPLE = [
 
 
 def _mk(kind, code, name, parent=None, **extra):
-    return services.node_create(kind=kind, code=code, name=name, parent=parent, **extra)
+    return services.node_create(kind=kind, code=code, name=name, parent=parent, by=None, **extra)
 
 
 def _area(i: int) -> Decimal:
@@ -66,7 +66,7 @@ def _grid(community: Node, prefix: str, n_micro: int = 2) -> list[Node]:
 
 
 @transaction.atomic
-def load_demo() -> dict:
+def load_demo_org() -> dict:
     """Create the demo trees and people. Expects an empty database."""
     companies = {
         name: PropertyCompany.objects.create(name=name)
@@ -156,17 +156,12 @@ def load_demo() -> dict:
     building = _mk(NodeKind.BUILDING, "QB-Y1-B1", "1栋", yl)
     _households(_mk(NodeKind.UNIT, "QB-Y1-B1-U1", "1单元", building), 5, 2, qb_mg[0])
 
-    services.person_create(username="admin", real_name="系统管理员", password=DEMO_PASSWORD, is_superuser=True)
+    services.person_create(username="admin", real_name="系统管理员", password=DEMO_PASSWORD, is_superuser=True,
+                           by=None)
     for i, (username, name, role, scope, _label) in enumerate(DEMO_PEOPLE):
         person = services.person_create(username=username, real_name=name, phone=f"1380000{i:04d}",
-                                        password=DEMO_PASSWORD)
-        services.role_assign(person=person, role=role, node=Node.objects.get(code=scope))
-    from linli.cases.demo import load_demo_cases
-
-    load_demo_cases()  # requests, boards and inspection campaigns of the seed reports
-    from linli.disclosure.demo import load_demo_money
-
-    load_demo_money()  # quarterly reports, co-managed fund, micro-funds and crowdfunding of the seed reports
+                                        password=DEMO_PASSWORD, by=None)
+        services.role_assign(person=person, role=role, node=Node.objects.get(code=scope), by=None)
     return {"places": Node.objects.count()}
 
 

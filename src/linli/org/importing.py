@@ -178,10 +178,10 @@ def tree_import(*, compound: Node, data: bytes, filename: str, by: Person) -> Im
                 node = by_code.get(code)
                 if node is None:
                     by_code[code] = services.node_create(
-                        kind=kind, code=code, name=spec["name"], parent=by_code[spec["parent"]], **extra
+                        kind=kind, code=code, name=spec["name"], parent=by_code[spec["parent"]], by=by, **extra
                     )
                     result.created += 1
-                elif services.node_update(node=node, name=spec["name"], **extra):
+                elif services.node_update(node=node, name=spec["name"], by=by, **extra):
                     result.updated += 1
                 else:
                     result.unchanged += 1
@@ -190,10 +190,11 @@ def tree_import(*, compound: Node, data: bytes, filename: str, by: Person) -> Im
             person = _find_person(p["name"], p["phone"], household)
             if person is None:
                 person = services.person_create(
-                    username=_username_for(p["phone"], household), real_name=p["name"], phone=p["phone"]
+                    username=_username_for(p["phone"], household), real_name=p["name"], phone=p["phone"], by=by
                 )
                 result.people_created += 1
-            _, created = RoleAssignment.objects.get_or_create(person=person, role=p["role"], node=household)
+            created = not RoleAssignment.objects.filter(person=person, role=p["role"], node=household).exists()
+            services.role_assign(person=person, role=p["role"], node=household, by=by, action="org.tree.import")
             result.roles_created += int(created)
     return result
 

@@ -161,6 +161,9 @@ class Person(AbstractUser):
 
     real_name = models.CharField(_("real name"), max_length=60, blank=True)
     phone = models.CharField(_("mobile phone"), max_length=20, blank=True, db_index=True)
+    # Set when staff gave a one-time password: every page leads to the password change until it is changed.
+    must_change_password = models.BooleanField(_("must change password"), default=False)
+    erased_at = models.DateTimeField(_("personal data erased"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("person")
@@ -180,6 +183,20 @@ def mask_phone(phone: str) -> str:
     if len(digits) < 7:
         return "*" * len(digits)
     return f"{digits[:3]}****{digits[-4:]}"
+
+
+def mask_name(name: str) -> str:
+    """张**: the surname, the rest hidden."""
+    name = (name or "").strip()
+    return name[:1] + "*" * max(1, min(len(name) - 1, 2)) if name else ""
+
+
+def mask_email(email: str) -> str:
+    """w***@example.org: the first letter and the domain."""
+    local, at, domain = (email or "").strip().partition("@")
+    if not local:
+        return ""
+    return f"{local[:1]}***{at}{domain}"
 
 
 class Role(models.TextChoices):
@@ -232,6 +249,56 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} · {self.get_role_display()} · {self.node}"
+
+
+class RoleEvent(models.Model):
+    """Append-only history of roles: who gave or took which role of whom, where
+    and when. ``by`` is empty for the system (demo data, the command line)."""
+
+    class Action(models.TextChoices):
+        GRANT = "grant", _("Role given")
+        WITHDRAW = "withdraw", _("Role taken away")
+
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="role_events")
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    node = models.ForeignKey(Node, verbose_name=_("scope"), on_delete=models.PROTECT, related_name="+")
+    by = models.ForeignKey(Person, verbose_name=_("by"), on_delete=models.PROTECT, null=True, blank=True,
+                           related_name="+")
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("role change")
+        verbose_name_plural = _("role changes")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} · {self.person} · {self.get_role_display()} · {self.node}"
+
+
+class AccountEvent(models.Model):
+    """Append-only history of what happened to an account: a one-time password
+    set by staff, a password change, a download of one's data, an erasure."""
+
+    class Action(models.TextChoices):
+        PASSWORD_RESET = "password_reset", _("One-time password set by staff")
+        PASSWORD_CHANGED = "password_changed", _("Password changed")
+        DATA_DOWNLOADED = "data_downloaded", _("Personal data downloaded")
+        ERASED = "erased", _("Personal data erased")
+
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="account_events")
+    by = models.ForeignKey(Person, verbose_name=_("by"), on_delete=models.PROTECT, null=True, blank=True,
+                           related_name="+")
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("account event")
+        verbose_name_plural = _("account events")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} · {self.person}"
 
 
 class ApiToken(models.Model):

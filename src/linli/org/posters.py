@@ -68,7 +68,10 @@ def poster_context(nodes: list[Node], request=None) -> dict:
 
 
 def posters_pdf(nodes: list[Node], request=None) -> bytes:
-    from weasyprint import HTML
+    from django.contrib.staticfiles import finders
+    from weasyprint import CSS, HTML
 
     html = render_to_string("org/posters.html", {**poster_context(nodes, request), "pdf": True})
-    return HTML(string=html, base_url=public_base_url(request)).write_pdf()
+    # The stylesheet is read from the package, not fetched from the site (the page links it).
+    css = CSS(filename=finders.find("org/posters.css"))
+    return HTML(string=html, base_url=public_base_url(request)).write_pdf(stylesheets=[css])

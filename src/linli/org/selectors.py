@@ -85,3 +85,17 @@ def home_places(*, viewer: Person) -> dict[str, list]:
             out["areas"].append(by_id.get(node.pk, node))
     # each place once, in the order first met
     return {**{k: list({n.pk: n for n in v if n is not None}.values()) for k, v in out.items()}, "roles": roles}
+
+
+def person_password_resettable(*, viewer: Person, person: Person) -> bool:
+    """Whether ``viewer`` may give ``person`` a one-time password: community or
+    street staff whose scope covers every place where ``person`` holds a role
+    (not a colleague higher up, not a superuser, not oneself); a superuser may
+    for anyone else."""
+    if not authz.can(viewer, "org.person.password.reset") or viewer.pk == person.pk:
+        return False
+    if viewer.is_superuser:
+        return True
+    places = [r.node for r in person.roles.select_related("node")]
+    return bool(places) and not person.is_superuser and all(
+        authz.can(viewer, "org.person.password.reset", node) for node in places)

@@ -8,17 +8,19 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from linli.errors import InvalidInput
+from linli.errors import InvalidInput, NotAllowed
 from linli.org.models import (
     ALLOWED_PARENTS,
     CODE_VALIDATOR_RE,
     ROLE_SCOPE_KINDS,
+    AccountEvent,
     ApiToken,
     Node,
     NodeKind,
     Person,
     PropertyCompany,
     RoleAssignment,
+    RoleEvent,
 )
 
 _code_re = re.compile(CODE_VALIDATOR_RE)
@@ -58,11 +60,22 @@ def check_node(*, kind: str, code: str, name: str, parent: Node | None, area_m2=
         raise InvalidInput("node.property", _("Only a compound has a property service mode."))
 
 
+def _require_tree_edit(by: Person | None, node: Node | None) -> None:
+    """``by`` may create or change places here (``org.node.edit``, or ``org.tree.import``
+    for a compound's buildings and households); ``None`` is the system."""
+    from linli import authz
+
+    if by is not None and not authz.can(by, "org.tree.import", node):
+        authz.require(by, "org.node.edit", node)
+
+
 @transaction.atomic
 def node_create(*, kind: str, code: str, name: str, parent: Node | None = None, area_m2=None,
                 microgrid: Node | None = None, property_mode: str = "",
-                property_company: PropertyCompany | None = None) -> Node:
-    """Create a place under ``parent``. Callers check ``org.node.edit`` or ``org.tree.import``."""
+                property_company: PropertyCompany | None = None, by: Person | None) -> Node:
+    """Create a place under ``parent``. ``by`` needs ``org.node.edit`` or ``org.tree.import``
+    at ``parent``; ``None`` only for the system (demo data, the command line)."""
+    _require_tree_edit(by, parent)
     check_node(kind=kind, code=code, name=name, parent=parent, area_m2=area_m2, microgrid=microgrid,
                property_mode=property_mode, property_company=property_company)
     if Node.objects.filter(code=code).exists():
@@ -78,8 +91,11 @@ def node_create(*, kind: str, code: str, name: str, parent: Node | None = None, 
 
 @transaction.atomic
 def node_update(*, node: Node, name: str | None = None, area_m2=None, microgrid: Node | None = None,
-                property_mode: str | None = None, property_company: PropertyCompany | None = None) -> bool:
-    """Change what may change of a place (never its code, kind or parent). Returns whether anything changed."""
+                property_mode: str | None = None, property_company: PropertyCompany | None = None,
+                by: Person | None) -> bool:
+    """Change what may change of a place (never its code, kind or parent). Returns whether anything changed.
+    ``by`` as for ``node_create``, at the place itself."""
+    _require_tree_edit(by, node)
     new = {
         "name": node.name if name is None else name.strip(),
         "area_m2": node.area_m2 if area_m2 is None else Decimal(area_m2),
@@ -99,28 +115,50 @@ def node_update(*, node: Node, name: str | None = None, area_m2=None, microgrid:
 
 
 @transaction.atomic
-def role_assign(*, person: Person, role: str, node: Node, by: Person | None = None) -> RoleAssignment:
-    """Give ``person`` a role at ``node`` (idempotent). ``by`` must be allowed ``org.role.assign`` there."""
+def role_assign(*, person: Person, role: str, node: Node, by: Person | None,
+                action: str = "org.role.assign") -> RoleAssignment:
+    """Give ``person`` a role at ``node`` (idempotent) and record it (``RoleEvent``).
+    ``by`` must be allowed ``action`` there (``org.tree.import`` when an import
+    names a household's owners and residents); ``None`` only for the system
+    (demo data, the command line)."""
     from linli import authz
+    from linli.org.models import Role
 
+    if action != "org.role.assign" and role not in (Role.OWNER, Role.RESIDENT):
+        raise NotAllowed("forbidden", _("You may not do this here."))
     if by is not None:
-        authz.require(by, "org.role.assign", node)
+        authz.require(by, action, node)
     if node.kind not in ROLE_SCOPE_KINDS[role]:
         raise InvalidInput("role.scope", _("This role cannot be held at a %(kind)s.") % {"kind": node.get_kind_display()})
-    assignment, _created = RoleAssignment.objects.get_or_create(person=person, role=role, node=node)
+    assignment, created = RoleAssignment.objects.get_or_create(person=person, role=role, node=node)
+    if created:
+        RoleEvent.objects.create(action=RoleEvent.Action.GRANT, person=person, role=role, node=node, by=by)
     return assignment
 
 
 @transaction.atomic
-def role_revoke(*, assignment: RoleAssignment, by: Person) -> None:
+def role_revoke(*, assignment: RoleAssignment, by: Person | None) -> None:
+    """Take a role away and record it. ``by`` as for ``role_assign``."""
     from linli import authz
 
-    authz.require(by, "org.role.assign", assignment.node)
+    if by is not None:
+        authz.require(by, "org.role.assign", assignment.node)
+    RoleEvent.objects.create(action=RoleEvent.Action.WITHDRAW, person=assignment.person, role=assignment.role,
+                             node=assignment.node, by=by)
     assignment.delete()
 
 
+@transaction.atomic
 def person_create(*, username: str, real_name: str = "", phone: str = "", password: str | None = None,
-                  is_superuser: bool = False) -> Person:
+                  is_superuser: bool = False, by: Person | None) -> Person:
+    """Open an account. ``by`` may give roles or import households somewhere
+    (a superuser account only by a superuser); ``None`` only for the system."""
+    from linli import authz
+
+    if by is not None and not (authz.can(by, "org.role.assign") or authz.can(by, "org.tree.import")):
+        authz.require(by, "org.role.assign")
+    if by is not None and is_superuser and not by.is_superuser:
+        raise NotAllowed("forbidden", _("You may not do this here."))
     if Person.objects.filter(username=username).exists():
         raise InvalidInput("person.username_taken", _("Username %(u)s is taken.") % {"u": username})
     if is_superuser:
@@ -135,8 +173,9 @@ def person_create(*, username: str, real_name: str = "", phone: str = "", passwo
 
 
 @transaction.atomic
-def api_token_create(*, person: Person, name: str = "", by: Person | None = None) -> tuple[ApiToken, str]:
-    """Create a bearer token for ``person``; returns the row and the raw token, shown once."""
+def api_token_create(*, person: Person, name: str = "", by: Person | None) -> tuple[ApiToken, str]:
+    """Create a bearer token for ``person``; returns the row and the raw token, shown once.
+    ``by`` is the person themselves; ``None`` for the command line."""
     from linli import authz
 
     if by is not None:
@@ -147,7 +186,8 @@ def api_token_create(*, person: Person, name: str = "", by: Person | None = None
 
 
 @transaction.atomic
-def api_token_revoke(*, token: ApiToken, by: Person | None = None) -> None:
+def api_token_revoke(*, token: ApiToken, by: Person | None) -> None:
+    """``by`` is the token's person (``account.token.manage``); ``None`` for the command line."""
     from linli import authz
 
     if by is not None:
@@ -167,3 +207,60 @@ def api_token_authenticate(raw: str) -> Person | None:
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
     return token.person
 
+
+
+# ---------------------------------------------------------------------------
+# Passwords and personal data
+
+ONE_TIME_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read out over the phone
+
+
+def person_password_reset(*, person: Person, by: Person | None) -> str:
+    """Give ``person`` a one-time password (returned, shown once) that must be
+    changed at the next sign-in. ``by`` needs ``org.person.password.reset`` at
+    every place where ``person`` holds a role (``selectors.person_password_resettable``)."""
+    import secrets
+
+    from linli.org.selectors import person_password_resettable
+
+    with transaction.atomic():
+        person = Person.objects.select_for_update().get(pk=person.pk)
+        if by is not None and not person_password_resettable(viewer=by, person=person):
+            raise NotAllowed("forbidden", _("You may not do this here."))
+        if person.erased_at is not None or not person.is_active:
+            raise InvalidInput("person.inactive", _("This account is closed."))
+        raw = "".join(secrets.choice(ONE_TIME_ALPHABET) for _ in range(10))
+        person.set_password(raw)
+        person.must_change_password = True
+        person.save(update_fields=["password", "must_change_password"])
+        AccountEvent.objects.create(action=AccountEvent.Action.PASSWORD_RESET, person=person, by=by)
+    return raw
+
+
+@transaction.atomic
+def person_password_changed(*, person: Person, by: Person | None) -> None:
+    """Record a password change (Django's forms set the password) and lift the
+    one-time password's hold. ``by`` is the person, or None for a reset by e-mail link."""
+    Person.objects.filter(pk=person.pk).update(must_change_password=False)
+    person.must_change_password = False
+    AccountEvent.objects.create(action=AccountEvent.Action.PASSWORD_CHANGED, person=person, by=by)
+
+
+@transaction.atomic
+def person_anonymise(*, person: Person, by: Person | None) -> None:
+    """The account part of an erasure (``linli.privacy.person_erase`` does the
+    rest): name, phone, e-mail and username go, the password becomes unusable,
+    tokens are revoked, roles are taken away (each recorded), the account is
+    closed. The row stays so that history keeps pointing at "someone"."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    for assignment in person.roles.select_related("node"):
+        role_revoke(assignment=assignment, by=None if by is None or by.pk == person.pk else by)
+    ApiToken.objects.filter(person=person, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    person.username = f"erased-{person.pk}"
+    person.real_name = person.first_name = person.last_name = person.email = person.phone = ""
+    person.set_unusable_password()
+    person.is_active = False
+    person.must_change_password = False
+    person.erased_at = timezone.now()
+    person.save()
+    AccountEvent.objects.create(action=AccountEvent.Action.ERASED, person=person, by=by)

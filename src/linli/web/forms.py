@@ -26,3 +26,20 @@ class TreeImportForm(Form):
 
 class TokenCreateForm(Form):
     name = forms.CharField(label=_("What is it for?"), max_length=100, required=False)
+
+
+class ConfirmPasswordForm(Form):
+    """Type one's password again before something that cannot be undone."""
+
+    password = forms.CharField(label=_("Your password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    understood = forms.BooleanField(label=_("I understand that this cannot be undone."))
+
+    def __init__(self, person, *args, **kwargs):
+        self.person = person
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.person.check_password(password):
+            raise forms.ValidationError(_("This is not your password."))
+        return password

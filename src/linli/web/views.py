@@ -59,6 +59,7 @@ def node_detail(request, code: str):
             "may_print": node.kind in {NodeKind.COMPOUND, NodeKind.BUILDING, NodeKind.UNIT}
             and authz.can(request.user, "org.poster.print", node),
             "show_phones": people is not None,
+            "may_reset": people is not None and authz.can(request.user, "org.person.password.reset", node),
         },
     )
 

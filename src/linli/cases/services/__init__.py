@@ -30,6 +30,7 @@ from linli.cases.services.intake import PHONE_RE, case_create, normalise_phone
 from linli.cases.services.notifications import notification_mark_read, notifications_mark_all_read
 from linli.cases.services.photos import AFTER_PHOTO_STATUSES, case_add_photos
 from linli.cases.services.policies import place_of, policy_assign, policy_for
+from linli.cases.services.privacy import case_contacts_erase
 from linli.cases.services.transitions import CaseStateError, action_spec, transition_possible
 from linli.cases.services.workflow import (
     case_accept,
@@ -53,8 +54,8 @@ from linli.cases.services.workflow import (
 __all__ = [
     "AFTER_PHOTO_STATUSES", "PHONE_RE", "CaseStateError", "ChainLevel", "action_spec", "breach",
     "campaign_add_problem", "campaign_create", "campaign_participant_add", "case_accept", "case_add_photos",
-    "case_arrive", "case_close", "case_create", "case_declare_unsolvable", "case_dispatch", "case_finish",
-    "case_match_helper", "case_merge", "case_plan", "case_progress", "case_reclassify", "case_reopen",
+    "case_arrive", "case_close", "case_contacts_erase", "case_create", "case_declare_unsolvable", "case_dispatch",
+    "case_finish", "case_match_helper", "case_merge", "case_plan", "case_progress", "case_reclassify", "case_reopen",
     "case_send_back", "case_supervise", "case_transfer", "case_visit", "escalation_acknowledge", "escalation_chain",
     "normalise_phone", "notification_mark_read", "notifications_mark_all_read", "place_of", "policy_assign",
     "policy_for", "transition_possible",

@@ -22,7 +22,7 @@ class Command(BaseCommand):
             tokens = list(ApiToken.objects.filter(prefix=opts["prefix"], revoked_at__isnull=True))
             if len(tokens) != 1:
                 raise CommandError(f"no single active token with prefix {opts['prefix']}")
-            services.api_token_revoke(token=tokens[0])
+            services.api_token_revoke(token=tokens[0], by=None)
             self.stdout.write(f"revoked {tokens[0].prefix}")
             return
         try:
@@ -30,7 +30,7 @@ class Command(BaseCommand):
         except Person.DoesNotExist as exc:
             raise CommandError(f"no user {opts['username']!r}") from exc
         if action == "create":
-            _token, raw = services.api_token_create(person=person, name=opts["name"])
+            _token, raw = services.api_token_create(person=person, name=opts["name"], by=None)
             self.stdout.write(raw)
         else:
             for t in person.api_tokens.all():

@@ -1,7 +1,8 @@
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from linli.org.demo import demo_logins, load_demo
+from linli.demo import demo_logins, load_demo
 from linli.org.models import Node
 
 
@@ -20,11 +21,19 @@ class Command(BaseCommand):
             self.stdout.write(f"  {stats['places']} places created.")
         self.stdout.write("")
         self.stdout.write(f"Linli demo: http://{addr}/")
+        if not addr.startswith(("127.", "localhost", "[::1]")):
+            self.stdout.write("Warning: the demo logins below are public; serve the demo on 127.0.0.1 only.")
         self.stdout.write("Demo logins (username / password):")
         for username, password, label in demo_logins():
             self.stdout.write(f"  {username:<18} {password:<18} {label}")
         self.stdout.flush() if hasattr(self.stdout, "flush") else None
         if not no_serve:
+            from linli.org.management.commands.serve import static_is_current
+
+            if not settings.DEBUG and not static_is_current():
+                # DEBUG is off: whitenoise serves the collected, hashed files, as in production.
+                self.stdout.write("Collecting static files (once) …")
+                call_command("collectstatic", interactive=False, verbosity=0)
             # The deadline engine runs beside the demo server, so missed time limits escalate.
             import subprocess
             import sys
