@@ -3,7 +3,6 @@ password from staff in scope, downloading one's personal data, erasure.
 Thin: the writes are org and ``linli.privacy`` services."""
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
