@@ -3,13 +3,16 @@ DATABASE_URL points there (.ci/run does both)."""
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import override_settings
+from django.utils import translation
 
-from tests.factories import World, build_world
+from tests.factories import World, WorldIds, build_world, fetch_world
 
 ARTIFACTS = Path(os.environ.get("LINLI_TEST_ARTIFACTS", Path(__file__).resolve().parent.parent / "test-artifacts"))
 
@@ -19,8 +22,6 @@ def _plain_http():
     # Tests talk plain HTTP to the test client and the live server: no HTTPS
     # redirect or HTTPS-only cookies (production keeps both; test_settings checks).
     # Static files come from the finders, not a collectstatic manifest.
-    from django.conf import settings
-
     storages = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
     with override_settings(SECURE_SSL_REDIRECT=False, SESSION_COOKIE_SECURE=False, CSRF_COOKIE_SECURE=False,
                            STORAGES=storages):
@@ -38,29 +39,129 @@ def _live_boards(settings):
 def _site_language():
     # A test-client request with Accept-Language: en leaves English active in
     # this thread; every test starts in the site's language, whatever ran before.
-    from django.conf import settings
-    from django.utils import translation
-
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.deactivate()
+
+
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
 def _fast_hashing(settings):
     # Argon2 is the production hasher (tested in tests/test_settings.py); tests
     # that create many accounts use a fast one.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
+
+
+# --- the database every test starts from ----------------------------------------
+# Building the world through the services for each of ~1,100 tests cost ~110 s. It is
+# built once, committed to the test database right after it is created, and each test
+# runs in a transaction that is rolled back, so every test starts from the same rows.
+# A few tests need another starting point: the demo (``demo_state``, loaded once for
+# a run of tests that ask for it) or a database holding only what the migrations put
+# there (``empty_state``). Tests that flush the database (``transactional_db``,
+# ``live_server``) get the world back after them.
+
+
+class _Start:
+    """Which data the test database holds now, outside any test's transaction."""
+
+    blocker = None
+    current: str | None = None  # "world", "demo", "empty" or None (unknown, e.g. flushed)
+    world_ids: WorldIds | None = None
+    demo_seconds = 0.0  # how long the demo took to load
+
+
+def _rebuild(state: str) -> None:
+    from django.core.management import call_command
+
+    from linli.cases.presets import ensure_presets
+    from linli.org.models import Node, Person
+
+    _Start.current = None
+    with (_Start.blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS),
+          translation.override(settings.LANGUAGE_CODE)):
+        if Node.objects.exists() or Person.objects.exists():
+            call_command("flush", interactive=False, verbosity=0)
+        # A flush also removes the rows of the data migrations: put the presets back (idempotent).
+        ensure_presets()
+        if state == "world":
+            _Start.world_ids = build_world().ids()
+        elif state == "demo":
+            from linli.demo import load_demo
+
+            started = time.perf_counter()
+            load_demo()
+            _Start.demo_seconds = time.perf_counter() - started
+    _Start.current = state
+
+
+def _ensure(state: str) -> None:
+    if _Start.current == state:
+        return
+    if connection.in_atomic_block:
+        raise RuntimeError(f"the test database must hold the {state!r} data before the test's transaction "
+                           f"starts: ask for the {state}_state fixture before db/transactional_db")
+    _rebuild(state)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    _Start.blocker = django_db_blocker
+    _rebuild("world")
+
+
+def _start_needed(item) -> str | None:
+    names = getattr(item, "fixturenames", ())
+    if "demo_state" in names:
+        return "demo"
+    if "empty_state" in names:
+        return "empty"
+    if "django_db_setup" in names or item.get_closest_marker("django_db"):
+        return "world"
+    return None
+
+
+def _flushes(item) -> bool:
+    names = getattr(item, "fixturenames", ())
+    marker = item.get_closest_marker("django_db")
+    return ("transactional_db" in names or "live_server" in names
+            or bool(marker and marker.kwargs.get("transaction")))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    yield
+    if _Start.blocker is None:
+        return  # no test has used the database yet
+    if _flushes(item):
+        _Start.current = None
+    needed = _start_needed(nextitem) if nextitem is not None else None
+    if needed is not None and needed != _Start.current:
+        _rebuild(needed)
+
+
+@pytest.fixture
+def demo_state(django_db_setup):
+    """The test database holds the demo (``linli demo``'s data) instead of the world.
+    Ask for it before ``db``; the next test that wants the world gets it back.
+    Returns how many seconds loading the demo took."""
+    _ensure("demo")
+    return _Start.demo_seconds
+
+
+@pytest.fixture
+def empty_state(django_db_setup):
+    """The test database holds only what the migrations create (no world)."""
+    _ensure("empty")
 
 
 @pytest.fixture
 def world(db) -> World:
-    # Transactional tests flush the database, data migrations included: put the
-    # preset policies and categories back (idempotent).
-    from linli.cases.presets import ensure_presets
-
-    ensure_presets()
-    return build_world()
+    # The rows are there (see above); the objects are this test's own.
+    assert _Start.current == "world" and _Start.world_ids is not None, _Start.current
+    return fetch_world(_Start.world_ids)
 
 
 @pytest.fixture
@@ -69,8 +170,6 @@ def on_postgres() -> bool:
 
 
 def pytest_collection_modifyitems(config, items):
-    from django.conf import settings
-
     engine = settings.DATABASES["default"]["ENGINE"]
     skip_pg = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)")
     for item in items:

@@ -36,6 +36,27 @@ class World:
     def person(self, name: str) -> Person | None:
         return self.people[name]
 
+    def ids(self) -> WorldIds:
+        """The primary keys of its places and people, to fetch them again in another test."""
+        return WorldIds(nodes={code: n.pk for code, n in self.nodes.items()},
+                        people={name: p.pk if p is not None else None for name, p in self.people.items()})
+
+
+@dataclass(frozen=True)
+class WorldIds:
+    nodes: dict[str, int]
+    people: dict[str, int | None]
+
+
+def fetch_world(ids: WorldIds) -> World:
+    """The world built earlier (tests/conftest.py builds it once per session), as
+    fresh objects in two queries: a test that changes an object in memory leaves
+    the next test's objects alone."""
+    nodes = Node.objects.in_bulk(list(ids.nodes.values()))
+    people = Person.objects.in_bulk([pk for pk in ids.people.values() if pk is not None])
+    return World(nodes={code: nodes[pk] for code, pk in ids.nodes.items()},
+                 people={name: people[pk] if pk is not None else None for name, pk in ids.people.items()})
+
 
 def build_world() -> World:
     w = World()

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from linli.demo import DEMO_PASSWORD, demo_logins, load_demo
+from linli.demo import DEMO_PASSWORD, demo_logins
 from linli.org.models import Node, NodeKind, Person
 from linli.org.services import api_token_authenticate
 
@@ -36,8 +36,8 @@ def test_cli_alias_maps_hyphenated_command(monkeypatch, world, capsys):
 
 
 @pytest.fixture
-def demo(db):
-    load_demo()
+def demo(demo_state, db):
+    """The demo, loaded once for the tests of this module (tests/conftest.py)."""
 
 
 def count_households(code: str) -> int:
@@ -75,7 +75,7 @@ def test_every_printed_demo_login_works(demo, settings):
     assert Person.objects.get(username="admin").is_superuser
 
 
-def test_demo_command_prepares_and_prints_logins(db):
+def test_demo_command_prepares_and_prints_logins(empty_state, db):
     out = io.StringIO()
     call_command("demo", "--no-serve", stdout=out)
     text = out.getvalue()

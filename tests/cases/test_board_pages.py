@@ -99,10 +99,8 @@ def test_empty_board_says_what_happens_next(world, client):
 
 
 @pytest.fixture
-def demo_data(transactional_db):
-    from linli.demo import load_demo
-
-    load_demo()
+def demo_data(demo_state, transactional_db):
+    """The demo (tests/conftest.py loads it; the browser needs it committed)."""
 
 
 def _fits(page) -> None:

@@ -2,8 +2,6 @@
 ``linli demo``, and the boards, campaigns and evaluation show them."""
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from linli.cases import selectors, stats
@@ -12,12 +10,10 @@ from linli.org.models import Node
 
 
 @pytest.fixture
-def demo(db):
-    from linli.demo import load_demo
-
-    started = time.perf_counter()
-    load_demo()  # the places and people, then load_demo_cases
-    return time.perf_counter() - started
+def demo(demo_state, db):
+    """Seconds that loading the demo took (the places and people, then load_demo_cases);
+    tests/conftest.py loads it once for this module's tests."""
+    return demo_state
 
 
 def test_demo_requests_fill_the_boards_like_seed_002(demo):

@@ -25,7 +25,6 @@ from linli.cases.models import Case, Category, Deadline, Escalation, Rating, Sou
 from linli.cases.services import deadlines
 from linli.outbox.models import OutboxMessage
 from tests.cases.conftest import local
-from tests.factories import build_world
 from tests.mailservers import HungServer
 
 
@@ -145,11 +144,7 @@ def _worker_env() -> dict:
     return env
 
 
-def _many_due_cases(n: int) -> int:
-    from linli.cases.presets import ensure_presets
-
-    ensure_presets()  # a transactional test's flush removed the migration's rows
-    world = build_world()
+def _many_due_cases(world, n: int) -> int:
     repair = Category.objects.get(code="repair")
     for i in range(n):
         services.case_create(node=world["X-B1-U1"], category=repair, description=f"第{i}号问题", source=Source.QR)
@@ -165,8 +160,8 @@ def _worker(env, *extra):
 
 @pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
-def test_two_worker_processes_create_each_escalation_exactly_once():
-    due = _many_due_cases(120)
+def test_two_worker_processes_create_each_escalation_exactly_once(world):
+    due = _many_due_cases(world, 120)
     env = _worker_env()
     workers = [_worker(env), _worker(env)]
     outputs = [w.communicate(timeout=300) for w in workers]
@@ -181,8 +176,8 @@ def test_two_worker_processes_create_each_escalation_exactly_once():
 
 @pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
-def test_a_worker_killed_mid_sweep_loses_nothing():
-    due = _many_due_cases(150)
+def test_a_worker_killed_mid_sweep_loses_nothing(world):
+    due = _many_due_cases(world, 150)
     env = _worker_env()
     victim = _worker(env)
     # Kill it as soon as it has recorded something (or at once if it is slow to start).
@@ -240,8 +235,8 @@ def _leader_with_email():
 
 @pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
-def test_worker_once_finishes_although_the_mail_server_never_answers():
-    _many_due_cases(3)
+def test_worker_once_finishes_although_the_mail_server_never_answers(world):
+    _many_due_cases(world, 3)
     _leader_with_email()
     Escalation.objects.all().delete()
     services.case_create(node=Case.objects.first().node, category=Category.objects.get(code="repair"),
@@ -260,8 +255,8 @@ def test_worker_once_finishes_although_the_mail_server_never_answers():
 @pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
-def test_the_worker_stops_within_seconds_on_a_signal_even_while_a_send_hangs(sig):
-    _many_due_cases(2)
+def test_the_worker_stops_within_seconds_on_a_signal_even_while_a_send_hangs(world, sig):
+    _many_due_cases(world, 2)
     _leader_with_email()
     with HungServer(close_after=120) as hung:
         env = _smtp_env(_worker_env(), hung.port, timeout=60)
@@ -287,7 +282,7 @@ def test_the_worker_stops_within_seconds_on_a_signal_even_while_a_send_hangs(sig
 
 @pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
-def test_a_sweep_skips_a_request_a_staff_member_holds_and_cannot_deadlock_with_it():
+def test_a_sweep_skips_a_request_a_staff_member_holds_and_cannot_deadlock_with_it(world):
     """Staff lock the request then its deadlines; the sweep claims requests first too.
     With the old order (deadline, then request) this was a deadlock."""
     import threading
@@ -296,7 +291,7 @@ def test_a_sweep_skips_a_request_a_staff_member_holds_and_cannot_deadlock_with_i
 
     from linli.cases import locks
 
-    _many_due_cases(2)
+    _many_due_cases(world, 2)
     held, other = Case.objects.order_by("id")
     results, errors = [], []
 
