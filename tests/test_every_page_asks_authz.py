@@ -1,6 +1,7 @@
 """No page or endpoint bypasses the one authorisation function (issue 2 item 4).
 
-Walks every URL pattern of the shell, the ledger and disclosure, fills its
+Walks every URL pattern of the shell, resident requests (intake, tracking,
+staff pages, boards, inspections), Open311, the ledger and disclosure, fills its
 parameters with real objects, and requests it (GET and POST) as anonymous and
 as a resident while recording which actions ``linli.authz`` was asked about.
 Every request must have asked at least one action or been sent to sign in
@@ -10,24 +11,33 @@ authorised (sign in, sign out, language switch, the anonymous home page).
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from PIL import Image
+
 from linli import authz
+from linli.cases import services as case_services
+from linli.cases.models import Category, Escalation, Notification, Source
 from linli.disclosure import funds, services
 from linli.ledger.services import account_open
 from linli.org import services as org
 from linli.org.models import Role
 
-# Views that run before authorisation can mean anything.
-EXEMPT = {"login", "logout", "set_language",
+# Views that run before authorisation can mean anything; the Open311 connection guide
+# is documentation (like the API's docs page); any other path under /open311/v2/ is
+# the spec's "not found" document.
+EXEMPT = {"login", "logout", "set_language", "developers", "open311_unknown",
           # Forgot one's password: before anyone is signed in (the e-mailed link is the proof).
           "password_reset", "password_reset_done", "password_reset_confirm", "password_reset_complete"}
 # The home page greets a visitor who is not signed in with the sign-in link only.
 ANONYMOUS_HOME = {"home"}
-MY_MODULES = ("linli.web.", "linli.ledger.", "linli.disclosure.", "linli.outbox.", "django.contrib.auth.")
+MY_MODULES = ("linli.web.", "linli.cases.", "linli.open311.", "linli.ledger.", "linli.disclosure.", "linli.outbox.",
+              "django.contrib.auth.")
 
 
 class Recording(dict):
@@ -83,11 +93,30 @@ def objects(world):
     pledge = funds.pledge_add(campaign=campaign, source="residents", amount=1000, name="1栋", by=by)
     account = account_open(code="X:internal", name="内部", kind="asset", node=world["X"], asset="CNY")
     token, _raw = org.api_token_create(person=world.person("property_x"), name="t", by=None)
+    # Resident requests: one with a photo, escalated, with a notification; an inspection campaign.
+    case = case_services.case_create(node=world["X-B1-U1"], category=Category.objects.get(code="repair"),
+                                     description="楼道灯不亮", source=Source.QR, photos=[_jpeg()])
+    photo = case.photos.get()
+    deadline = case.deadlines.order_by("pk").first()
+    escalation = Escalation.objects.create(case=case, deadline=deadline, level=1, role=Role.COMMUNITY_STAFF,
+                                           node=world["C1"], created_at=timezone.now())
+    notification = Notification.objects.create(recipient=world.person("resident"), case=case, kind="test",
+                                               title="通知")
+    inspection = case_services.campaign_create(node=world["C1"], title="消防通道检查", starts_on=today,
+                                               ends_on=today + dt.timedelta(days=7), by=by)
     return {
         "node": "X", "account": account.code, "fund": fund.code, "entry": entry.pk, "report": report.pk,
         "objection": objection.pk, "spending": spending.pk, "campaign": campaign.pk, "pledge": pledge.pk,
-        "token": token.pk, "person": world.person("resident").pk,
+        "token": token.pk, "case": case.pk, "photo": photo.pk, "tracking_code": case.tracking_code,
+        "escalation": escalation.pk, "notification": notification.pk, "inspection": inspection.pk,
+        "unit": "X-B1-U1", "category": "repair", "person": world.person("resident").pk,
     }
+
+
+def _jpeg() -> SimpleUploadedFile:
+    raw = io.BytesIO()
+    Image.new("RGB", (64, 48), (180, 40, 40)).save(raw, format="JPEG")
+    return SimpleUploadedFile("p.jpg", raw.getvalue(), content_type="image/jpeg")
 
 
 PK_OF = {
@@ -98,18 +127,37 @@ PK_OF = {
     "disclosure_objection_answer": "objection", "spend_decide": "spending", "campaign_detail": "campaign",
     "pledge_new": "campaign", "campaign_close": "campaign", "pledge_receive": "pledge",
     "person_password": "person",
+    "case_detail": "case", "case_act": "case", "case_photo": "case", "notification_read": "notification",
+    "escalation_ack": "escalation", "inspection": "inspection", "inspection_participant_add": "inspection",
+    "inspection_problem_add": "inspection", "case_track_photo": "photo",
 }
+# ``code`` names a place, except on these pages.
+CODE_OF = {"qr_entry": "unit", "qr_help": "unit", "case_track": "tracking_code", "case_rate": "tracking_code", "case_track_photo": "tracking_code",
+           "open311_service_definition": "category"}
 
 
 def kwargs_for(pattern, objects):
     name = pattern.name
     out = {}
-    for param in pattern.pattern.converters:
+    # path() names its parameters in converters, re_path() (Open311) in the regex's groups.
+    for param in pattern.pattern.converters or pattern.pattern.regex.groupindex:
         if param == "fmt":
-            out[param] = "csv"
+            out[param] = "json" if name.startswith("open311_") else "csv"
+        elif param == "code" and name in CODE_OF:
+            out[param] = objects[CODE_OF[name]]
         elif param == "code":
             kind = "account" if name.startswith("ledger_") else "fund" if name.startswith("fund_") or name == "campaign_new" else "node"
             out[param] = objects[kind]
+        elif param == "photo_pk":
+            out[param] = objects["photo"]
+        elif param == "action":
+            out[param] = "accept"
+        elif param == "rid":
+            out[param] = str(objects["case"])
+        elif param == "token":
+            out[param] = objects["tracking_code"]
+        elif param == "rest":
+            out[param] = "nothing.json"
         elif param == "pk":
             assert name in PK_OF, f"{name}: add a sample object to PK_OF"
             out[param] = objects[PK_OF[name]]
@@ -121,7 +169,9 @@ def kwargs_for(pattern, objects):
 def test_the_walk_covers_the_pages():
     names = {p.name for p in patterns()}
     assert {"home", "healthz", "node_detail", "tree_import", "ledger_account_json", "disclosure_report_print",
-            "fund_detail", "pledge_receive", "disclosure_objection_answer"} <= names
+            "fund_detail", "pledge_receive", "disclosure_objection_answer", "qr_entry", "case_track", "queue",
+            "case_act", "board", "evaluation", "inspection", "open311_requests", "open311_discovery",
+            "developers"} <= names
 
 
 @pytest.mark.parametrize("who", ["anonymous", "resident"])

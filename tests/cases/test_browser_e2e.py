@@ -61,7 +61,10 @@ def test_report_to_rating_on_a_phone(world, live_server, chromium, artifacts_dir
     staff = staff_ctx.new_page()
     browser_login(staff, live_server, "property_x", "pw-property_x")
     staff.goto(f"{live_server.url}/queue/")
-    assert case.tracking_code not in staff.inner_text("#queue") or True
+    # The new request is the one row of their queue, under its place.
+    rows = staff.locator("#queue li.q-row")
+    assert rows.count() == 1 and staff.locator(f"#queue a[href='/cases/{case.pk}']").count() == 1
+    assert "X-B1-U1" in rows.first.inner_text()
     staff.screenshot(path=str(shots / "03-queue-390.png"), full_page=True)
     staff.click(f"#queue a[href='/cases/{case.pk}']")
     staff.wait_for_load_state()

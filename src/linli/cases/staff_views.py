@@ -291,6 +291,7 @@ def notifications(request):
 @login_required
 @require_POST
 def notification_read(request, pk: int):
+    authz.require(request.user, "cases.notification.view", request.user)
     notification = Notification.objects.filter(pk=pk).first()
     if notification is None:
         raise Http404

@@ -179,6 +179,7 @@ def case_rate(request, code: str):
 
 def case_find(request):
     """"Follow my request": a tracking code typed in → its tracking page."""
+    authz.require(request.user, "cases.case.track")
     form = FindForm(request.GET or None)
     if form.is_valid():
         code = "".join(form.cleaned_data["code"].split()).upper()

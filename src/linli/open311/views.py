@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from linli import authz
 from linli.cases import selectors
 from linli.cases.models import PUBLIC_NOTE_EVENTS, RESOLVED_STATUSES, Category, Status
 from linli.errors import DomainError, InvalidInput, NotAllowed, NotFound
@@ -69,6 +70,9 @@ def open311(view):
         if any("\x00" in k or any("\x00" in v for v in params.getlist(k)) for k in params):
             return error(fmt, 400, _("The request contains a NUL character."))
         try:
+            # Open311 shows what the public boards show and takes reports like a QR code
+            # does; the api_key (checked by each view) only says which integration it is.
+            authz.require(request.user, "cases.case.report" if request.method == "POST" else "cases.board.view")
             return view(request, fmt, **kw)
         except Open311Error as exc:
             return error(fmt, exc.status, exc.description)
