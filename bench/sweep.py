@@ -36,7 +36,7 @@ SMALL, LARGE, DUE = int(os.environ.get("BENCH_SMALL", 1000)), int(os.environ.get
 
 def build(n_open: int) -> None:
     """n_open requests with far-away deadlines plus DUE overdue deadlines, inserted in bulk."""
-    from linli.cases.models import Case, Category, Deadline, Escalation, CaseEvent, Notification, TimeLimitPolicy
+    from linli.cases.models import Case, CaseEvent, Category, Deadline, Escalation, Notification, TimeLimitPolicy
     from linli.org import services as org
     from linli.org.models import Node, NodeKind
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -67,7 +68,7 @@ def _fast_hashing(settings):
 class _Start:
     """Which data the test database holds now, outside any test's transaction."""
 
-    blocker = None
+    blocker: Any = None  # pytest-django's django_db_blocker
     current: str | None = None  # "world", "demo", "empty" or None (unknown, e.g. flushed)
     world_ids: WorldIds | None = None
     demo_seconds = 0.0  # how long the demo took to load

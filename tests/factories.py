@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from linli.org import services
-from linli.org.models import Node, NodeKind as K, Person, Role
+from linli.org.models import Node, Person, Role
+from linli.org.models import NodeKind as K
 
 
 @dataclass

@@ -80,7 +80,7 @@ def test_demo_command_prepares_and_prints_logins(empty_state, db):
     call_command("demo", "--no-serve", stdout=out)
     text = out.getvalue()
     assert "http://127.0.0.1:8000/" in text
-    for username, password, _ in demo_logins():
+    for username, _password, _label in demo_logins():
         assert username in text
     assert DEMO_PASSWORD in text
     # A second run keeps the data as it is.
@@ -106,7 +106,7 @@ def test_demo_places_sit_where_the_seed_reports_put_them(demo):
     assert not Node.objects.filter(kind=NodeKind.COMPOUND, property_mode="").exists()
     for h in Node.objects.filter(kind=NodeKind.HOUSEHOLD).select_related("microgrid"):
         community = h.path.split("/")[3]
-        assert h.microgrid.path.split("/")[3] == community and h.area_m2 > 0
+        assert h.microgrid.path.split("/")[3] == community and (h.area_m2 or 0) > 0
 
 
 def test_demo_households_all_belong_to_compounds(demo):

@@ -17,7 +17,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
-
 from PIL import Image
 
 from linli import authz
@@ -97,7 +96,7 @@ def objects(world):
     case = case_services.case_create(node=world["X-B1-U1"], category=Category.objects.get(code="repair"),
                                      description="楼道灯不亮", source=Source.QR, photos=[_jpeg()])
     photo = case.photos.get()
-    deadline = case.deadlines.order_by("pk").first()
+    deadline = case.deadlines.order_by("pk")[0]
     escalation = Escalation.objects.create(case=case, deadline=deadline, level=1, role=Role.COMMUNITY_STAFF,
                                            node=world["C1"], created_at=timezone.now())
     notification = Notification.objects.create(recipient=world.person("resident"), case=case, kind="test",

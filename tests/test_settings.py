@@ -7,8 +7,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.contrib.auth import authenticate
 from django.test import Client
 
 from linli.org import services

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from linli.cases.models import Category, Source
 from linli.cases import services
+from linli.cases.models import Category, Source
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

@@ -11,7 +11,6 @@ from linli.cases import deadline_sweep
 from linli.cases.models import Case, CaseEvent, Deadline, Notification, Status
 from linli.org import services as org_services
 from linli.org.models import Role
-
 from tests.cases.conftest import local
 
 

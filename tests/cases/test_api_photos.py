@@ -10,9 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from linli.cases import services
-from linli.cases.services import photos as photo_services
 from linli.cases.models import CaseEvent, Photo, Status
 from linli.cases.photos import MAX_BYTES, MAX_PHOTOS
+from linli.cases.services import photos as photo_services
 from linli.errors import InvalidInput
 from linli.org import services as org_services
 from linli.org.models import Role
@@ -339,11 +339,21 @@ def test_a_failure_after_storing_leaves_neither_rows_nor_files(world, client, re
 
 
 def test_photos_are_cleaned_before_the_request_is_locked(world, report, monkeypatch):
-    from linli.cases import locks, photos as photo_rules
+    from linli.cases import locks
+    from linli.cases import photos as photo_rules
 
     case, order = report(), []
     real_clean, real_lock = photo_rules.clean_photos, locks.case_lock
-    monkeypatch.setattr(photo_rules, "clean_photos", lambda files: order.append("clean") or real_clean(files))
-    monkeypatch.setattr(locks, "case_lock", lambda pk: order.append("lock") or real_lock(pk))
+
+    def clean(files):
+        order.append("clean")
+        return real_clean(files)
+
+    def lock(pk):
+        order.append("lock")
+        return real_lock(pk)
+
+    monkeypatch.setattr(photo_rules, "clean_photos", clean)
+    monkeypatch.setattr(locks, "case_lock", lock)
     services.case_add_photos(case=case, by=world.person("community_c1"), files=[photo()])
     assert order == ["clean", "lock"]

@@ -6,7 +6,8 @@ import json
 import statistics
 from zoneinfo import ZoneInfo
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from linli.cases import services, stats
 from linli.cases.models import AssigneeKind, Case, Category, Deadline, Rating, ReturnVisit, TimeLimitPolicy, VisitMethod
@@ -76,7 +77,7 @@ def _make(world, specs) -> None:
     Case.objects.all().delete()
     policy = TimeLimitPolicy.objects.get(is_default=True)
     categories = list(Category.objects.order_by("id")[:3])
-    made = []
+    made: list[Case] = []
     for i, s in enumerate(specs):
         received = NOW - dt.timedelta(minutes=s["received_ago"])
         accepted = None if s["accept_after"] is None else min(NOW, received + dt.timedelta(minutes=s["accept_after"]))
@@ -182,7 +183,7 @@ def test_every_board_figure_equals_a_direct_count(world, specs):
         assert [(r["category_code"], r["colour"], r["status"]) for r in got["recent"]] == [
             (by_id[i].category.code, by_id[i].colour or None, by_id[i].status) for i in recent_ids]
         # No finer than the building; never a description, phone or tracking code.
-        for r, i in zip(got["recent"], recent_ids):
+        for r, i in zip(got["recent"], recent_ids, strict=True):
             assert r["place"] == {"X": "X", "X-B1": "X X-B1", "X-B1-U1": "X X-B1", "X-101": "X X-B1",
                                   "X-201": "X X-B2", "Y-B1-U1": "Y Y-B1", "Y-101": "Y Y-B1",
                                   "Z-B1-U1": "Z Z-B1", "Z-101": "Z Z-B1"}[by_id[i].node.code]

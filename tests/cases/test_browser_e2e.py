@@ -5,8 +5,6 @@ Plus the staff queue and request page at phone and desktop width.
 Screenshots of every step go to test-artifacts/."""
 from __future__ import annotations
 
-import io
-
 import pytest
 from PIL import Image
 

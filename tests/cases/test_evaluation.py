@@ -3,7 +3,8 @@ counts, the ranking and its titles, and who may see the page."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from linli.cases import stats
 from linli.cases.models import Case, Deadline, Rating, ReturnVisit

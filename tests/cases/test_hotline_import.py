@@ -81,7 +81,7 @@ def test_one_bad_row_imports_nothing_and_every_bad_row_is_named(compounds_named,
     with pytest.raises(ImportRejected) as rejected:
         importing.hotline_import(data=_csv(rows), filename="t.csv", by=world.person("community_c1"))
     assert Case.objects.count() == 0
-    by_row = {}
+    by_row: dict[int, set[str]] = {}
     for e in rejected.value.errors:
         by_row.setdefault(e.row, set()).add(e.column)
     assert by_row == {5: {"受理时间"}, 6: {"地点编码"}, 7: {"工单号", "类别", "内容", "电话"},

@@ -108,9 +108,9 @@ def test_bad_input_is_refused_and_changes_nothing(world, report):
     services.case_dispatch(case=case, by=world.person("property_x"), to="property")
     services.case_arrive(case=case, by=world.person("property_x"))
     before = _snapshot(case)
-    for kwargs in ({"colour": "purple", "note": "x"}, {"colour": "green", "note": "  "}):
+    for colour, note in (("purple", "x"), ("green", "  ")):
         with pytest.raises(InvalidInput):
-            services.case_plan(case=case, by=world.person("property_x"), **kwargs)
+            services.case_plan(case=case, by=world.person("property_x"), colour=colour, note=note)
     assert _snapshot(case) == before
     with pytest.raises(InvalidInput):
         report(description=" ")

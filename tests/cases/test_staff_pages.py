@@ -14,7 +14,17 @@ from PIL import Image
 
 from linli.cases import deadline_sweep, services
 from linli.cases.models import (
-    Case, CaseEvent, Category, Deadline, Escalation, Notification, Photo, PolicyAssignment, Source, Status, Supervision,
+    Case,
+    CaseEvent,
+    Category,
+    Deadline,
+    Escalation,
+    Notification,
+    Photo,
+    PolicyAssignment,
+    Source,
+    Status,
+    Supervision,
     TimeLimitPolicy,
 )
 from linli.org import services as org
@@ -311,7 +321,7 @@ def test_queue_is_nearest_deadline_first_with_overdue_in_red(client, world, cloc
     ids = [int(x) for x in dict.fromkeys(order)]
     assert ids[:3] == [first.pk, second.pk, far.pk]
     assert "已超时 2分钟" in _text(response) and "还剩 13分钟" in _text(response)
-    assert re.search(r'q-row overdue">\s*<a class="q-main" href="/cases/%d"' % first.pk, html)
+    assert re.search(rf'q-row overdue">\s*<a class="q-main" href="/cases/{first.pk}"', html)
 
 
 def test_queue_shows_only_what_the_viewer_works_on(client, world, report):
@@ -631,7 +641,7 @@ def test_staff_are_told_when_working_time_falls_back_to_monday_to_friday(client,
 
 
 def test_opening_an_unread_notification_reads_it_and_goes_to_the_request(client, world, report):
-    case = report()
+    report()
     note = Notification.objects.get(recipient=world.person("property_x"), kind="staff.received")
     c = _client(client, world, "property_x")
     html = c.get(reverse("notifications")).content.decode()

@@ -115,7 +115,7 @@ def test_every_missed_clock_is_breached_exactly_once_whatever_the_interleaving(w
         "finish": lambda at: services.case_finish(case=case, by=staff, at=at),
         "visit": lambda at: services.case_visit(case=case, by=staff, method="phone", rating=Rating.SATISFIED, at=at),
     }
-    for step, gap, sweep_first in list(zip(STEPS, gaps, sweeps))[:stop]:
+    for step, gap, sweep_first in list(zip(STEPS, gaps, sweeps, strict=False))[:stop]:
         t = t + dt.timedelta(minutes=gap)
         if sweep_first:
             deadline_sweep.sweep(now=t)

@@ -11,8 +11,19 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from linli.disclosure import funds, services
 from linli.disclosure.models import (
-    Approval, Budget, Campaign, Donation, Event, FeeFigures, Fund, MoneyEntry, Objection, Pledge, Report,
-    SpendingRequest, Supervisor,
+    Approval,
+    Budget,
+    Campaign,
+    Donation,
+    Event,
+    FeeFigures,
+    Fund,
+    MoneyEntry,
+    Objection,
+    Pledge,
+    Report,
+    SpendingRequest,
+    Supervisor,
 )
 from linli.ledger.models import Account, Transaction
 from linli.org import services as org

@@ -179,7 +179,7 @@ def test_fund_pages_over_http(dworld, fund, client):
     assert r.status_code == 302
     req = SpendingRequest.objects.get()
     client.force_login(dworld.person("rc"))
-    assert "spending/%d/decide" % req.pk in client.get("/funds/X-GG/").content.decode()
+    assert f"spending/{req.pk}/decide" in client.get("/funds/X-GG/").content.decode()
     client.post(f"/spending/{req.pk}/decide", {"decision": "approve"})
     client.force_login(dworld.person("bank"))
     client.post(f"/spending/{req.pk}/decide", {"decision": "approve", "note": "已核对合同"})

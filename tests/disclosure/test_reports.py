@@ -71,7 +71,8 @@ def test_workflow_order_is_enforced(dworld, money):
 
 
 def test_published_report_is_frozen(dworld, money):
-    r = published(dworld, *money, kind="service")
+    year, q = money
+    r = published(dworld, year, q, kind="service")
     with pytest.raises(DomainError) as err:
         services.report_add_work(report=r, title="x", date="", by=dworld.person("property_x"))
     assert err.value.code == "disclosure.frozen"

@@ -2,8 +2,6 @@
 the quarter (issue 5 item 5), anonymised, and freezes them when published."""
 from __future__ import annotations
 
-import datetime as dt
-
 from linli.cases import services as cases
 from linli.cases.models import Category, Source
 from linli.disclosure import selectors, services

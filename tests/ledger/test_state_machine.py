@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import pytest
+from django.db.models import Sum
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
-from django.db.models import Sum
 
 from linli.errors import DomainError
 from linli.ledger import services as s
@@ -17,9 +17,11 @@ N = 4
 
 
 class LedgerMachine(RuleBasedStateMachine):
+    run_id = 0  # account codes differ from one run of the machine to the next
+
     @initialize()
     def setup(self):
-        LedgerMachine.run_id = getattr(LedgerMachine, "run_id", 0) + 1
+        LedgerMachine.run_id += 1
         node = Node.objects.get(code="X")
         p = f"SM{LedgerMachine.run_id}"
         self.source = s.account_open(code=f"{p}:src", name="src", kind="equity", node=node, asset="CNY")

@@ -191,6 +191,11 @@ def test_ledger_and_disclosure_api_ask_the_authorisation_function(world, client,
     funds.fund_create(node=world["X"], code="X-GG", name="共管资金", kind="comanaged", by=world.person("community_c1"))
     asked = []
     real_can = authz.can
-    monkeypatch.setattr(authz, "can", lambda person, action, obj=None: asked.append(action) or real_can(person, action, obj))
+
+    def can(person, action, obj=None):
+        asked.append(action)
+        return real_can(person, action, obj)
+
+    monkeypatch.setattr(authz, "can", can)
     assert client.get(path).status_code == 200
     assert asked and all(a.split(".")[0] in {"ledger", "disclosure"} for a in asked)

@@ -4,7 +4,6 @@ from __future__ import annotations
 import io
 from xml.etree import ElementTree as ET
 
-import pytest
 from django.core.management import call_command
 
 from linli.open311.models import Open311Key

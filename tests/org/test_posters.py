@@ -3,6 +3,7 @@ and one PDF for a whole compound."""
 from __future__ import annotations
 
 import io
+from typing import cast
 
 import pytest
 
@@ -98,5 +99,6 @@ def test_printed_poster_decodes_to_its_short_url_and_is_black_and_white(world, l
     decoded = [r.text for r in zxingcpp.read_barcodes(img)]
     assert decoded == [f"{live_server.url}/q/X-B2-U1"]
     # Greys only (anti-aliased black text on white): a photocopy loses nothing.
-    assert all(r == g == b for _n, (r, g, b) in img.getcolors(maxcolors=1 << 24))
+    colours = cast(list[tuple[int, tuple[int, int, int]]], img.getcolors(maxcolors=1 << 24))
+    assert all(r == g == b for _n, (r, g, b) in colours)
     assert "扫码反映诉求" in poster.inner_text() and f"{live_server.url}/q/X-B2-U1" in poster.inner_text()

@@ -10,7 +10,8 @@ from django.db import IntegrityError, transaction
 
 from linli.errors import InvalidInput
 from linli.org import services
-from linli.org.models import Node, NodeKind as K
+from linli.org.models import Node
+from linli.org.models import NodeKind as K
 
 
 def test_paths_make_subtrees(world):

@@ -1,7 +1,6 @@
 """/healthz answers 200 with the database status, 503 when the database is unreachable."""
 from __future__ import annotations
 
-import pytest
 from django.db import connection
 from django.db.utils import ConnectionHandler
 
