@@ -1,4 +1,5 @@
-# Sourced by the other scripts: find Python 3.11 and make the project's virtualenv.
+# Sourced by the other scripts: find Python 3.11, make the project's virtualenv and
+# install from a lock file (install_locked requirements/lock.txt).
 PY=""
 for candidate in "${PYTHON:-}" python3.11 python3; do
   if [ -n "$candidate" ] && command -v "$candidate" >/dev/null 2>&1 \
@@ -13,3 +14,21 @@ if [ ! -x "$VENV/bin/python" ]; then
   "$PY" -m venv "$VENV"
   "$VENV/bin/python" -m pip install -q --upgrade pip
 fi
+
+# Install the pinned versions of a lock file (requirements/*.txt, made by
+# `uv pip compile`, see CONTRIBUTING.md), then Linli itself without resolving
+# anything again. Skipped when neither the lock file nor pyproject.toml changed
+# since the last install into this virtualenv.
+install_locked() {
+  local lock=$1 stamp
+  stamp="$VENV/.installed-$(basename "$lock" .txt)"
+  local sum
+  sum=$(cat "$lock" pyproject.toml | sha256sum | cut -d' ' -f1)
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$sum" ]; then
+    return 0
+  fi
+  echo "Installing the pinned packages of $lock …"
+  "$VENV/bin/python" -m pip install -q -r "$lock"
+  "$VENV/bin/python" -m pip install -q --no-deps -e .
+  echo "$sum" > "$stamp"
+}

@@ -5,7 +5,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/_venv.sh
-echo "Installing Linli …"
-"$VENV/bin/python" -m pip install -q -e .
+install_locked requirements/lock.txt
 export LINLI_DATA_DIR=${LINLI_DATA_DIR:-./var}
 exec "$VENV/bin/linli" demo "$@"

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Install the test dependencies (Python packages, and Debian's chromium and CJK
-# fonts for the browser tests) and run every test. Extra arguments go to pytest.
+# Install the test dependencies (the pinned Python packages of
+# requirements/test-lock.txt, and Debian's chromium and CJK fonts for the browser
+# tests) and run every test. Extra arguments go to pytest.
 # Runs on SQLite unless DATABASE_URL is set (see .ci/run for the PostgreSQL pass).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/_venv.sh
-echo "Installing test dependencies …"
-"$VENV/bin/python" -m pip install -q -e ".[test]"
+install_locked requirements/test-lock.txt
 need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need_apt+=(fonts-noto-cjk)
