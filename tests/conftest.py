@@ -3,6 +3,7 @@ DATABASE_URL points there (.ci/run does both)."""
 from __future__ import annotations
 
 import os
+import sqlite3
 import time
 from pathlib import Path
 from typing import Any
@@ -62,7 +63,9 @@ def _fast_hashing(settings):
 # A few tests need another starting point: the demo (``demo_state``, loaded once for
 # a run of tests that ask for it) or a database holding only what the migrations put
 # there (``empty_state``). Tests that flush the database (``transactional_db``,
-# ``live_server``) get the world back after them.
+# ``live_server``) get the world back after them. On SQLite each state is built once
+# and then copied back whole (sqlite3's backup API) when it is needed again; the
+# tests of a module that need the same state run one after the other.
 
 
 class _Start:
@@ -72,9 +75,11 @@ class _Start:
     current: str | None = None  # "world", "demo", "empty" or None (unknown, e.g. flushed)
     world_ids: WorldIds | None = None
     demo_seconds = 0.0  # how long the demo took to load
+    copies: dict[str, sqlite3.Connection] = {}  # SQLite: each state's database, copied when first built
 
 
 def _rebuild(state: str) -> None:
+    from django.contrib.contenttypes.models import ContentType
     from django.core.management import call_command
 
     from linli.cases.presets import ensure_presets
@@ -83,6 +88,12 @@ def _rebuild(state: str) -> None:
     _Start.current = None
     with (_Start.blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS),
           translation.override(settings.LANGUAGE_CODE)):
+        connection.ensure_connection()
+        if state in _Start.copies:
+            _Start.copies[state].backup(connection.connection)
+            ContentType.objects.clear_cache()  # a flush since may have renumbered them
+            _Start.current = state
+            return
         if Node.objects.exists() or Person.objects.exists():
             call_command("flush", interactive=False, verbosity=0)
         # A flush also removes the rows of the data migrations: put the presets back (idempotent).
@@ -95,6 +106,9 @@ def _rebuild(state: str) -> None:
             started = time.perf_counter()
             load_demo()
             _Start.demo_seconds = time.perf_counter() - started
+        if connection.vendor == "sqlite":
+            _Start.copies[state] = sqlite3.connect(":memory:", check_same_thread=False)
+            connection.connection.backup(_Start.copies[state])
     _Start.current = state
 
 
@@ -171,6 +185,14 @@ def on_postgres() -> bool:
 
 
 def pytest_collection_modifyitems(config, items):
+    # Within a module, the tests that start from the same data run one after the
+    # other (world first, then the demo, then an empty database), in their order.
+    rank = {"demo": 1, "empty": 2}
+    position = {}
+    for i, item in enumerate(items):
+        position.setdefault(item.module.__name__ if hasattr(item, "module") else "", i)
+    items.sort(key=lambda item: (position[item.module.__name__ if hasattr(item, "module") else ""],
+                                 rank.get(_start_needed(item) or "", 0)))
     engine = settings.DATABASES["default"]["ENGINE"]
     skip_pg = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)")
     for item in items:

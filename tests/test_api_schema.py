@@ -31,15 +31,18 @@ CHECKS = [
 ]
 
 
-@pytest.fixture
-def api_schema(world):
+@pytest.fixture(scope="module")
+def api_schema(django_db_setup, django_db_blocker):
     # Like Django's test client: the end of a request must not close the test's
     # database connection (its transaction holds the test data).
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     try:
-        # Built here, after the test settings apply (middleware reads them when loaded).
-        yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+        # Built here, after the test settings apply (middleware reads them when loaded);
+        # once for both generation modes (reading the document takes seconds).
+        with django_db_blocker.unblock():
+            schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+        yield schema
     finally:
         request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
