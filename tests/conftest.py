@@ -188,7 +188,7 @@ def pytest_collection_modifyitems(config, items):
     # Within a module, the tests that start from the same data run one after the
     # other (world first, then the demo, then an empty database), in their order.
     rank = {"demo": 1, "empty": 2}
-    position = {}
+    position: dict[str, int] = {}
     for i, item in enumerate(items):
         position.setdefault(item.module.__name__ if hasattr(item, "module") else "", i)
     items.sort(key=lambda item: (position[item.module.__name__ if hasattr(item, "module") else ""],
