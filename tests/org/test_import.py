@@ -249,3 +249,11 @@ def test_a_file_over_the_size_limit_is_refused_and_changes_nothing(client, world
     assert r.status_code == 422 and "文件最大" in r.content.decode()
     assert Node.objects.count() == before
     assert "新建 10 个位置" in upload(client, "X", csv_bytes(GOOD)).content.decode()  # a normal one still imports
+
+
+def test_importing_into_a_place_that_is_not_a_compound_is_refused_in_chinese(world):
+    before = Node.objects.count()
+    with pytest.raises(ImportRejected) as rejected:
+        tree_import(compound=world["C1"], data=csv_bytes(GOOD), filename="t.csv", by=world.person("community_c1"))
+    assert [str(e.message) for e in rejected.value.errors] == ["只能向小区导入楼栋和住户。"]
+    assert Node.objects.count() == before
