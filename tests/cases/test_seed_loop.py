@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from linli.cases import deadline_sweep, services
-from linli.cases.models import Case, CaseEvent, Clock, Deadline, Escalation, Notification, Rating, Status
+from linli.cases.models import CaseEvent, Clock, Deadline, Escalation, Notification, Rating, Status
 from tests.cases.conftest import local
 
 START = local(2026, 11, 2, 10, 0)  # a Monday

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from linli.cases import deadline_sweep, services, timing
-from linli.cases.models import Clock, Deadline, Holiday, PolicyClock, TimeLimitPolicy
+from linli.cases.models import Deadline, Holiday, PolicyClock, TimeLimitPolicy
 from linli.errors import InvalidInput
 from tests.cases.conftest import local
 
