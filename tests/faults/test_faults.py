@@ -66,8 +66,8 @@ def _stop(workers, seconds: float = 10) -> list[float]:
     return took
 
 
-def test_two_workers_killed_again_and_again_breach_every_clock_once_and_send_every_message(tmp_path):
-    _many_due_cases(1)  # the world, so that everyone gets an address before the requests come in
+def test_two_workers_killed_again_and_again_breach_every_clock_once_and_send_every_message(world, tmp_path):
+    _many_due_cases(world, 1)  # the world, so that everyone gets an address before the requests come in
     _everyone_has_email()
     _many_due_cases_more(15)
     due = Deadline.objects.count()
@@ -117,8 +117,8 @@ def _many_due_cases_more(n: int) -> None:
     Deadline.objects.update(due_at=local(2026, 1, 1))
 
 
-def test_workers_stop_on_sigterm_within_10_seconds_while_the_mail_server_never_answers(tmp_path):
-    _many_due_cases(1)
+def test_workers_stop_on_sigterm_within_10_seconds_while_the_mail_server_never_answers(world, tmp_path):
+    _many_due_cases(world, 1)
     _everyone_has_email()
     _many_due_cases_more(3)
     with HungServer(close_after=120) as hung:
@@ -136,8 +136,8 @@ def test_workers_stop_on_sigterm_within_10_seconds_while_the_mail_server_never_a
     assert not OutboxMessage.objects.filter(state="sent").exists()
 
 
-def test_staff_actions_and_sweeps_at_the_same_time_never_deadlock(tmp_path):
-    _many_due_cases(1)
+def test_staff_actions_and_sweeps_at_the_same_time_never_deadlock(world, tmp_path):
+    _many_due_cases(world, 1)
     _many_due_cases_more(12)
     staff = Person.objects.get(username="property_x")
     cases = list(Case.objects.order_by("id"))
