@@ -14,14 +14,12 @@ from django.core import mail
 from django.core.management import call_command
 from django.test import Client
 
-from linli.cases import services as case_services
 from linli.cases import stats
-from linli.cases.models import Case, Category, Notification, ReturnVisit, Source
+from linli.cases.models import Case, Notification, ReturnVisit
 from linli.ledger.selectors import verify_all
 from linli.ledger.services import account_open, ledger_post
 from linli.org import services as org
 from linli.org.models import AccountEvent, Person, Role, RoleAssignment
-from tests.cases.conftest import clock, report  # noqa: F401 - fixtures shared with the cases tests
 
 
 def _events(person) -> list[str]:

@@ -32,7 +32,7 @@ def test_templates_hold_no_inline_script_handler_or_style_attribute():
     for path in TEMPLATES:
         html = path.read_text(encoding="utf-8")
         name = str(path.relative_to(SRC))
-        for m in re.finditer(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>", html):
+        for _m in re.finditer(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>", html):
             offending.append(f"{name}: inline script")
         if re.search(r"\son[a-z]+=", html):
             offending.append(f"{name}: on…= handler")
