@@ -93,6 +93,11 @@ def test_a_reset_for_an_unknown_address_sends_nothing_and_says_the_same(client, 
 def party(world):
     world.people["party_x"] = org.person_create(username="party_x", real_name="党支部", password="pw", by=None)
     org.role_assign(person=world.people["party_x"], role=Role.PARTY_BRANCH, node=world["X"], by=None)
+    world.people["colleague_c1"] = org.person_create(username="colleague_c1", real_name="同事", password="pw", by=None)
+    org.role_assign(person=world.people["colleague_c1"], role=Role.COMMUNITY_STAFF, node=world["C1"], by=None)
+    world.people["admin_user"] = org.person_create(username="admin_user", real_name="后台", password="pw", by=None)
+    org.role_assign(person=world.people["admin_user"], role=Role.RESIDENT, node=world["X-102"], by=None)
+    Person.objects.filter(pk=world.people["admin_user"].pk).update(is_staff=True)
 
 
 @pytest.mark.parametrize("who,target,status", [
@@ -103,6 +108,13 @@ def party(world):
     ("community_c2", "resident", 403),      # staff out of scope
     ("community_c1", "street_s1", 403),     # a colleague higher up
     ("community_c1", "multi", 403),         # holds a role in another community too
+    ("community_c1", "colleague_c1", 403),  # another community staff member of the same community
+    ("community_c1", "grid_c1", 403),       # staff below in scope: a colleague could sign in as them
+    ("community_c1", "leader_m1", 403),
+    ("street_s1", "community_c1", 403),
+    ("street_s1", "property_x", 403),
+    ("community_c1", "admin_user", 403),    # may use the admin site (is_staff)
+    ("community_c1", "admin", 403),         # a superuser
     ("community_c1", "resident", 200),      # staff in scope
     ("street_s1", "resident", 200),
 ])

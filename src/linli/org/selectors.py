@@ -89,13 +89,16 @@ def home_places(*, viewer: Person) -> dict[str, list]:
 
 def person_password_resettable(*, viewer: Person, person: Person) -> bool:
     """Whether ``viewer`` may give ``person`` a one-time password: community or
-    street staff whose scope covers every place where ``person`` holds a role
-    (not a colleague higher up, not a superuser, not oneself); a superuser may
-    for anyone else."""
+    street staff whose scope covers every place where ``person`` holds a role,
+    for residents and the like only (not another staff member of any rank, who
+    could then be signed in as by a colleague; not an admin user, not a
+    superuser, not oneself); a superuser may for anyone else."""
     if not authz.can(viewer, "org.person.password.reset") or viewer.pk == person.pk:
         return False
     if viewer.is_superuser:
         return True
-    places = [r.node for r in person.roles.select_related("node")]
-    return bool(places) and not person.is_superuser and all(
-        authz.can(viewer, "org.person.password.reset", node) for node in places)
+    if person.is_superuser or person.is_staff:
+        return False
+    roles = list(person.roles.select_related("node"))
+    return bool(roles) and not any(r.role in authz.STAFF_ROLES for r in roles) and all(
+        authz.can(viewer, "org.person.password.reset", r.node) for r in roles)
