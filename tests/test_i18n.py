@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import glob
+import re
 from pathlib import Path
 
 import polib
@@ -25,6 +26,19 @@ def test_catalogue_is_complete_and_compiled(path):
     for e in po.translated_entries():
         if not e.msgid_plural:
             assert compiled.get((e.msgctxt, e.msgid)) == e.msgstr, f"stale .mo for {e.msgid!r}: run scripts/makemessages.sh"
+
+
+# An ASCII comma, colon, semicolon, question or exclamation mark or bracket
+# touching a Chinese character: Chinese text takes the full-width ones (，：；？！（）).
+HALF_WIDTH_BY_CHINESE = re.compile(r"[\u4e00-\u9fff“”。][,:;?!()]|[,:;?!()][\u4e00-\u9fff“”]")
+
+
+@pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: str(Path(p).relative_to(SRC)))
+def test_chinese_uses_full_width_punctuation(path):
+    po = polib.pofile(path)
+    wrong = [e.msgstr for e in po.translated_entries()
+             if HALF_WIDTH_BY_CHINESE.search(re.sub(r"%\([a-z_0-9]+\)[sdif]|\{[a-z_0-9]*\}", "x", e.msgstr))]
+    assert wrong == []
 
 
 def test_pages_are_chinese_by_default_and_english_on_request(client, db):

@@ -157,7 +157,7 @@ def test_import_page_names_the_bad_row_and_imports_nothing(client, compounds_nam
     response = _upload(client, _csv(rows), "tickets.csv")
     assert response.status_code == 422
     html = response.content.decode()
-    assert "共 1 行有错误,未导入任何数据" in html
+    assert "共 1 行有错误，未导入任何数据" in html
     assert "<td>5</td><td>类别</td><td>未知类别“飞碟”。</td>" in html
     assert Case.objects.count() == 0
 

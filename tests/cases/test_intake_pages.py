@@ -173,7 +173,7 @@ def test_throttling_answers_429_after_the_limit_and_stores_nothing(client, world
     r = post_report(client, token="9" * 32, photos=[photo()])
     assert r.status_code == 429
     body = r.content.decode()
-    assert "此设备提交过于频繁,请 10 分钟后再试" in body
+    assert "此设备提交过于频繁，请 10 分钟后再试" in body
     assert "三楼楼道灯坏了两天了" in body  # the words typed are kept for later
     assert Case.objects.count() == 3 and Photo.objects.count() == 0
     assert not any(f.is_file() for f in _media.rglob("*"))

@@ -54,7 +54,7 @@ def test_resident_reports_with_a_photo_and_lands_on_the_tracking_page(world, liv
     case = Case.objects.get()
     assert (case.node, case.source, case.photos.count()) == (world["X-B1-U1"], Source.QR, 1)
     body = phone.inner_text("body")
-    assert "已提交,感谢您的反映" in body and case.tracking_code in body
+    assert "已提交，感谢您的反映" in body and case.tracking_code in body
     assert f"/t/{case.tracking_code}" in body and "已收到您的诉求" in body
     assert "13912345678" not in body
     # The photo is shown from the tracking link and really loads.

@@ -65,7 +65,7 @@ def test_timeline_reads_in_plain_chinese_with_the_deadline_to_expect(client, wor
     services.case_progress(case=case, by=world.person("property_x"), note="已约电工,电话 13800001111")
     body = page(client, case)
     for sentence in ("11月2日 10:00", "已收到您的诉求", "11月2日 10:04", "工作人员已响应", "11月2日 10:06",
-                     "已派给物业公司", "已提出方案", "明天上午更换楼道灯泡", "绿色(3天内办结)", "进展",
+                     "已派给物业公司", "已提出方案", "明天上午更换楼道灯泡", "绿色（3天内办结）", "进展",
                      "已约电工,电话 138****1111"):
         assert sentence in body, sentence
     # The resident knows when to expect the result (green: 3 days from the report).
@@ -116,7 +116,7 @@ def test_rating_a_done_request_records_the_return_visit(client, world, clock, re
     after = client.get(r["Location"]).content.decode()
     assert thanks in after and "问题解决了吗" not in after
     if rating == Rating.UNSATISFIED:
-        assert "回访:不满意,诉求已重新办理" in after
+        assert "回访：不满意，诉求已重新办理" in after
         assert Deadline.objects.filter(case=case, clock="finish", met_at__isnull=True,
                                        cancelled_at__isnull=True).exists()
     else:

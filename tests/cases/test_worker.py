@@ -44,7 +44,7 @@ def test_worker_once_records_due_breaches_sends_their_messages_and_exits(world, 
         "on_site", "respond"]
     assert [(m.to, m.subject) for m in mailoutbox] == [
         (["leader@example.cn"], f"新诉求 {code}:公共设施报修"),
-        (["leader@example.cn"], f"超时:诉求 {code} 未在“响应”时限内完成")]
+        (["leader@example.cn"], f"超时：诉求 {code} 未在“响应”时限内完成")]
     call_command("worker", "--once", stdout=StringIO())
     assert Escalation.objects.count() == 2
     assert len(mailoutbox) == 2  # sent once
