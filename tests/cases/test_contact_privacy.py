@@ -144,3 +144,25 @@ def test_reveals_are_read_only_in_the_admin(client, world, case):
     reveal = ContactReveal.objects.get()
     assert client.post(f"/admin/cases/contactreveal/{reveal.pk}/delete/", {"post": "yes"}).status_code == 403
     assert ContactReveal.objects.count() == 1
+
+
+# Phone numbers as residents write them: with +86, in groups, in full-width digits.
+WRITTEN = [
+    ("请打 +86 138 1234 5678", "请打 +86 138****5678"),
+    ("电话8613812345678", "电话86138****5678"),
+    ("电话：138-1234-5678。", "电话：138****5678。"),
+    ("电话：１３８１２３４５６７８", "电话：１３８****５６７８"),
+    ("座机 028 8765 4321", "座机 028 ****4321"),
+    ("2026-11-29 三楼 120.5 平方米，共 13 户", "2026-11-29 三楼 120.5 平方米，共 13 户"),
+]
+
+
+@pytest.mark.parametrize("written,masked", WRITTEN)
+def test_phone_numbers_written_in_other_ways_are_masked_too(client, world, report, written, masked):
+    case = report(description=f"楼道灯坏了，{written}")
+    assert _api(client, world, "property_x", case).json()[
+        "description"] == f"楼道灯坏了，{masked}"
+    r = client.get(f"/t/{case.tracking_code}")
+    assert r.status_code == 200 and f"楼道灯坏了，{masked}" in r.content.decode()
+    if written != masked:
+        assert written not in r.content.decode()

@@ -231,14 +231,18 @@ def place_from_address(text: str, *, within: Node | None = None) -> Node | None:
 # resident should see, in plain sentences. Staff names, phone numbers and
 # internal notes never appear.
 
+# A digit as people type it (ASCII or full-width), and what they put between groups of digits.
+_D, _SEP = "[0-9０-９]", "[ \u3000\u00a0－-]?"
+_MOBILE = re.compile(rf"(?<!{_D})((?:[+＋]?[8８][6６]{_SEP})?)([1１]{_D}{{2}}){_SEP}({_D}{{4}}){_SEP}({_D}{{4}})(?!{_D})")
+_LANDLINE = re.compile(rf"(?<!{_D})([0０]{_D}{{2,3}}{_SEP}){_D}{{3,4}}{_SEP}({_D}{{4}})(?!{_D})")
+
+
 def mask_phones(text: str) -> str:
-    """Mask phone numbers written into a note (138****5678, 028-****5678)."""
-    import re
-
-    from linli.org.models import mask_phone
-
-    text = re.sub(r"(?<!\d)1\d{10}(?!\d)", lambda m: mask_phone(m.group(0)), text or "")
-    return re.sub(r"(?<!\d)(0\d{2,3}-?)\d{3,4}(\d{4})(?!\d)", r"\1****\2", text)
+    """Mask phone numbers written into a note (138****5678, 028-****5678), also
+    as people write them: +86 or 86 before, spaces or dashes between the groups
+    (138 1234 5678), full-width digits."""
+    text = _MOBILE.sub(lambda m: f"{m.group(1)}{m.group(2)}****{m.group(4)}", text or "")
+    return _LANDLINE.sub(lambda m: f"{m.group(1)}****{m.group(2)}", text)
 
 
 def case_by_client_token(token: str) -> Case | None:
