@@ -103,5 +103,9 @@ def person_erase(*, person: Person, by: Person) -> None:
     (its entries and hash chains) are left exactly as they were."""
     if not by.is_superuser:
         authz.require(by, "account.erase", person)
+    # Two submits at once (two tabs, a double tap) both passed the password check:
+    # the second waits here for the first and then has nothing left to do.
+    if Person.objects.select_for_update().get(pk=person.pk).erased_at is not None:
+        return
     case_contacts_erase(person=person)
     org_services.person_anonymise(person=person, by=by)

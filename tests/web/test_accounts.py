@@ -254,6 +254,19 @@ def test_erasure_anonymises_the_person_and_keeps_boards_and_ledger(client, world
     assert client.get("/me/").status_code == 302  # signed out
 
 
+def test_an_erasure_submitted_twice_at_once_erases_once(world, history):
+    from linli import privacy
+
+    # Both requests passed the password check with the account as it was; the second runs after the first.
+    first, second = Person.objects.get(pk=world.person("resident").pk), Person.objects.get(
+        pk=world.person("resident").pk)
+    privacy.person_erase(person=first, by=first)
+    privacy.person_erase(person=second, by=second)
+    resident = Person.objects.get(pk=first.pk)
+    assert (resident.username, resident.is_active) == (f"erased-{resident.pk}", False)
+    assert _events(resident) == ["erased"]
+
+
 def test_erasure_needs_the_password_and_the_confirmation(client, world, history):
     resident = world.person("resident")
     client.force_login(resident)
