@@ -251,3 +251,20 @@ def test_a_slow_batch_gives_back_what_it_could_not_send_in_half_its_claim_time(d
     assert (result.sent, result.released) == (2, 1)
     assert sorted(OutboxMessage.objects.values_list("state", "attempts")) == [
         ("pending", 0), ("sent", 1), ("sent", 1)]
+
+
+def test_the_admin_never_shows_a_password_reset_link(client, world):
+    """Whoever may look at outgoing messages in the admin must not be able to take
+    an account with the link a reset e-mail carries; other bodies are shown."""
+    from linli.web.accounts import send_reset_mail
+
+    link = "http://testserver/password-reset/MQ/cab1-0123456789abcdef/"
+    send_reset_mail(subject="设置新密码", body=f"请打开链接设置新密码：{link}", to="wangmei@example.org")
+    reset = OutboxMessage.objects.get(kind="account.password_reset")
+    other = services.message_enqueue(channel="email", address="wangmei@example.org", subject="已受理",
+                                     body="您的诉求已受理，工作人员会尽快处理", dedupe_key="ev:2:email")
+    client.force_login(world.person("admin"))
+    html = client.get(reverse("admin:outbox_outboxmessage_change", args=[reset.pk])).content.decode()
+    assert link not in html and "/password-reset/" not in html and "不显示：内含设置新密码的链接" in html
+    html = client.get(reverse("admin:outbox_outboxmessage_change", args=[other.pk])).content.decode()
+    assert "您的诉求已受理，工作人员会尽快处理" in html
