@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "linli.cases",
     "linli.ledger",
     "linli.disclosure",
+    "linli.mutualaid",
     "linli.open311",
     "linli.outbox",
     "linli.web",
@@ -268,3 +269,7 @@ LINLI_OUTBOX_RETRY_MAX_SECONDS = int(os.environ.get("LINLI_OUTBOX_RETRY_MAX_SECO
 LINLI_OUTBOX_CLAIM_SECONDS = int(os.environ.get("LINLI_OUTBOX_CLAIM_SECONDS", "300"))
 # The public address, for links in e-mails (e.g. https://linli.example.org).
 LINLI_SITE_URL = os.environ.get("LINLI_SITE_URL", "")
+
+# Mutual aid: trust points 信义贝 one person may earn and redeem per day.
+LINLI_POINTS_DAILY_EARN_LIMIT = int(os.environ.get("LINLI_POINTS_DAILY_EARN_LIMIT", "100"))
+LINLI_POINTS_DAILY_REDEEM_LIMIT = int(os.environ.get("LINLI_POINTS_DAILY_REDEEM_LIMIT", "50"))
