@@ -34,6 +34,7 @@ urlpatterns = [
     path("", include("linli.cases.board_urls")),
     path("", include("linli.ledger.urls")),
     path("", include("linli.disclosure.urls")),
+    path("", include("linli.mutualaid.urls")),
     path("", include("linli.open311.urls")),
     path("", include("linli.outbox.urls")),
 ]

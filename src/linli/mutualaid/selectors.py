@@ -125,8 +125,8 @@ def alliance(community: Node) -> dict:
     for s in Scoring.objects.filter(merchant__node=community).prefetch_related("scores__criterion").order_by("-at"):
         scorings.setdefault(s.merchant_id, []).append(s)
     for m in merchants:
-        m.scorings = scorings.get(m.pk, [])
-        m.latest = m.scorings[0] if m.scorings else None
+        m.history = scorings.get(m.pk, [])
+        m.latest = m.history[0] if m.history else None
     return {"covenant": Covenant.objects.filter(node=community).order_by("-version").first(),
             "criteria": list(Criterion.objects.filter(node=community, active=True)), "merchants": merchants}
 
