@@ -109,4 +109,5 @@ def too_much(request, exc):
 api.add_router("/org", "linli.org.api.router")
 api.add_router("/ledger", "linli.ledger.api.router")
 api.add_router("/disclosure", "linli.disclosure.api.router")
+api.add_router("/mutualaid", "linli.mutualaid.api.router")
 api.add_router("", "linli.cases.api.router")

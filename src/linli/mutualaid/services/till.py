@@ -219,7 +219,8 @@ def redemption_confirm(*, merchant: Merchant, code: str, bill_fen: int, by: Pers
     if person.pk == by.pk:
         raise AidRefused("mutualaid.own_code", _("Staff cannot take their own points at their own till."))
     mine = person_account_if_any(community, person)
-    if mine is None:
+    if mine is None:  # refused in the usual order (suspended shop, bill below the step, balance)
+        _quote(merchant=merchant, code=till_code, bill_fen=bill_fen, balance=0, now=now)
         raise AidRefused("mutualaid.balance", _("Not enough points: the resident has none in this community."))
     shop = merchant_account(merchant)
     accounts = lock_accounts(mine, shop)
