@@ -116,3 +116,30 @@ def test_alliance_scoring_and_public_scores(aidworld, api):
     assert shops["SHOP2"]["status"] == "suspended" and shops["SHOP2"]["scorings"][0]["total"] == 40
     assert shops["SHOP1"]["status"] == "active"
     assert Settlement.objects.count() == 0
+
+
+def test_community_staff_set_up_the_pool_rule_merchants_and_standard(aidworld, api):
+    w = aidworld.world
+    r = post(api, w, "community_c1", "/communities/C1/pool", {"points": 500, "key": "2026-12"})
+    assert (r.status_code, r.json()["balance"]) == (201, 1500)
+    assert post(api, w, "community_c1", "/communities/C1/pool", {"points": 500, "key": "2026-12"}).json()["balance"] == 1500
+    assert post(api, w, "community_c2", "/communities/C1/pool", {"points": 500, "key": "x"}).status_code == 403
+    r = api.put(API + "/communities/C1/rule", data=json.dumps({"step": 5000, "points_per_step": 5}),
+                content_type="application/json", **auth(w, "community_c1"))
+    assert (r.status_code, r.json()["step"], r.json()["expiry_days"]) == (200, 5000, None)
+    r = post(api, w, "community_c1", "/communities/C1/merchants", {"code": "SHOP3", "name": "社区药店"})
+    assert (r.status_code, r.json()["status"]) == (201, "active")
+    r = post(api, w, "community_c1", "/merchants/SHOP3/staff", {"username": "owner"})
+    assert r.status_code == 201 and aid.may_till(w.person("owner"), aid_merchant("SHOP3"))
+    r = post(api, w, "community_c1", "/communities/C1/covenant", {"text": "诚信经营"})
+    assert (r.status_code, r.json()["version"]) == (201, 1)
+    r = post(api, w, "community_c1", "/communities/C1/criteria", {"name": "诚信", "weight": 80})
+    assert r.status_code == 201
+    r = post(api, w, "community_c1", "/communities/C1/criteria", {"name": "卫生", "weight": 30})
+    assert (r.status_code, r.json()["message"]) == (422, "各项权重合计不超过 100，还剩 20。")
+
+
+def aid_merchant(code):
+    from linli.mutualaid.models import Merchant
+
+    return Merchant.objects.get(code=code)

@@ -106,3 +106,19 @@ def test_settlement_from_the_takings_page(aidworld):
     c.post(reverse("aid_settle", args=["SHOP1"]))
     assert aid.merchant_account(aidworld.shop).balance == 0
     assert client_for(aidworld.person("cashier2")).get(reverse("aid_takings", args=["SHOP1"])).status_code == 403
+
+
+def test_community_staff_admit_a_merchant_and_its_staff_on_the_manage_page(aidworld):
+    from linli.mutualaid.models import Merchant
+
+    url = reverse("aid_manage", args=["C1"])
+    assert client_for(aidworld.person("community_c2")).get(url).status_code == 403
+    c = client_for(aidworld.person("community_c1"))
+    assert c.get(url).status_code == 200
+    c.post(url, {"op": "merchant", "code": "SHOP9", "name": "社区药店"})
+    page = c.post(url, {"op": "staff", "merchant": "SHOP9", "username": "owner"}, follow=True).content.decode()
+    assert "已保存。" in page
+    assert aid.may_till(aidworld.person("owner"), Merchant.objects.get(code="SHOP9"))
+    page = c.post(url, {"op": "fund", "points": "-5", "key": "k"}, follow=True).content.decode()
+    assert "信义贝数量须为大于零的整数。" in page
+    assert aid.pool_account(aidworld.world["C1"]).balance == 1000

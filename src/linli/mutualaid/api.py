@@ -454,3 +454,122 @@ def score(request, code: ShopCode, payload: AidScoreIn):
                            by=request.user)
     return 201, {"period": s.period, "total": s.total,
                  "scores": [{"criterion": x.criterion.name, "value": x.value} for x in s.scores.all()]}
+
+
+# --- community staff: the pool, the rule, merchants, the covenant and the standard -----------------
+
+class AidFundIn(Schema):
+    points: Points
+    key: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$",
+                              description="one key per issue: sending it twice issues once")]
+
+
+class AidPoolOut(Schema):
+    account: str
+    balance: int
+
+
+@router.post("/communities/{code}/pool", response={201: AidPoolOut, **ERRORS})
+def pool_fund(request, code: Code, payload: AidFundIn):
+    """Issue points into the community's pool (`mutualaid.merchant.manage`)."""
+    pool = aid.pool_fund(community=_node(code, {NodeKind.COMMUNITY}), points=payload.points, key=payload.key,
+                         by=request.user)
+    return 201, {"account": pool.code, "balance": pool.balance}
+
+
+class AidRuleIn(Schema):
+    step: Fen = 3000
+    points_per_step: Annotated[int, Field(strict=True, ge=1, le=10**6)] = 3
+    fen_per_point: Annotated[int, Field(strict=True, ge=1, le=10**6)] = 100
+    expiry_days: Annotated[int, Field(strict=True, ge=1, le=36500)] | None = None
+    suspend_below: Annotated[int, Field(strict=True, ge=0, le=100)] = 60
+
+
+@router.put("/communities/{code}/rule", response={200: AidRuleIn, **ERRORS})
+def rule_set(request, code: Code, payload: AidRuleIn):
+    """Set the community's redemption rule (default 3 points per full ¥30, 1 point = ¥1, never expire)."""
+    r = aid.rule_set(community=_node(code, {NodeKind.COMMUNITY}), step_fen=payload.step,
+                     points_per_step=payload.points_per_step, fen_per_point=payload.fen_per_point,
+                     expiry_days=payload.expiry_days, suspend_below=payload.suspend_below, by=request.user)
+    return {"step": r.step_fen, "points_per_step": r.points_per_step, "fen_per_point": r.fen_per_point,
+            "expiry_days": r.expiry_days, "suspend_below": r.suspend_below}
+
+
+class AidMerchantIn(Schema):
+    code: Annotated[str, Field(max_length=30, pattern=r"^[A-Za-z0-9-]{1,30}$")]
+    name: Text(120)
+    address: Text(200) = ""
+
+
+class AidMerchantOut(Schema):
+    code: str
+    name: str
+    community: str
+    status: str
+
+
+@router.post("/communities/{code}/merchants", response={201: AidMerchantOut, **ERRORS})
+def merchant_create(request, code: Code, payload: AidMerchantIn):
+    """Admit a merchant to the community's alliance (`mutualaid.merchant.manage`)."""
+    m = aid.merchant_create(community=_node(code, {NodeKind.COMMUNITY}), code=payload.code, name=payload.name,
+                            address=payload.address, by=request.user)
+    return 201, {"code": m.code, "name": m.name, "community": m.node.code, "status": m.status}
+
+
+class AidStaffIn(Schema):
+    username: Text(150)
+
+
+@router.post("/merchants/{code}/staff", response={201: AidMerchantOut, **ERRORS})
+def merchant_staff_add(request, code: ShopCode, payload: AidStaffIn):
+    """Name a person as the shop's staff: they work its till."""
+    from linli.org.models import Person
+
+    m = _merchant(code)
+    person = Person.objects.filter(username=payload.username.strip()).first()
+    if person is None:
+        authz.require(request.user, "mutualaid.merchant.manage", m)
+        raise NotFound("mutualaid.person", _("No person with this user name."))
+    aid.merchant_staff_add(merchant=m, person=person, by=request.user)
+    return 201, {"code": m.code, "name": m.name, "community": m.node.code, "status": m.status}
+
+
+class AidCovenantIn(Schema):
+    text: Text(20000)
+
+
+class AidCovenantOut(Schema):
+    version: int
+    text: str
+
+
+@router.post("/communities/{code}/covenant", response={201: AidCovenantOut, **ERRORS})
+def covenant_publish(request, code: Code, payload: AidCovenantIn):
+    """Publish a new version of the alliance's covenant 共治约定."""
+    c = aid.covenant_publish(community=_node(code, {NodeKind.COMMUNITY}), text=payload.text, by=request.user)
+    return 201, {"version": c.version, "text": c.text}
+
+
+class AidCriterionIn(Schema):
+    name: Text(120)
+    weight: Annotated[int, Field(strict=True, ge=1, le=100)]
+    evidence: Text(200) = ""
+
+
+@router.post("/communities/{code}/criteria", response={201: AidCriterionOut, **ERRORS})
+def criterion_add(request, code: Code, payload: AidCriterionIn):
+    """Add a line to the scoring standard 评分标准 (weights add up to at most 100)."""
+    c = aid.criterion_add(community=_node(code, {NodeKind.COMMUNITY}), name=payload.name, weight=payload.weight,
+                          evidence=payload.evidence, by=request.user)
+    return 201, {"id": c.pk, "name": c.name, "weight": c.weight, "evidence": c.evidence}
+
+
+class AidTaskStatusIn(Schema):
+    action: Annotated[str, Field(pattern=r"^(close|cancel|reopen)$")]
+
+
+@router.post("/tasks/{id}/status", response={200: AidTaskOut, **ERRORS})
+def task_status(request, id: Id, payload: AidTaskStatusIn):  # noqa: A002
+    """Close, cancel or reopen a task (`mutualaid.task.manage`)."""
+    t = aid.task_set_status(task=_get(Task, id, "node", "community"), arrow=payload.action, by=request.user)
+    return _task(Task.objects.select_related("node", "community").get(pk=t.pk))

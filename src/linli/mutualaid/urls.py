@@ -17,6 +17,7 @@ urlpatterns = [
     path("aid/volunteers/<int:pk>/decide", views.volunteer_decide, name="aid_volunteer_decide"),
     path("aid/communities/<str:code>/alliance", views.alliance, name="aid_alliance"),
     path("aid/communities/<str:code>/alliance/score", views.alliance_score, name="aid_alliance_score"),
+    path("aid/communities/<str:code>/manage", views.manage, name="aid_manage"),
     path("aid/me/", views.me, name="aid_me"),
     path("aid/me/code", views.till_code, name="aid_code"),
     path("aid/shops/<str:code>/till", views.till, name="aid_till"),

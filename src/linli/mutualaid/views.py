@@ -68,7 +68,8 @@ def yuan(fen: int) -> str:
 
 def board(request):
     authz.require(request.user, "mutualaid.board.view")
-    return render(request, "mutualaid/board.html", {"board": selectors.board()})
+    return render(request, "mutualaid/board.html", {
+        "board": selectors.board(), "may_manage": authz.can(request.user, "mutualaid.merchant.manage")})
 
 
 def task_list(request):
@@ -363,3 +364,52 @@ def task_new(request):
         except DomainError as exc:
             error = str(exc.message)
     return render(request, "mutualaid/task_new.html", {"error": error}, status=422 if error else 200)
+
+
+# --- community staff -----------------------------------------------------------------------------
+
+@login_required
+def manage(request, code: str):
+    """Community staff: the points pool, the rule, merchants and staff, the covenant and standard."""
+    community = get_object_or_404(Node, code=code, kind=NodeKind.COMMUNITY)
+    authz.require(request.user, "mutualaid.merchant.manage", community)
+    if request.method == "POST":
+        op, p, by = request.POST.get("op"), request.POST, request.user
+        try:
+            _refuse_nul(request)
+            if op == "fund":
+                aid.pool_fund(community=community, points=int(p.get("points") or 0), key=p.get("key", ""), by=by)
+            elif op == "rule":
+                aid.rule_set(community=community, step_fen=parse_yuan(p.get("step")),
+                             points_per_step=int(p.get("points_per_step") or 0),
+                             expiry_days=int(p["expiry_days"]) if p.get("expiry_days") else None,
+                             suspend_below=int(p.get("suspend_below") or 0), by=by)
+            elif op == "merchant":
+                aid.merchant_create(community=community, code=p.get("code", ""), name=p.get("name", ""),
+                                    address=p.get("address", ""), by=by)
+            elif op == "staff":
+                from linli.org.models import Person
+
+                person = Person.objects.filter(username=p.get("username", "").strip()).first()
+                if person is None:
+                    raise InvalidInput("mutualaid.person", _("No person with this user name."))
+                aid.merchant_staff_add(merchant=_merchant(p.get("merchant", "")), person=person, by=by)
+            elif op == "covenant":
+                aid.covenant_publish(community=community, text=p.get("text", ""), by=by)
+            elif op == "criterion":
+                aid.criterion_add(community=community, name=p.get("name", ""), weight=int(p.get("weight") or 0),
+                                  evidence=p.get("evidence", ""), by=by)
+            messages.success(request, _("Saved."))
+        except NotAllowed:
+            raise
+        except ValueError:
+            messages.error(request, _("Write whole numbers."))
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+        return redirect("aid_manage", community.code)
+    rule = aid.rule_for(community)
+    return render(request, "mutualaid/manage.html", {
+        "community": community, "rule": rule, "step_yuan": f"{rule.step_fen / 100:g}",
+        "pool": aid.pool_account(community), "merchants": Merchant.objects.filter(node=community).order_by("name"),
+        "key": timezone.now().strftime("%Y%m%d%H%M%S"),
+    })
