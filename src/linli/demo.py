@@ -1,6 +1,6 @@
 """The demo data of every app, loaded in order: places and people (org), then
 requests, boards and inspection campaigns (cases), then quarterly reports and
-funds (disclosure). The command layer calls this; no app imports another app's
+funds (disclosure), then volunteers, tasks, points and merchants (mutualaid). The command layer calls this; no app imports another app's
 demo module."""
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from django.db import transaction
 
 from linli.cases.demo import load_demo_cases
 from linli.disclosure.demo import load_demo_money
+from linli.mutualaid.demo import load_demo_aid
 from linli.org.demo import DEMO_PASSWORD, demo_logins, load_demo_org
 
 __all__ = ["DEMO_PASSWORD", "demo_logins", "load_demo"]
@@ -18,4 +19,5 @@ def load_demo() -> dict:
     stats = load_demo_org()
     load_demo_cases()  # requests, boards and inspection campaigns of the seed reports
     load_demo_money()  # quarterly reports, co-managed fund, micro-funds and crowdfunding of the seed reports
+    load_demo_aid()  # volunteers, tasks, points, merchants and the alliance (seeds 000, 001)
     return stats

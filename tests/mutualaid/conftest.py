@@ -57,7 +57,7 @@ def aidworld(world) -> Aid:
     shop = aid.merchant_create(community=world["C1"], code="SHOP1", name="红旗超市", by=staff)
     other = aid.merchant_create(community=world["C1"], code="SHOP2", name="街角面馆", by=staff)
     for name, m in (("cashier", shop), ("cashier2", other)):
-        p = org.person_create(username=name, real_name=name, password="pw-" + name)
+        p = org.person_create(username=name, real_name=name, password="pw-" + name, by=None)
         aid.merchant_staff_add(merchant=m, person=p, by=staff)
         world.people[name] = p
     return Aid(world=world, volunteer=volunteer, task=task, slot=task.slots.get(), shop=shop, other=other, start=start)
@@ -67,8 +67,8 @@ def make_volunteer(world, username: str, household: str = "X-102"):
     """Another resident of C1, confirmed as a volunteer."""
     from linli.org.models import Role
 
-    p = org.person_create(username=username, real_name=username, password="pw-" + username)
-    org.role_assign(person=p, role=Role.RESIDENT, node=world[household])
+    p = org.person_create(username=username, real_name=username, password="pw-" + username, by=None)
+    org.role_assign(person=p, role=Role.RESIDENT, node=world[household], by=None)
     v = aid.volunteer_register(person=p, community=world["C1"], by=p)
     aid.volunteer_decide(volunteer=v, confirm=True, by=world.person("community_c1"))
     world.people[username] = p

@@ -67,7 +67,7 @@ def test_nobody_confirms_their_own_completion(aidworld):
     from linli.org import services as org
     from linli.org.models import Role
 
-    org.role_assign(person=organiser, role=Role.VOLUNTEER, node=w["C1"])
+    org.role_assign(person=organiser, role=Role.VOLUNTEER, node=w["C1"], by=None)
     signup = aid.signup_create(slot=aidworld.slot, by=organiser, now=aidworld.start - dt.timedelta(days=1))
     refused("mutualaid.self_confirm", "不能确认自己的服务，请由其他组织者确认。",
             aid.completion_confirm, signup=signup, by=organiser, now=aidworld.start + dt.timedelta(hours=2))

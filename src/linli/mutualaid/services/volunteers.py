@@ -55,8 +55,8 @@ def volunteer_decide(*, volunteer: Volunteer, confirm: bool, by: Person) -> Volu
     before, after = step("volunteer", "confirm" if confirm else "refuse", volunteer)
     volunteer.save(update_fields=["status"])
     if confirm:
-        # Authorised above (confirming a volunteer is the community's decision, not a role grant by hand).
-        org.role_assign(person=volunteer.person, role=Role.VOLUNTEER, node=volunteer.node)
+        # Those who confirm volunteers (community and street staff) may give roles there: recorded as theirs.
+        org.role_assign(person=volunteer.person, role=Role.VOLUNTEER, node=volunteer.node, by=by)
     event(volunteer.node, EventKind.VOLUNTEER_DECIDED, by, volunteer=volunteer.pk, before=before, after=after)
     return volunteer
 
@@ -67,6 +67,7 @@ def volunteer_leave(*, volunteer: Volunteer, by: Person) -> Volunteer:
     volunteer = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
     before, after = step("volunteer", "leave", volunteer)
     volunteer.save(update_fields=["status"])
-    RoleAssignment.objects.filter(person=volunteer.person, role=Role.VOLUNTEER, node=volunteer.node).delete()
+    for assignment in RoleAssignment.objects.filter(person=volunteer.person, role=Role.VOLUNTEER, node=volunteer.node):
+        org.role_revoke(assignment=assignment, by=None)  # the volunteer's own choice, authorised above
     event(volunteer.node, EventKind.VOLUNTEER_DECIDED, by, volunteer=volunteer.pk, before=before, after=after)
     return volunteer
