@@ -9,6 +9,6 @@ class MutualAidConfig(AppConfig):
 
     def ready(self):
         from linli import authz
-        from linli.mutualaid.rules import RULES
+        from linli.mutualaid.permissions import RULES
 
         authz.register(RULES)
