@@ -169,3 +169,15 @@ def test_a_merchant_scored_below_the_threshold_is_suspended_until_rescored(aidwo
 def test_settling_more_than_held_is_refused(aidworld):
     refused("mutualaid.nothing_to_settle", "没有可结算的信义贝。",
             aid.merchant_settle, merchant=aidworld.shop, by=aidworld.person("cashier"))
+
+
+def test_history_rows_cannot_be_changed_in_the_database(aidworld):
+    from django.db import DatabaseError, transaction
+
+    resident = aidworld.person("resident")
+    done = earn(aidworld, resident, points=5)
+    for qs, change in ((Completion.objects.filter(pk=done.pk), {"points": 500}),
+                       (Event.objects.filter(kind="completed"), {"data": {}})):
+        with pytest.raises(DatabaseError), transaction.atomic():
+            qs.update(**change)
+    assert Completion.objects.get(pk=done.pk).points == 5
