@@ -123,6 +123,9 @@ def test_community_staff_set_up_the_pool_rule_merchants_and_standard(aidworld, a
     r = post(api, w, "community_c1", "/communities/C1/pool", {"points": 500, "key": "2026-12"})
     assert (r.status_code, r.json()["balance"]) == (201, 1500)
     assert post(api, w, "community_c1", "/communities/C1/pool", {"points": 500, "key": "2026-12"}).json()["balance"] == 1500
+    from linli.mutualaid.models import Event
+
+    assert Event.objects.filter(kind="pool.funded").count() == 2  # the fixture's and this one, not the replay
     assert post(api, w, "community_c2", "/communities/C1/pool", {"points": 500, "key": "x"}).status_code == 403
     r = api.put(API + "/communities/C1/rule", data=json.dumps({"step": 5000, "points_per_step": 5}),
                 content_type="application/json", **auth(w, "community_c1"))

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from linli import authz
 from linli.ledger import services as ledger
 from linli.ledger.models import Account
-from linli.mutualaid.models import EventKind, Merchant
+from linli.mutualaid.models import Event, EventKind, Merchant
 from linli.mutualaid.services._common import community_of, event, positive_int
 from linli.org.models import Node, Person
 
@@ -63,6 +63,7 @@ def pool_fund(*, community: Node, points: int, key: str, by) -> Account:
     pool = pool_account(community)
     tx = ledger.ledger_post(legs=[(issued_account(community), -points), (pool, points)],
                             idempotency_key=f"ma:fund:{community.code}:{key}", memo=f"{community.name} 发行信义贝", by=by)
-    event(community, EventKind.POOL_FUNDED, by, points=points, transaction=str(tx.pk))
+    if not Event.objects.filter(kind=EventKind.POOL_FUNDED, data__transaction=str(tx.pk)).exists():  # not a replay
+        event(community, EventKind.POOL_FUNDED, by, points=points, transaction=str(tx.pk))
     pool.refresh_from_db()
     return pool

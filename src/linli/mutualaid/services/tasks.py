@@ -102,8 +102,9 @@ def signup_withdraw(*, signup: SignUp, by: Person, now: dt.datetime | None = Non
     now = now or timezone.now()
     slot = _slot_locked(signup.slot)
     signup = SignUp.objects.select_for_update().get(pk=signup.pk)
-    if signup.person_id != getattr(by, "pk", None):
-        authz.require(by, "mutualaid.task.manage", slot.task.node)
+    # One's own sign-up as a volunteer of the place; someone else's as its organiser.
+    own = signup.person_id == getattr(by, "pk", None)
+    authz.require(by, "mutualaid.task.signup" if own else "mutualaid.task.manage", slot.task.node)
     if now >= slot.starts_at:
         raise AidRefused("mutualaid.slot_started", _("The slot has started; ask the organiser instead."))
     before, after = step("signup", "withdraw", signup)
