@@ -181,3 +181,24 @@ def test_history_rows_cannot_be_changed_in_the_database(aidworld):
         with pytest.raises(DatabaseError), transaction.atomic():
             qs.update(**change)
     assert Completion.objects.get(pk=done.pk).points == 5
+
+
+def test_the_expire_command_follows_each_communitys_rule(aidworld):
+    import io
+
+    from django.core.management import call_command
+
+    from linli.ledger.models import Transaction
+
+    resident, staff, c1 = aidworld.person("resident"), aidworld.person("community_c1"), aidworld.world["C1"]
+    earn(aidworld, resident, points=5)
+    out = io.StringIO()
+    call_command("mutualaid", "expire", stdout=out)
+    assert out.getvalue() == "expired: 0 point(s)\n"
+    aid.rule_set(community=c1, expiry_days=30, by=staff)
+    call_command("mutualaid", "expire", stdout=out)  # the points were earned today: nothing is 30 days old
+    assert out.getvalue().endswith("expired: 0 point(s)\n")
+    # Posted rows are append-only: age the earning by expiring with a later clock instead.
+    later = aidworld.start + dt.timedelta(days=31)
+    assert aid.points_expire(community=c1, now=later) == 5
+    assert Transaction.objects.filter(memo="信义贝过期（30 天）").count() == 1
