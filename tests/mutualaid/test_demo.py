@@ -10,12 +10,8 @@ from linli.mutualaid.models import Merchant, Redemption, Task, Volunteer
 
 
 @pytest.fixture
-def demo(db):
-    from linli.cases.presets import ensure_presets
-    from linli.demo import load_demo
-
-    ensure_presets()
-    load_demo()
+def demo(demo_state, db):
+    """The demo, loaded once per test run (tests/conftest.py)."""
 
 
 def test_demo_community_runs_mutual_aid(demo):
