@@ -28,7 +28,7 @@ def test_check_in_and_till_on_a_phone(aidworld, live_server, phone, chromium):
     # The volunteer signs up on the task page ...
     browser_login(phone, live_server, "resident", "pw-resident")
     phone.goto(f"{live_server.url}/aid/tasks/{task.pk}/")
-    phone.click("#slot-%d button" % slot.pk)
+    phone.click(f"#slot-{slot.pk} button")
     phone.wait_for_load_state()
     assert "报名成功" in phone.inner_text("body")
     # ... and on site scans the slot's QR code, which opens the check-in page.

@@ -7,9 +7,9 @@ import pytest
 from django.db import connection
 
 from linli.errors import DomainError
+from linli.ledger.selectors import verify_all
 from linli.mutualaid import services as aid
 from linli.mutualaid.models import Redemption
-from linli.ledger.selectors import verify_all
 
 N = 10
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Sum
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from linli.errors import DomainError
 from linli.ledger.models import Account

@@ -3,7 +3,6 @@ once → a ¥65 bill takes 6 points → balances, hours and the ledger agree."""
 from __future__ import annotations
 
 import datetime as dt
-
 import io
 
 import pytest

@@ -7,7 +7,7 @@ import pytest
 
 from linli.ledger.models import Transaction
 from linli.mutualaid import services as aid
-from linli.mutualaid.models import Completion, Event, Redemption, SignUp, SignUpStatus, TillCode, TillCodeState
+from linli.mutualaid.models import Completion, Event, Redemption, SignUp, TillCode, TillCodeState
 from tests.mutualaid.conftest import make_volunteer
 
 

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from linli.mutualaid import services as aid
-from linli.mutualaid.models import Completion, Redemption, Slot
+from linli.mutualaid.models import Completion, Redemption
 
 
 def client_for(person) -> Client:

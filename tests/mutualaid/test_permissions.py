@@ -69,7 +69,7 @@ EXPECTED = {
 @pytest.mark.parametrize("operation", list(EXPECTED))
 def test_permission_matrix(aidworld, operation):
     fn = ops(aidworld)[operation]
-    got = [attempt(lambda: fn(aidworld.person(name))) for name in PERSONAS]
+    got = [attempt(lambda name=name: fn(aidworld.person(name))) for name in PERSONAS]
     assert got == EXPECTED[operation]
 
 

@@ -91,7 +91,7 @@ def load_demo_aid() -> dict:
         ("诚信经营、明码标价", 40, "价格公示照片、投诉记录"), ("信义贝抵扣执行", 30, "抵扣记录、居民反馈"),
         ("门前环境", 15, "巡查照片"), ("参与社区公益", 15, "活动签到表"))]
     period = f"{timezone.localdate().year}-Q{(timezone.localdate().month - 1) // 3 + 1}"
-    for (m, _s), marks in zip(shops, ((95, 90, 85, 80), (85, 80, 90, 70), (80, 85, 75, 60), (50, 40, 60, 30))):
-        aid.merchant_score(merchant=m, period=period, scores={c.pk: v for c, v in zip(criteria, marks)},
+    for (m, _s), marks in zip(shops, ((95, 90, 85, 80), (85, 80, 90, 70), (80, 85, 75, 60), (50, 40, 60, 30)), strict=True):
+        aid.merchant_score(merchant=m, period=period, scores={c.pk: v for c, v in zip(criteria, marks, strict=True)},
                            note="社区商家联盟季度评分", by=staff)
     return {"volunteers": len(people), "tasks": len(tasks), "merchants": len(shops)}

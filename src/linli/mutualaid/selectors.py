@@ -10,8 +10,18 @@ from django.utils import timezone
 from linli import authz
 from linli.ledger.models import Account, Leg
 from linli.mutualaid.models import (
-    Completion, Covenant, Criterion, Merchant, MerchantStaff, Redemption, Scoring, SignUp, SignUpStatus, Task,
-    TaskStatus, Volunteer,
+    Completion,
+    Covenant,
+    Criterion,
+    Merchant,
+    MerchantStaff,
+    Redemption,
+    Scoring,
+    SignUp,
+    SignUpStatus,
+    Task,
+    TaskStatus,
+    Volunteer,
 )
 from linli.org.models import Node
 

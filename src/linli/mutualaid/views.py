@@ -20,7 +20,7 @@ from linli import authz
 from linli.errors import DomainError, InvalidInput, NotAllowed
 from linli.mutualaid import selectors
 from linli.mutualaid import services as aid
-from linli.mutualaid.models import Merchant, SignUp, Slot, Task, Volunteer, VolunteerStatus
+from linli.mutualaid.models import Merchant, SignUp, Slot, Task, Volunteer
 from linli.mutualaid.services.transitions import possible
 from linli.org.models import Node, NodeKind
 from linli.org.posters import public_base_url, qr_svg

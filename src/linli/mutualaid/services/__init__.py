@@ -2,18 +2,42 @@
 tasks and completion, the till and settlement, the alliance)."""
 from linli.mutualaid.services._common import AidRefused
 from linli.mutualaid.services.accounts import (
-    issued_account, merchant_account, person_account, pool_account, pool_fund,
+    issued_account,
+    merchant_account,
+    person_account,
+    pool_account,
+    pool_fund,
 )
 from linli.mutualaid.services.alliance import covenant_publish, criterion_add, merchant_score
 from linli.mutualaid.services.tasks import (
-    checkin_scan, completion_confirm, signup_create, signup_withdraw, slot_by_token, task_post, task_set_status,
+    checkin_scan,
+    completion_confirm,
+    signup_create,
+    signup_withdraw,
+    slot_by_token,
+    task_post,
+    task_set_status,
 )
 from linli.mutualaid.services.till import (
-    Quote, discount_points, may_till, merchant_create, merchant_settle, merchant_staff_add, points_expire,
-    redemption_confirm, redemption_quote, require_till, rule_for, rule_set, tillcode_issue,
+    Quote,
+    discount_points,
+    may_till,
+    merchant_create,
+    merchant_settle,
+    merchant_staff_add,
+    points_expire,
+    redemption_confirm,
+    redemption_quote,
+    require_till,
+    rule_for,
+    rule_set,
+    tillcode_issue,
 )
 from linli.mutualaid.services.volunteers import (
-    home_communities, volunteer_decide, volunteer_leave, volunteer_register,
+    home_communities,
+    volunteer_decide,
+    volunteer_leave,
+    volunteer_register,
 )
 
 __all__ = [

@@ -13,10 +13,23 @@ from linli import authz
 from linli.errors import InvalidInput, NotFound
 from linli.ledger import services as ledger
 from linli.mutualaid.models import (
-    Completion, CompletionMethod, EventKind, SignUp, SignUpStatus, Slot, Task, TaskStatus,
+    Completion,
+    CompletionMethod,
+    EventKind,
+    SignUp,
+    SignUpStatus,
+    Slot,
+    Task,
+    TaskStatus,
 )
 from linli.mutualaid.services._common import (
-    AidRefused, community_of, daily_earn_limit, day_start, event, lock_accounts, positive_int,
+    AidRefused,
+    community_of,
+    daily_earn_limit,
+    day_start,
+    event,
+    lock_accounts,
+    positive_int,
 )
 from linli.mutualaid.services.accounts import person_account, pool_account
 from linli.mutualaid.services.transitions import step

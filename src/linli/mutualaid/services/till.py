@@ -23,14 +23,30 @@ from linli.errors import InvalidInput, NotAllowed, NotFound
 from linli.ledger import services as ledger
 from linli.ledger.models import Leg
 from linli.mutualaid.models import (
-    EventKind, Merchant, MerchantStaff, MerchantStatus, PointsRule, Redemption, Settlement, TillCode,
+    EventKind,
+    Merchant,
+    MerchantStaff,
+    MerchantStatus,
+    PointsRule,
+    Redemption,
+    Settlement,
+    TillCode,
     TillCodeState,
 )
 from linli.mutualaid.services._common import (
-    AidRefused, community_of, daily_redeem_limit, day_start, event, lock_accounts, positive_int,
+    AidRefused,
+    community_of,
+    daily_redeem_limit,
+    day_start,
+    event,
+    lock_accounts,
+    positive_int,
 )
 from linli.mutualaid.services.accounts import (
-    merchant_account, merchant_money_account, money_source_account, person_account, person_account_if_any,
+    merchant_account,
+    merchant_money_account,
+    money_source_account,
+    person_account_if_any,
     pool_account,
 )
 from linli.org.models import Node, Person

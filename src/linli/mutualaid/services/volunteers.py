@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from linli import authz
 from linli.errors import InvalidInput
-from linli.mutualaid.models import EventKind, Volunteer, VolunteerStatus
+from linli.mutualaid.models import EventKind, Volunteer
 from linli.mutualaid.services._common import community_of, event
 from linli.mutualaid.services.transitions import step
 from linli.org import services as org
