@@ -112,4 +112,6 @@ def build_world() -> World:
     person("street_s1", (Role.STREET_STAFF, "S1"))
     person("multi", (Role.COMMUNITY_STAFF, "C1"), (Role.COMMUNITY_STAFF, "C3"))
     w.people["admin"] = services.person_create(username="admin", password="pw-admin", is_superuser=True, by=None)
+    for node in w.nodes.values():  # a unit's micro-grid was set in the database when its households came
+        node.refresh_from_db()
     return w

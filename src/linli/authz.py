@@ -118,13 +118,32 @@ def node_of(obj) -> Node | None:
     return None
 
 
+class _RoleChanges:
+    """Counts role assignments saved or deleted in this process, so that the scopes
+    remembered on a person object (for the length of one request) are read again
+    after a change. Another process's change reaches this one at its next request,
+    which loads the person afresh."""
+
+    count = 0
+
+    @classmethod
+    def bump(cls, **_kwargs) -> None:
+        cls.count += 1
+
+
 def role_scopes(person, roles) -> list[str]:
-    """Paths of the nodes where ``person`` holds one of ``roles``."""
+    """Paths of the nodes where ``person`` holds one of ``roles``. Remembered on the
+    person object: a page that asks several times for the same rule reads once."""
     if not _is_person(person):
         return []
-    return list(
-        person.roles.filter(role__in=list(roles)).values_list("node__path", flat=True).distinct()
-    )
+    memo = person.__dict__.setdefault("_role_scopes", {})
+    key = frozenset(roles)
+    seen = memo.get(key)
+    if seen is None or seen[0] != _RoleChanges.count:
+        seen = memo[key] = (_RoleChanges.count, list(
+            person.roles.filter(role__in=list(roles)).values_list("node__path", flat=True).distinct()
+        ))
+    return list(seen[1])
 
 
 def _scope_nodes(obj) -> list[Node]:
@@ -143,6 +162,9 @@ def _scope_nodes(obj) -> list[Node]:
 
 
 def _in_scope(obj, paths: list[str]) -> bool:
+    own = node_of(obj)
+    if own is not None and any(own.path.startswith(p) for p in paths if p):
+        return True  # the place itself is in scope: its micro-grid need not be read
     candidates = [n.path for n in _scope_nodes(obj)]
     return any(c.startswith(p) for p in paths for c in candidates if p)
 

@@ -134,7 +134,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while one writer writes; IMMEDIATE takes the write
     # lock at BEGIN so two writers queue (busy timeout) instead of failing late.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Connections are kept (LINLI_CONN_MAX_AGE) like PostgreSQL's: opening one and its
+    # PRAGMAs cost more than a whole intake's statements.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "timeout": 20,

@@ -12,6 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.errors import DomainError
 
+# Every this many hits, the hits older than a day are deleted.
+PRUNE_EVERY = 100
+
 
 class Throttled(DomainError):
     status = 429
@@ -34,7 +37,6 @@ def check_and_count(key: str, *, limit: int, window: timedelta) -> None:
 
     now = timezone.now()
     with transaction.atomic():
-        ThrottleHit.objects.filter(at__lt=now - timedelta(days=1)).delete()
         recent = ThrottleHit.objects.filter(key=key, at__gte=now - window).count()
         if recent >= limit:
             minutes = max(1, int(window.total_seconds() // 60))
@@ -42,4 +44,6 @@ def check_and_count(key: str, *, limit: int, window: timedelta) -> None:
                 "throttled",
                 _("Too many submissions from this device. Please try again in %(m)d minutes.") % {"m": minutes},
             )
-        ThrottleHit.objects.create(key=key, at=now)
+        hit = ThrottleHit.objects.create(key=key, at=now)
+        if hit.pk % PRUNE_EVERY == 0:  # old hits are cleared now and then, not on every request
+            ThrottleHit.objects.filter(at__lt=now - timedelta(days=1)).delete()

@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 from PIL import Image
 
-from linli.cases import deadline_sweep, services
+from linli.cases import deadline_sweep, notify, services
 from linli.cases.models import (
     Case,
     CaseEvent,
@@ -396,6 +396,7 @@ def test_escalations_are_addressed_and_acknowledged(client, world, clock, report
 
 def test_notifications_list_and_mark_as_read(client, world, report):
     case = report()
+    notify.received_fanout()  # the worker tells staff of new requests
     note = Notification.objects.get(recipient=world.person("property_x"), kind="staff.received")
     c = _client(client, world, "property_x")
     home = c.get("/")
@@ -414,6 +415,7 @@ def test_notifications_list_and_mark_as_read(client, world, report):
 
 def test_mark_all_read(client, world, report):
     report(), report()
+    notify.received_fanout()  # the worker tells staff of new requests
     c = _client(client, world, "property_x")
     assert Notification.objects.filter(recipient=world.person("property_x"), read_at__isnull=True).count() == 2
     assert c.post(reverse("notifications_read_all")).status_code == 302
@@ -642,6 +644,7 @@ def test_staff_are_told_when_working_time_falls_back_to_monday_to_friday(client,
 
 def test_opening_an_unread_notification_reads_it_and_goes_to_the_request(client, world, report):
     report()
+    notify.received_fanout()  # the worker tells staff of new requests
     note = Notification.objects.get(recipient=world.person("property_x"), kind="staff.received")
     c = _client(client, world, "property_x")
     html = c.get(reverse("notifications")).content.decode()
@@ -656,6 +659,7 @@ def test_opening_an_unread_notification_reads_it_and_goes_to_the_request(client,
 
 def test_opening_a_notification_never_redirects_off_site(client, world, report):
     report()
+    notify.received_fanout()
     note = Notification.objects.get(recipient=world.person("property_x"), kind="staff.received")
     Notification.objects.filter(pk=note.pk).update(url="//evil.example.com/x")
     c = _client(client, world, "property_x")

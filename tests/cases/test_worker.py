@@ -33,13 +33,14 @@ def test_worker_once_records_due_breaches_sends_their_messages_and_exits(world, 
     leader.email = "leader@example.cn"
     leader.save()
     code = report().tracking_code
-    assert mailoutbox == []  # reporting queued the leader's message; nothing is sent inside the request
+    assert mailoutbox == []  # nothing is sent inside the request; the worker tells staff of it
     clock.advance(minutes=20)  # respond and on-site missed, plan not yet
     out = StringIO()
     call_command("worker", "--once", stdout=out)
     # The leader hears of the new request and of the first escalation (the second goes up
     # the chain to someone without an e-mail address): two e-mails, sent after the sweep.
-    assert out.getvalue().strip().splitlines() == ["breaches recorded: 2", "messages sent: 2, to retry: 0, failed: 0"]
+    assert out.getvalue().strip().splitlines() == [
+        "breaches recorded: 2", "new requests told to staff: 1", "messages sent: 2, to retry: 0, failed: 0"]
     assert sorted(Deadline.objects.filter(breached_at__isnull=False).values_list("clock", flat=True)) == [
         "on_site", "respond"]
     assert [(m.to, m.subject) for m in mailoutbox] == [
@@ -218,7 +219,8 @@ def test_a_mail_server_that_never_answers_costs_one_timeout_per_message(world, c
         elapsed = time.monotonic() - started
     assert elapsed < 8, elapsed
     # The sweep committed first; both messages wait for their next try a minute later.
-    assert out.getvalue().strip().splitlines() == ["breaches recorded: 2", "messages sent: 0, to retry: 2, failed: 0"]
+    assert out.getvalue().strip().splitlines() == [
+        "breaches recorded: 2", "new requests told to staff: 1", "messages sent: 0, to retry: 2, failed: 0"]
     assert Escalation.objects.count() == 2
     rows = list(OutboxMessage.objects.order_by("id"))
     assert [(m.state, m.attempts, m.next_attempt_at - clock.now, m.sent_at) for m in rows] == [

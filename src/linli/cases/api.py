@@ -50,6 +50,7 @@ from linli.cases.schemas import (
     TrackOut,
 )
 from linli.errors import InvalidInput, NotFound
+from linli.org import selectors as org_selectors
 from linli.org.models import CODE_VALIDATOR_RE, Node
 
 router = Router(tags=["cases"])
@@ -440,7 +441,7 @@ def my_queue(request):
 def _track(case: Case) -> dict:
     return {
         "tracking_code": case.tracking_code, "status": case.status, "status_label": str(case.get_status_display()),
-        "category": case.category.name, "place": selectors.public_place(case.node), "received_at": case.received_at,
+        "category": case.category.name, "place": org_selectors.public_place_name(case.node), "received_at": case.received_at,
         "timeline": [{**row, "text": str(row["text"]), "colour": row.get("colour") or None,
                       "colour_label": str(row.get("colour_label") or "")} for row in selectors.public_timeline(case)],
         "deadlines": [{**row, "label": str(row["label"])} for row in selectors.resident_deadlines(case)],

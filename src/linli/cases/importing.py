@@ -148,8 +148,8 @@ def _check_rows(rows: list[dict], by: Person) -> tuple[list[dict], list[RowError
             err("联系人", _("The contact name is longer than 60 characters."))
         if node is not None:
             place = services.place_of(node)
-            probe = Case(node=node, compound=place["compound"], microgrid=place["microgrid"])
-            if place["compound"] is None:
+            probe = Case(node=node, compound_id=place["compound_id"], microgrid_id=place["microgrid_id"])
+            if place["compound_id"] is None:
                 err("地点编码", _("A request must be about a compound or a place in one."))
             elif not authz.can(by, "cases.case.import", probe):
                 err("地点编码", _("%(place)s is outside the places you may import for.") % {"place": node.code})

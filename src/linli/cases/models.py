@@ -364,6 +364,9 @@ class Case(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("closed at"))
     rating = models.CharField(_("rating"), max_length=12, choices=Rating.choices, blank=True)
     updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
+    # When the micro-grid leaders and property staff were told of the new request: the
+    # worker does it (notify.received_fanout), so intake costs the same however many staff.
+    staff_told_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("request")
@@ -372,6 +375,7 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["compound", "status"]),
             models.Index(fields=["status", "received_at"]),
+            models.Index(fields=["received_at"], condition=Q(staff_told_at__isnull=True), name="case_staff_untold"),
         ]
         constraints = [
             # The vocabularies hold in the database too (an import, a shell, a bad migration).

@@ -13,6 +13,8 @@ import functools
 import logging
 
 from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -108,20 +110,46 @@ def resident(case, event: str) -> None:
 @in_site_language
 def case_received(case) -> None:
     """Tell the micro-grid leader and the property staff of the compound that a request came in."""
-    from linli.org.models import Person, Role, RoleAssignment
+    from linli.org.models import Person, Role
 
-    targets = []
+    targets = Q(pk__in=[])
     if case.microgrid_id:
-        targets.append((case.microgrid_id, Role.MICROGRID_LEADER))
+        targets |= Q(roles__node_id=case.microgrid_id, roles__role=Role.MICROGRID_LEADER)
     if case.compound_id:
-        targets.append((case.compound_id, Role.PROPERTY_STAFF))
-    ids = set()
-    for node_id, role in targets:
-        ids |= set(RoleAssignment.objects.filter(node_id=node_id, role=role).values_list("person_id", flat=True))
-    people = Person.objects.filter(pk__in=ids, is_active=True)
+        targets |= Q(roles__node_id=case.compound_id, roles__role=Role.PROPERTY_STAFF)
+    people = Person.objects.filter(targets, is_active=True).distinct().order_by("pk")
     _create(recipients=people, case=case, kind="staff.received",
             title=_("New request %(code)s: %(category)s") % {"code": case.tracking_code, "category": case.category.name},
             body=case.description[:200], url=staff_url(case))
+
+
+def received_fanout(*, batch: int = 50, should_stop=lambda: False) -> int:
+    """The worker's part of intake: tell staff of the requests recorded since the last
+    round (``Case.staff_told_at`` empty), each in its own short transaction (in-app
+    rows and their outbox messages), the request's row claimed so that two workers
+    never tell twice; a request a staff action holds just now is told next round.
+    Returns how many requests were told."""
+    from django.utils import timezone
+
+    from linli.cases.models import Case
+
+    told = 0
+    pending = list(Case.objects.filter(staff_told_at__isnull=True).order_by("received_at", "pk")
+                   .values_list("pk", flat=True)[:batch])
+    for pk in pending:
+        if should_stop():
+            break
+        with transaction.atomic():
+            qs = Case.objects.filter(pk=pk, staff_told_at__isnull=True).select_related("category")
+            if connection.features.has_select_for_update_skip_locked:
+                qs = qs.select_for_update(skip_locked=True, of=("self",))
+            case = qs.first()
+            if case is None:  # another worker has it
+                continue
+            case_received(case)
+            Case.objects.filter(pk=pk).update(staff_told_at=timezone.now())
+            told += 1
+    return told
 
 
 @in_site_language

@@ -34,7 +34,7 @@ from linli.cases.models import (
     Status,
 )
 from linli.errors import InvalidInput, NotFound
-from linli.org.models import CODE_VALIDATOR_RE, Node, Person, RoleAssignment
+from linli.org.models import CODE_VALIDATOR_RE, Node, Person, RoleAssignment, path_ids
 
 _CODE = re.compile(CODE_VALIDATOR_RE)
 CASE_RELATED = ("node", "compound", "microgrid", "category", "policy", "assignee", "assignee_node")
@@ -185,14 +185,6 @@ def finished_between(*, compound: Node, start: dt.date, end: dt.date) -> QuerySe
                             status__in=FIXED_STATUSES)
         .select_related("category", "node").order_by("done_at", "id")
     )
-
-
-def public_place(node: Node) -> str:
-    """A place named no finer than its building (no unit or household on public pages)."""
-    from linli.org.models import NodeKind
-
-    building = node if node.kind == NodeKind.BUILDING else node.ancestor_of_kind(NodeKind.BUILDING)
-    return (building or node).name
 
 
 def place_from_address(text: str, *, within: Node | None = None) -> Node | None:
@@ -355,7 +347,7 @@ def help_candidates(case: Case) -> list[HelpCandidate]:
     node = case.node
     building = node if node.kind == NodeKind.BUILDING else node.ancestor_of_kind(NodeKind.BUILDING)
     compound = case.compound
-    above_ids = [int(x) for x in node.path.strip("/").split("/") if x]
+    above_ids = node.ancestor_ids()
     near = Q(pk__in=[])
     if building is not None:
         near |= Q(node__path__startswith=building.path)
@@ -397,7 +389,7 @@ def record_places(*, viewer) -> list[Node]:
                                    "cases.case.record")
     ids: set[int] = set()
     for path, kind in visible.values_list("path", "kind"):
-        parts = [int(x) for x in path.strip("/").split("/") if x]
+        parts = path_ids(path)
         ids.add(parts[-1])
         if kind == NodeKind.HOUSEHOLD:  # its unit and building (the micro-grid crosses the tree)
             ids.update(parts[-3:-1])
@@ -407,9 +399,9 @@ def record_places(*, viewer) -> list[Node]:
 def place_labels(nodes) -> dict[int, str]:
     """``{node id: "compound building unit"}`` in two queries, for long place lists."""
     nodes = list(nodes)
-    ids = {int(x) for n in nodes for x in n.path.strip("/").split("/") if x}
+    ids = {i for n in nodes for i in n.ancestor_ids()}
     names = dict(Node.objects.filter(pk__in=ids).exclude(kind__in=["district", "street"]).values_list("pk", "name"))
-    return {n.pk: " ".join(names[int(x)] for x in n.path.strip("/").split("/") if x and int(x) in names)
+    return {n.pk: " ".join(names[i] for i in n.ancestor_ids() if i in names)
             for n in nodes}
 
 
@@ -449,9 +441,9 @@ def assignable_people(case: Case):
     """Staff whose role covers the request (its places above it, or its micro-grid): a named assignee."""
     from linli.cases.permissions import HANDLERS
 
-    ids = [int(x) for x in case.node.path.strip("/").split("/") if x]
+    ids = case.node.ancestor_ids()
     if case.microgrid_id:  # the micro-grid and its grid (the grid worker)
-        ids += [int(x) for x in case.microgrid.path.strip("/").split("/") if x]
+        ids += case.microgrid.ancestor_ids()
     people = RoleAssignment.objects.filter(node_id__in=ids, role__in=list(HANDLERS)).values("person_id")
     return Person.objects.filter(pk__in=people, is_active=True).order_by("real_name", "username")
 

@@ -187,11 +187,14 @@ class RecordForm(StaffForm):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial["client_token"] = uuid.uuid4().hex
-        labels = labels or {}
         self.places = {str(n.pk): n for n in places}
-        self.fields["place"].choices = [("", _("Choose…"))] + [
-            (str(n.pk), labels.get(n.pk, n.name)) for n in places]
+        self.set_labels(labels or {})
         self.fields["category"].choices = [("", _("Choose…"))] + category_choices(categories)
+
+    def set_labels(self, labels: dict[int, str]) -> None:
+        """Name the places in the list ("compound building unit"); a place without a label shows its name."""
+        self.fields["place"].choices = [("", _("Choose…"))] + [
+            (key, labels.get(n.pk, n.name)) for key, n in self.places.items()]
 
     def clean_place(self):
         return self.places[self.cleaned_data["place"]]

@@ -320,15 +320,15 @@ def case_record(request):
     """A request recorded by staff: 随手拍 snapshot, phone call or door-to-door visit."""
     authz.require(request.user, "cases.case.record")
     places = selectors.record_places(viewer=request.user)
-    kwargs = {"places": places, "labels": selectors.place_labels(places), "categories": selectors.categories()}
-    form = staff_forms.RecordForm(request.POST or None, request.FILES or None, **kwargs)
+    categories = list(selectors.categories())
+    form = staff_forms.RecordForm(request.POST or None, request.FILES or None, places=places, categories=categories)
     error = None
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             photos = [p.as_file() for p in d["photos"]]  # cleaned by the form: no EXIF/GPS
             case = services.case_create(
-                node=d["place"], category=selectors.categories().get(code=d["category"]),
+                node=d["place"], category=next(c for c in categories if c.code == d["category"]),
                 description=d["description"], source=d["source"], by=request.user, contact_name=d["contact_name"],
                 contact_phone=d["contact_phone"], photos=photos, urgent=d["urgent"],
                 client_token=f"staff-{request.user.pk}-{d['client_token']}" if d["client_token"] else None,
@@ -339,6 +339,7 @@ def case_record(request):
             messages.success(request, _("Request %(code)s recorded.") % {"code": case.tracking_code})
             return redirect("case_detail", pk=case.pk)
     status = error.status if error else (422 if request.method == "POST" else 200)
+    form.set_labels(selectors.place_labels(places))  # only for a page shown, not for a request recorded
     if not places and request.method == "GET":
         status = 200
     return render(request, "cases/staff/record.html", {"form": form, "error": error, "places": places},

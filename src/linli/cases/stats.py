@@ -59,6 +59,7 @@ from linli.cases.models import (
     FIXED_STATUSES, UNFIXED_STATUSES, Case, Clock, Colour, Deadline, Rating, ReturnVisit, Status,
 )
 from linli.org.models import Node, NodeKind, Role, RoleAssignment
+from linli.org.selectors import public_places
 
 # The places that have an evaluation page (pages and API).
 EVALUATION_KINDS = (NodeKind.STREET, NodeKind.COMMUNITY)
@@ -170,25 +171,6 @@ def _monthly(cases: QuerySet[Case], now: dt.datetime) -> list[dict]:
     ]
 
 
-def _path_ids(path: str) -> list[int]:
-    return [int(x) for x in path.strip("/").split("/") if x]
-
-
-def public_places(nodes: list[Node]) -> dict[int, str]:
-    """Public names of places, no finer than the building ("丽晶公馆 1栋"), in one query.
-    A unit or household is named by its building; a compound by itself."""
-    ids = {i for n in nodes for i in _path_ids(n.path)}
-    coarse = {
-        n.id: n for n in Node.objects.filter(id__in=ids, kind__in=(NodeKind.COMPOUND, NodeKind.BUILDING))
-        .only("id", "name", "kind")
-    }
-    out = {}
-    for n in nodes:
-        names = [coarse[i].name for i in _path_ids(n.path) if i in coarse]
-        out[n.id] = " ".join(names) if names else n.name
-    return out
-
-
 def _recent(cases: QuerySet[Case]) -> list[dict]:
     rows = list(
         cases.select_related("category", "node").only(
@@ -198,7 +180,7 @@ def _recent(cases: QuerySet[Case]) -> list[dict]:
     )
     places = public_places([c.node for c in rows])
     return [
-        {"category": c.category.name, "category_code": c.category.code, "place": places[c.node.id],
+        {"category": c.category.name, "category_code": c.category.code, "place": places[c.node.id].name,
          "colour": c.colour or None, "status": c.status,
          "received_on": timezone.localtime(c.received_at).date().isoformat()}
         for c in rows
@@ -371,7 +353,7 @@ def evaluation(*, street: Node, now: dt.datetime | None = None, min_handled: int
         people.setdefault(ra.node_id, []).append(str(ra.person))
 
     def community_of(n: Node) -> str:
-        return next((communities[i] for i in _path_ids(n.path) if i in communities), "")
+        return next((communities[i] for i in n.ancestor_ids() if i in communities), "")
 
     micro_rows = [_finish_row(m, people.get(m.id, []), counts[m.id], community_of(m)) for m in microgrids]
     grid_rows = []
@@ -422,7 +404,7 @@ def campaign_problems(campaign, now: dt.datetime | None = None) -> list[dict]:
         fixed = c.status in FIXED_STATUSES
         due_at = due.get(c.id)
         out.append({
-            "category": c.category.name, "category_code": c.category.code, "place": places[c.node.id],
+            "category": c.category.name, "category_code": c.category.code, "place": places[c.node.id].name,
             "responsible": c.responsible, "measure": c.plan, "status": c.status, "fixed": fixed,
             "due_on": timezone.localtime(due_at).date().isoformat() if due_at else None,
             "fixed_on": timezone.localtime(c.done_at).date().isoformat() if fixed and c.done_at else None,

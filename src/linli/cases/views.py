@@ -56,13 +56,15 @@ def _intake(request, code: str, kind: str):
     initial = {"category": categories[0].code} if len(categories) == 1 else {}
     error, status = None, 200
     if request.method == "POST":
-        # A double tap (or a resend after a slow answer) carries the same one-time key.
-        existing = selectors.case_by_client_token(request.POST.get("client_token", ""))
-        if existing is not None:
-            return redirect(_track_url(existing, sent=True))
+        # A double tap (or a resend after a slow answer) carries the same one-time key:
+        # case_create returns the first request for it. Past the limit, it is looked up
+        # here, so that a double tap still lands on its request.
         try:
             _throttle(request)
         except throttle.Throttled as exc:
+            existing = selectors.case_by_client_token(request.POST.get("client_token", ""))
+            if existing is not None:
+                return redirect(_track_url(existing, sent=True))
             # Nothing is stored, photos included; the words typed are kept.
             kept = {k: request.POST.get(k, "") for k in KEPT_ON_THROTTLE}
             form = form_class(categories=categories, initial={**initial, **kept})
@@ -123,7 +125,7 @@ def _render_track(request, case, *, rating_form=None, error=None, status=200):
     photos = list(case.photos.all())
     context = {
         "case": case,
-        "place": selectors.public_place(case.node),
+        "place": org_selectors.public_place_name(case.node),
         "compound": case.compound,
         "timeline": selectors.public_timeline(case),
         "deadlines": selectors.resident_deadlines(case) if case.is_open else [],

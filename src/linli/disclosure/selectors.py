@@ -58,13 +58,16 @@ def service_data(report) -> dict:
     the cases app, named by category and building only), then manual entries."""
     from linli.cases import selectors as case_selectors
     from linli.disclosure.services import quarter_range
+    from linli.org import selectors as org_selectors
 
     start, end = quarter_range(report.year, report.quarter)
     lines = []
-    for case in case_selectors.finished_between(compound=report.compound, start=start, end=end):
+    cases = list(case_selectors.finished_between(compound=report.compound, start=start, end=end))
+    places = org_selectors.public_places([c.node for c in cases], within=report.compound)
+    for case in cases:
         done = timezone.localtime(case.done_at).date()
         lines.append({"key": f"case-{case.tracking_code}", "section": "cases",
-                      "label": f"{case.category.name} · {case_selectors.public_place(case.node)}",
+                      "label": f"{case.category.name} · {places[case.node.pk].name}",
                       "value": str(done), "note": (case.plan or "")[:200]})
     lines += [{"key": f"work-{i}", "section": "works", "label": w["title"], "value": w.get("date", ""),
                "note": w.get("note", "")} for i, w in enumerate(report.works, start=1)]

@@ -315,18 +315,7 @@ def _post_request(request, fmt: str):
 
 def _coarse_places(cases) -> dict[int, tuple[str, str]]:
     """Per place: (public address no finer than the building, code of that building or compound)."""
-    from linli.cases.stats import public_places
-
-    nodes = [c.node for c in cases]
-    names = public_places(nodes)
-    ids = {int(i) for n in nodes for i in n.path.strip("/").split("/") if i}
-    coarse = {n.id: n for n in Node.objects.filter(id__in=ids, kind__in=(NodeKind.COMPOUND, NodeKind.BUILDING))
-              .only("id", "code", "kind")}
-    out = {}
-    for n in nodes:
-        codes = [coarse[int(i)].code for i in n.path.strip("/").split("/") if i and int(i) in coarse]
-        out[n.id] = (names[n.id], codes[-1] if codes else n.code)
-    return out
+    return {pk: (p.name, p.code) for pk, p in org_selectors.public_places([c.node for c in cases]).items()}
 
 
 def _visible_detail(key: Open311Key | None, case) -> bool:

@@ -69,6 +69,11 @@ class PropertyCompany(models.Model):
         return self.name
 
 
+def path_ids(path: str) -> list[int]:
+    """The node ids of a materialised path "/1/5/9/", root first."""
+    return [int(x) for x in path.strip("/").split("/") if x]
+
+
 CODE_VALIDATOR_RE = r"^[A-Za-z0-9][A-Za-z0-9-]{0,39}$"
 
 
@@ -104,6 +109,14 @@ class Node(models.Model):
         related_name="households",
         limit_choices_to={"kind": NodeKind.MICROGRID},
     )
+    # Derived, kept by services.node_create and node_update so that recording a request reads no tree:
+    # the compound a place lies in (a compound itself; none above compounds) and the
+    # micro-grid a request about it goes to (a household's own; for a unit, building
+    # or group the one most of its households belong to; a micro-grid itself).
+    compound = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                 editable=False)
+    request_microgrid = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
+                                          related_name="+", editable=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
 
     class Meta:
@@ -141,9 +154,13 @@ class Node(models.Model):
     def depth(self) -> int:
         return self.path.count("/") - 2 if self.path else 0
 
+    def ancestor_ids(self, *, include_self: bool = True) -> list[int]:
+        """The ids on this place's path, from the root down (the one reading of ``path``)."""
+        ids = path_ids(self.path)
+        return ids if include_self else ids[:-1]
+
     def ancestors(self) -> models.QuerySet["Node"]:
-        ids = [int(x) for x in self.path.strip("/").split("/") if x][:-1]
-        return Node.objects.filter(id__in=ids).order_by("path")
+        return Node.objects.filter(id__in=self.ancestor_ids(include_self=False)).order_by("path")
 
     def ancestor_of_kind(self, kind: str) -> "Node | None":
         if self.kind == kind:

@@ -1,6 +1,8 @@
 """Reads of the trees and people that depend on who is looking."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Count, QuerySet
 
 from linli import authz
@@ -41,8 +43,35 @@ def node_by_code(code: str) -> Node | None:
     return Node.objects.select_related("parent", "microgrid", "property_company").filter(code=code).first()
 
 
-def _path_ids(node: Node) -> list[int]:
-    return [int(x) for x in node.path.strip("/").split("/") if x]
+@dataclass(frozen=True)
+class PublicPlace:
+    """How a place is shown to the public: no finer than its building."""
+
+    name: str  # "丽晶公馆 1栋": the compound's and the building's names
+    code: str  # the code of that building, else of the compound, else the place's own
+
+
+def public_places(nodes, *, within: Node | None = None) -> dict[int, PublicPlace]:
+    """The public name and code of each place (boards, tracking pages, Open311,
+    disclosure), in one query: a unit or household is named by its compound and
+    building, a compound by itself; a place above compounds by its own name. With
+    ``within`` (a compound's own report), the names start below it: "1栋"."""
+    nodes = list(nodes)
+    ids = {i for n in nodes for i in n.ancestor_ids()}
+    coarse = {n.pk: n for n in Node.objects.filter(id__in=ids, kind__in=(NodeKind.COMPOUND, NodeKind.BUILDING))
+              .only("id", "name", "code", "kind")}
+    out = {}
+    for n in nodes:
+        chain = [coarse[i] for i in n.ancestor_ids() if i in coarse]
+        named = [c for c in chain if within is None or c.pk != within.pk] or chain
+        out[n.pk] = PublicPlace(name=" ".join(c.name for c in named) if named else n.name,
+                                code=chain[-1].code if chain else n.code)
+    return out
+
+
+def public_place_name(node: Node) -> str:
+    """The public name of one place ("丽晶公馆 1栋"); see ``public_places``."""
+    return public_places([node])[node.pk].name
 
 
 def home_places(*, viewer: Person) -> dict[str, list]:
@@ -59,10 +88,10 @@ def home_places(*, viewer: Person) -> dict[str, list]:
     if viewer is None or not viewer.is_authenticated:
         return {**out, "roles": []}
     roles = list(viewer.roles.select_related("node").order_by("role", "node__path"))
-    by_id = Node.objects.in_bulk({i for r in roles for i in _path_ids(r.node)})
+    by_id = Node.objects.in_bulk({i for r in roles for i in r.node.ancestor_ids()})
 
     def chain(node: Node) -> list[Node]:  # from the root down to the node itself
-        return [by_id[i] for i in _path_ids(node) if i in by_id]
+        return [by_id[i] for i in node.ancestor_ids() if i in by_id]
 
     def of_kind(node: Node, kind: str) -> Node | None:
         return next((n for n in chain(node) if n.kind == kind), None)

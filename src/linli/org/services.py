@@ -85,8 +85,34 @@ def node_create(*, kind: str, code: str, name: str, parent: Node | None = None, 
         property_mode=property_mode, property_company=property_company,
     )
     node.path = f"{parent.path if parent else '/'}{node.pk}/"
-    node.save(update_fields=["path"])
+    node.compound_id = node.pk if kind == NodeKind.COMPOUND else (parent.compound_id if parent else None)
+    node.request_microgrid_id = {NodeKind.HOUSEHOLD: getattr(microgrid, "pk", None),
+                                 NodeKind.MICROGRID: node.pk}.get(kind)
+    node.save(update_fields=["path", "compound", "request_microgrid"])
+    if kind == NodeKind.HOUSEHOLD:
+        request_microgrids_refresh(node=node)
     return node
+
+
+def request_microgrids_refresh(*, node: Node) -> None:
+    """After a household came or changed its micro-grid: the micro-grid a request about
+    its unit, building or group goes to is the one most households below belong to
+    (the lowest id on a tie). One query for the households, one update per place that changed."""
+    above = list(Node.objects.filter(pk__in=node.ancestor_ids(include_self=False),
+                                     kind__in=[NodeKind.UNIT, NodeKind.BUILDING, NodeKind.GROUP]))
+    if not above:
+        return
+    counts: dict[int, dict[int, int]] = {p.pk: {} for p in above}
+    households = Node.objects.filter(path__startswith=min(p.path for p in above), kind=NodeKind.HOUSEHOLD)
+    for path, microgrid in households.values_list("path", "microgrid"):
+        for place in above:
+            if path.startswith(place.path):
+                counts[place.pk][microgrid] = counts[place.pk].get(microgrid, 0) + 1
+    for place in above:
+        per = counts[place.pk]
+        best = min(per, key=lambda mg: (-per[mg], mg)) if per else None
+        if best != place.request_microgrid_id:
+            Node.objects.filter(pk=place.pk).update(request_microgrid=best)
 
 
 @transaction.atomic
@@ -110,7 +136,12 @@ def node_update(*, node: Node, name: str | None = None, area_m2=None, microgrid:
     for k in changed:
         setattr(node, k, new[k])
     if changed:
+        if "microgrid" in changed:
+            node.request_microgrid = node.microgrid
+            changed.append("request_microgrid")
         node.save(update_fields=changed)
+        if "microgrid" in changed:
+            request_microgrids_refresh(node=node)
     return bool(changed)
 
 

@@ -15,7 +15,9 @@ from linli.cases.models import (
 
 
 def _clock_spec(policy: TimeLimitPolicy, clock: str, colour: str = "") -> PolicyClock | None:
-    return policy.clocks.filter(clock=clock, colour=colour).first()
+    """The policy's rule for a clock (and colour); reads nothing when the clocks were
+    prefetched (``policy_for``)."""
+    return next((c for c in policy.clocks.all() if c.clock == clock and c.colour == colour), None)
 
 
 def _due(policy: TimeLimitPolicy, spec: PolicyClock, start: dt.datetime, urgent: bool) -> dt.datetime:
@@ -25,16 +27,26 @@ def _due(policy: TimeLimitPolicy, spec: PolicyClock, start: dt.datetime, urgent:
     return timing.add_duration(start, spec.minutes, working_time=spec.working_time, service_hours=hours)
 
 
-def _start_clock(case: Case, clock: str, start: dt.datetime, *, colour: str = "", count_from: dt.datetime | None = None,
-                 due_at: dt.datetime | None = None, reason: str = "") -> Deadline | None:
-    """Compute and store a deadline. ``count_from`` defaults to ``start``."""
+def _new_deadline(case: Case, clock: str, start: dt.datetime, *, colour: str = "",
+                  count_from: dt.datetime | None = None, due_at: dt.datetime | None = None,
+                  reason: str = "") -> Deadline | None:
+    """The deadline a clock gets (unsaved), or None if the policy has no such clock."""
     spec = _clock_spec(case.policy, clock, colour)
     if spec is None and due_at is None:
         return None
     if due_at is None:
         due_at = _due(case.policy, spec, count_from or start, case.urgent)
-    return Deadline.objects.create(case=case, clock=clock, started_at=start, due_at=due_at,
-                                   working_time=bool(spec and spec.working_time), reason=reason)
+    return Deadline(case=case, clock=clock, started_at=start, due_at=due_at,
+                    working_time=bool(spec and spec.working_time), reason=reason)
+
+
+def _start_clock(case: Case, clock: str, start: dt.datetime, *, colour: str = "", count_from: dt.datetime | None = None,
+                 due_at: dt.datetime | None = None, reason: str = "") -> Deadline | None:
+    """Compute and store a deadline. ``count_from`` defaults to ``start``."""
+    deadline = _new_deadline(case, clock, start, colour=colour, count_from=count_from, due_at=due_at, reason=reason)
+    if deadline is not None:
+        deadline.save()
+    return deadline
 
 
 def _open_deadlines(case: Case, *clocks: str):

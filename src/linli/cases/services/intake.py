@@ -9,20 +9,20 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli import authz
-from linli.cases import notify
 from linli.cases.models import (
     Campaign,
     Case,
     CaseKind,
     Category,
     Clock,
+    Deadline,
     DeadlineReason,
     EventAction,
     Source,
     Status,
 )
-from linli.cases.services.deadlines import _start_clock
-from linli.cases.services.photos import _store_photos
+from linli.cases.services.deadlines import _new_deadline
+from linli.cases.services.photos import _photo_room, _store_photos
 from linli.cases.services.policies import place_of, policy_for
 from linli.cases.services.transitions import _event
 from linli.errors import InvalidInput
@@ -45,8 +45,29 @@ def normalise_phone(raw: str) -> str:
     return phone
 
 
-@transaction.atomic
-def case_create(
+def case_create(*, client_token: str | None = None, **fields) -> Case:
+    """Record a new request. Anyone may report from a QR code (source ``qr``);
+    snapshots, phone calls and visits need ``cases.case.record`` in scope;
+    a past ``received_at`` (hotline import) needs ``cases.case.import``.
+    The same ``client_token`` twice returns the first request (a double tap): the
+    second insert fails on the unique key and the first request is read back, so a
+    new request costs no look-up first.
+
+    Everything is checked (input, place, rights) before anything is written; the
+    writes are one transaction. Inside a caller's atomic block that transaction is a
+    savepoint only for a ``client_token`` (to read the first request back after the
+    failed insert): a failed write without one ends the caller's transaction too.
+    The staff of the place are told by the worker (``notify.received_fanout``), not here."""
+    try:
+        return _case_create(client_token=client_token, **fields)
+    except IntegrityError:
+        existing = Case.objects.filter(client_token=client_token).first() if client_token else None
+        if existing is None:
+            raise
+        return existing
+
+
+def _case_create(
     *,
     node: Node,
     category: Category,
@@ -67,10 +88,6 @@ def case_create(
     due_at: dt.datetime | None = None,
     external_id: str = "",
 ) -> Case:
-    """Record a new request. Anyone may report from a QR code (source ``qr``);
-    snapshots, phone calls and visits need ``cases.case.record`` in scope;
-    a past ``received_at`` (hotline import) needs ``cases.case.import``.
-    The same ``client_token`` twice returns the first request (a double tap)."""
     description = (description or "").strip()
     if len(description) < 2:
         raise InvalidInput("description_required", _("Describe the problem in a few words."))
@@ -78,21 +95,17 @@ def case_create(
         raise InvalidInput("category_inactive", _("This category is no longer in use."))
     if source not in Source.values:
         raise InvalidInput("bad_source", _("Unknown source."))
-    if client_token:
-        existing = Case.objects.filter(client_token=client_token).first()
-        if existing is not None:
-            return existing
     now = timezone.now()
     backdated = received_at is not None and abs((received_at - now).total_seconds()) > 60
     if backdated and received_at > now:
         raise InvalidInput("received_in_future", _("The received time lies in the future."))
     received_at = received_at or now
     place = place_of(node)
-    if place["compound"] is None and node.kind not in (NodeKind.COMMUNITY, NodeKind.GRID, NodeKind.MICROGRID):
+    if place["compound_id"] is None and node.kind not in (NodeKind.COMMUNITY, NodeKind.GRID, NodeKind.MICROGRID):
         raise InvalidInput("bad_place", _("A request must be about a compound or a place in one."))
     kind = CaseKind.HELP if category.kind == CaseKind.HELP else CaseKind.PROBLEM
     case = Case(
-        node=node, compound=place["compound"], microgrid=place["microgrid"], category=category, kind=kind,
+        node=node, compound_id=place["compound_id"], microgrid_id=place["microgrid_id"], category=category, kind=kind,
         description=description, source=source, reporter=by if getattr(by, "is_authenticated", False) else None,
         contact_name=contact_name.strip(), contact_phone=normalise_phone(contact_phone), contact_email=contact_email,
         address=address, received_at=received_at, client_token=client_token or None, urgent=urgent,
@@ -104,19 +117,16 @@ def case_create(
         authz.require(by, "cases.case.record", case)
     if backdated:
         authz.require(by, "cases.case.import", case)
-    try:
-        with transaction.atomic():
-            case.save()
-    except IntegrityError:
-        if client_token and Case.objects.filter(client_token=client_token).exists():
-            return Case.objects.get(client_token=client_token)
-        raise
-    _store_photos(case, photos, after=False)
-    _event(case, EventAction.CREATE, by, received_at, "", Status.RECEIVED, note="",
-           data={"source": source, "category": category.code})
-    for clock in (Clock.RESPOND, Clock.ON_SITE, Clock.PLAN):
-        _start_clock(case, clock, received_at)
-    if due_at is not None:  # a campaign item or a hotline ticket with its own deadline
-        _start_clock(case, Clock.FINISH, received_at, due_at=due_at, reason=DeadlineReason.INTAKE)
-    notify.case_received(case)
+    photos = list(photos)
+    _photo_room(case, len(photos), after=False, have=0)
+    with transaction.atomic(savepoint=bool(client_token)):
+        case.save()
+        _store_photos(case, photos, after=False, new=True)
+        _event(case, EventAction.CREATE, by, received_at, "", Status.RECEIVED, note="",
+               data={"source": source, "category": category.code})
+        deadlines = [_new_deadline(case, clock, received_at) for clock in (Clock.RESPOND, Clock.ON_SITE, Clock.PLAN)]
+        if due_at is not None:  # a campaign item or a hotline ticket with its own deadline
+            deadlines.append(_new_deadline(case, Clock.FINISH, received_at, due_at=due_at,
+                                           reason=DeadlineReason.INTAKE))
+        Deadline.objects.bulk_create([d for d in deadlines if d is not None])
     return case

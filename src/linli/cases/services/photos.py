@@ -24,9 +24,11 @@ from linli.org.models import Person
 AFTER_PHOTO_STATUSES = PLANNED_STATUSES + (Status.DONE,)
 
 
-def _photo_room(case: Case, count: int, *, after: bool) -> None:
-    """At most MAX_PHOTOS before-photos and MAX_PHOTOS after-photos per request, in total."""
-    have = Photo.objects.filter(case=case, after=after).count()
+def _photo_room(case: Case, count: int, *, after: bool, have: int | None = None) -> None:
+    """At most MAX_PHOTOS before-photos and MAX_PHOTOS after-photos per request, in total
+    (``have``: how many it has, when known without asking, as for a new request)."""
+    if have is None:
+        have = Photo.objects.filter(case=case, after=after).count()
     if have + count > photo_rules.MAX_PHOTOS:
         raise InvalidInput(
             "photo.too_many",
@@ -36,11 +38,12 @@ def _photo_room(case: Case, count: int, *, after: bool) -> None:
         )
 
 
-def _store_photos(case: Case, uploads, *, after: bool) -> list[Photo]:
-    """Store photos already cleaned (``photos.clean_photo``: no EXIF/GPS), within the limit."""
+def _store_photos(case: Case, uploads, *, after: bool, new: bool = False) -> list[Photo]:
+    """Store photos already cleaned (``photos.clean_photo``: no EXIF/GPS), within the limit
+    (``new``: the request was just made and has none)."""
     uploads = list(uploads)
     if uploads:
-        _photo_room(case, len(uploads), after=after)
+        _photo_room(case, len(uploads), after=after, have=0 if new else None)
     return [Photo.objects.create(case=case, image=upload, after=after) for upload in uploads]
 
 

@@ -1,4 +1,5 @@
-"""``linli worker``: every interval, sweep the deadlines (breach and escalate what is
+"""``linli worker``: every interval, tell staff of new requests (``notify.received_fanout``:
+intake leaves that to the worker), sweep the deadlines (breach and escalate what is
 due), then send the outbox (e-mail and other channels). Forever, or once.
 
 It never dies of one bad item: a request whose breach fails is logged and tried at the
@@ -19,6 +20,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections, connection
 
+from linli.cases import notify
 from linli.cases.deadline_sweep import sweep_run
 from linli.outbox.services import outbox_drain
 
@@ -61,6 +63,7 @@ class Command(BaseCommand):
     def _round(self, *, once: bool, batch: int, send_batch: int) -> bool:
         try:
             self._use_worker_statement_timeout()
+            told = notify.received_fanout(batch=batch, should_stop=lambda: self.stopping)
             swept = sweep_run(batch=batch, should_stop=lambda: self.stopping)
             drained = outbox_drain(batch=send_batch, should_stop=lambda: self.stopping, around_send=self._interruptible)
         except Stopping:
@@ -74,6 +77,8 @@ class Command(BaseCommand):
             return False
         if swept.breaches or once:
             self.stdout.write(f"breaches recorded: {swept.breaches}")
+        if told:
+            self.stdout.write(f"new requests told to staff: {told}")
         if drained.sent or drained.retried or drained.failed or once:
             self.stdout.write(f"messages sent: {drained.sent}, to retry: {drained.retried}, failed: {drained.failed}")
         return not swept.failed
