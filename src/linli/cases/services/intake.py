@@ -33,6 +33,20 @@ from linli.org.models import Node, NodeKind, Person
 PHONE_RE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8})$")
 
 
+# Characters no intake keeps: C0 controls but tab and line feed, DEL and the C1 controls,
+# lone surrogates (a JSON "\ud800") and the non-characters XML 1.0 forbids. They make
+# the Open311 XML feed not well-formed and PostgreSQL refuses NUL.
+CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean_text(raw: str | None) -> str:
+    """The one rule for free text a request arrives with, on every channel (QR page,
+    staff forms, hotline import, API, Open311): line breaks made ``\n``, control
+    characters dropped, outer spaces trimmed."""
+    text = (raw or "").replace("\r\n", "\n").replace("\r", "\n")
+    return CONTROL_RE.sub("", text).strip()
+
+
 def normalise_phone(raw: str) -> str:
     """The one rule for contact phones, used by the pages, the imports, the API
     and Open311: spaces and a +86/0086 prefix dropped; empty allowed."""
@@ -71,7 +85,9 @@ def case_create(
     snapshots, phone calls and visits need ``cases.case.record`` in scope;
     a past ``received_at`` (hotline import) needs ``cases.case.import``.
     The same ``client_token`` twice returns the first request (a double tap)."""
-    description = (description or "").strip()
+    description = clean_text(description)
+    contact_name, address, external_id = clean_text(contact_name), clean_text(address), clean_text(external_id)
+    contact_email, responsible, plan = clean_text(contact_email), clean_text(responsible), clean_text(plan)
     if len(description) < 2:
         raise InvalidInput("description_required", _("Describe the problem in a few words."))
     if not category.active:
@@ -94,7 +110,7 @@ def case_create(
     case = Case(
         node=node, compound=place["compound"], microgrid=place["microgrid"], category=category, kind=kind,
         description=description, source=source, reporter=by if getattr(by, "is_authenticated", False) else None,
-        contact_name=contact_name.strip(), contact_phone=normalise_phone(contact_phone), contact_email=contact_email,
+        contact_name=contact_name, contact_phone=normalise_phone(clean_text(contact_phone)), contact_email=contact_email,
         address=address, received_at=received_at, client_token=client_token or None, urgent=urgent,
         campaign=campaign, responsible=responsible, plan=plan, external_id=external_id,
         policy=policy_for(node),
