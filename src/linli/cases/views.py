@@ -6,6 +6,7 @@ The resident side needs no account and no JavaScript: the QR code opens
 """
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 
 from django.conf import settings
@@ -42,6 +43,15 @@ def _track_url(case, **flags) -> str:
     return url + ("?" + "&".join(f"{k}=1" for k in flags) if flags else "")
 
 
+def _browser(request) -> str:
+    """Who an anonymous resident is, for their one-time keys: a digest of this browser's
+    CSRF cookie (the form page sets it and the POST must carry it), else of the address."""
+    secret = request.META.get("CSRF_COOKIE") or ""
+    if not secret:
+        return throttle.client_key(request, "cases.browser").split(":", 1)[1]
+    return hashlib.sha256(f"{settings.SECRET_KEY}:browser:{secret}".encode()).hexdigest()[:32]
+
+
 def _throttle(request) -> None:
     limit, seconds = getattr(settings, "LINLI_INTAKE_THROTTLE", INTAKE_THROTTLE)
     throttle.check_and_count(throttle.client_key(request, "cases.intake"), limit=limit,
@@ -57,7 +67,9 @@ def _intake(request, code: str, kind: str):
     error, status = None, 200
     if request.method == "POST":
         # A double tap (or a resend after a slow answer) carries the same one-time key.
-        existing = selectors.case_by_client_token(request.POST.get("client_token", ""))
+        # Only this caller's own key counts: another's key is just a new key.
+        scope = services.client_scope(by=request.user, browser=_browser(request))
+        existing = selectors.case_by_client_token(token=request.POST.get("client_token", ""), scope=scope)
         if existing is not None:
             return redirect(_track_url(existing, sent=True))
         try:
@@ -76,6 +88,7 @@ def _intake(request, code: str, kind: str):
                         node=node, category=data["category"], description=data["description"], source=Source.QR,
                         by=request.user, contact_name=data["contact_name"], contact_phone=data["contact_phone"],
                         photos=[p.as_file() for p in data["photos"]], client_token=data["client_token"],
+                        client_browser=_browser(request),
                     )
                 except InvalidInput as exc:
                     form.add_error(None, str(exc.message))
@@ -137,6 +150,9 @@ def _render_track(request, case, *, rating_form=None, error=None, status=200):
         "report_again": case.node.kind in INTAKE_KINDS,
         "volunteer": selectors.volunteer_name(case.helper) if case.kind == CaseKind.HELP else "",
         "can_rate": case.status == Status.DONE,
+        # A duplicate's reporter learns how the other request stands, never its code: the
+        # code would open that page, its photos and its rating form to them.
+        "merged_status": case.merged_into.get_status_display() if case.merged_into_id else "",
         "rating_form": rating_form or RatingForm(),
         "last_visit": case.return_visits.order_by("-at", "-id").first(),
         "sent": request.GET.get("sent") == "1",

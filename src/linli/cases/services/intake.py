@@ -21,6 +21,7 @@ from linli.cases.models import (
     Source,
     Status,
 )
+from linli.cases.selectors import case_by_client_token
 from linli.cases.services.deadlines import _start_clock
 from linli.cases.services.photos import _store_photos
 from linli.cases.services.policies import place_of, policy_for
@@ -59,6 +60,15 @@ def normalise_phone(raw: str) -> str:
     return phone
 
 
+def client_scope(*, by: Person | None = None, browser: str = "") -> str:
+    """Whose one-time keys these are: a signed-in person or API token holder is their
+    account; an anonymous resident is their browser (a digest the page computes).
+    Empty: no caller known, so the key cannot be trusted and is not used."""
+    if getattr(by, "is_authenticated", False):
+        return f"person:{by.pk}"
+    return f"browser:{browser}"[:80] if browser else ""
+
+
 @transaction.atomic
 def case_create(
     *,
@@ -74,6 +84,7 @@ def case_create(
     photos=(),
     received_at: dt.datetime | None = None,
     client_token: str | None = None,
+    client_browser: str = "",
     urgent: bool = False,
     campaign: Campaign | None = None,
     responsible: str = "",
@@ -84,7 +95,9 @@ def case_create(
     """Record a new request. Anyone may report from a QR code (source ``qr``);
     snapshots, phone calls and visits need ``cases.case.record`` in scope;
     a past ``received_at`` (hotline import) needs ``cases.case.import``.
-    The same ``client_token`` twice returns the first request (a double tap)."""
+    The same ``client_token`` twice from the same caller (``by``, or for an anonymous
+    resident ``client_browser``) returns the first request (a double tap); another
+    caller's key is just a new key."""
     description = clean_text(description)
     contact_name, address, external_id = clean_text(contact_name), clean_text(address), clean_text(external_id)
     contact_email, responsible, plan = clean_text(contact_email), clean_text(responsible), clean_text(plan)
@@ -94,10 +107,11 @@ def case_create(
         raise InvalidInput("category_inactive", _("This category is no longer in use."))
     if source not in Source.values:
         raise InvalidInput("bad_source", _("Unknown source."))
-    if client_token:
-        existing = Case.objects.filter(client_token=client_token).first()
-        if existing is not None:
-            return existing
+    scope = client_scope(by=by, browser=client_browser)
+    client_token = (client_token or "").strip() if scope else ""
+    existing = case_by_client_token(token=client_token, scope=scope)
+    if existing is not None:
+        return existing
     now = timezone.now()
     backdated = received_at is not None and abs((received_at - now).total_seconds()) > 60
     if backdated and received_at > now:
@@ -111,7 +125,7 @@ def case_create(
         node=node, compound=place["compound"], microgrid=place["microgrid"], category=category, kind=kind,
         description=description, source=source, reporter=by if getattr(by, "is_authenticated", False) else None,
         contact_name=contact_name, contact_phone=normalise_phone(clean_text(contact_phone)), contact_email=contact_email,
-        address=address, received_at=received_at, client_token=client_token or None, urgent=urgent,
+        address=address, received_at=received_at, client_token=client_token or None, client_scope=scope if client_token else "", urgent=urgent,
         campaign=campaign, responsible=responsible, plan=plan, external_id=external_id,
         policy=policy_for(node),
     )
@@ -124,8 +138,9 @@ def case_create(
         with transaction.atomic():
             case.save()
     except IntegrityError:
-        if client_token and Case.objects.filter(client_token=client_token).exists():
-            return Case.objects.get(client_token=client_token)
+        existing = case_by_client_token(token=client_token, scope=scope)
+        if existing is not None:
+            return existing
         raise
     _store_photos(case, photos, after=False)
     _event(case, EventAction.CREATE, by, received_at, "", Status.RECEIVED, note="",
