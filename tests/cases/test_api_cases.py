@@ -14,6 +14,12 @@ from linli.org.models import Role
 from tests.cases.conftest import local
 
 
+@pytest.fixture
+def client(api_client):
+    # API calls as a browser or an integration sends them: CSRF enforced (tests/security/test_csrf.py).
+    return api_client
+
+
 def token_for(world, who: str) -> dict:
     if who == "anonymous":
         return {}

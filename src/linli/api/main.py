@@ -24,9 +24,17 @@ class BearerToken(HttpBearer):
 
 
 class SessionCookie(APIKeyCookie):
-    """The browser session (CSRF-checked for unsafe methods)."""
+    """The browser session, CSRF-checked for unsafe methods. Only a signed-in session is
+    checked: an anonymous or token call uses no session, so there is nothing a forged
+    cross-site request could borrow (anonymous writes answer 401, the public rating works)."""
 
     param_name = "sessionid"
+
+    def _get_key(self, request: HttpRequest):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        return super()._get_key(request)
 
     def authenticate(self, request: HttpRequest, key):
         user = getattr(request, "user", None)
@@ -82,6 +90,12 @@ def invalid(request, exc: ValidationError):
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
     # e.g. a body that is not JSON: the same {"code", "message"} shape as every other error.
+    if exc.status_code == 403 and "CSRF" in str(exc):
+        from django.utils.translation import gettext as _
+
+        return api.create_response(request, {"code": "csrf_failed", "message": _(
+            "A write with the browser session needs the CSRF token (header X-CSRFToken); "
+            "integrations send an API token instead.")}, status=403)
     return api.create_response(request, {"code": "bad_request" if exc.status_code == 400 else f"http_{exc.status_code}",
                                          "message": str(exc)}, status=exc.status_code)
 
