@@ -7,7 +7,6 @@ The resident side needs no account and no JavaScript: the QR code opens
 from __future__ import annotations
 
 import hashlib
-from datetime import timedelta
 
 from django.conf import settings
 from django.http import FileResponse, Http404
@@ -53,9 +52,8 @@ def _browser(request) -> str:
 
 
 def _throttle(request) -> None:
-    limit, seconds = getattr(settings, "LINLI_INTAKE_THROTTLE", INTAKE_THROTTLE)
-    throttle.check_and_count(throttle.client_key(request, "cases.intake"), limit=limit,
-                             window=timedelta(seconds=seconds))
+    hits, window = throttle.rate("LINLI_INTAKE_THROTTLE", INTAKE_THROTTLE)
+    throttle.check_and_count(throttle.client_key(request, "cases.intake"), limit=hits, window=window)
 
 
 def _intake(request, code: str, kind: str):
