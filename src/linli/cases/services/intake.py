@@ -48,6 +48,28 @@ def clean_text(raw: str | None) -> str:
     return CONTROL_RE.sub("", text).strip()
 
 
+# The dates a request may carry: nothing was received before the platform's records begin
+# (hotline archives reach back years, not to 1970), and a promised finish lies after the
+# report and at most two years ahead (a renovation planned over a budget year and the next).
+EARLIEST_RECEIVED = dt.datetime(2000, 1, 1, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+LATEST_DUE_AHEAD = dt.timedelta(days=2 * 365)
+
+
+def check_received_at(received_at: dt.datetime, *, now: dt.datetime) -> None:
+    if received_at < EARLIEST_RECEIVED:
+        raise InvalidInput("received_too_early", _("The received time must not lie before the year 2000."))
+    if received_at > now + dt.timedelta(seconds=60):
+        raise InvalidInput("received_in_future", _("The received time lies in the future."))
+
+
+def check_due_at(due_at: dt.datetime, *, received_at: dt.datetime, now: dt.datetime) -> None:
+    """A promised finish: after the request was received, at most two years from ``now``."""
+    if due_at <= received_at:
+        raise InvalidInput("due_before_received", _("The deadline must lie after the time the request was received."))
+    if due_at > now + LATEST_DUE_AHEAD:
+        raise InvalidInput("due_too_far", _("The deadline may lie at most two years ahead."))
+
+
 def normalise_phone(raw: str) -> str:
     """The one rule for contact phones, used by the pages, the imports, the API
     and Open311: spaces and a +86/0086 prefix dropped; empty allowed."""
@@ -114,9 +136,10 @@ def case_create(
         return existing
     now = timezone.now()
     backdated = received_at is not None and abs((received_at - now).total_seconds()) > 60
-    if backdated and received_at > now:
-        raise InvalidInput("received_in_future", _("The received time lies in the future."))
     received_at = received_at or now
+    check_received_at(received_at, now=now)
+    if due_at is not None:
+        check_due_at(due_at, received_at=received_at, now=now)
     place = place_of(node)
     if place["compound"] is None and node.kind not in (NodeKind.COMMUNITY, NodeKind.GRID, NodeKind.MICROGRID):
         raise InvalidInput("bad_place", _("A request must be about a compound or a place in one."))
