@@ -12,11 +12,14 @@ from django.conf import settings
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from linli import authz, throttle
 from linli.cases import selectors, services
-from linli.cases.forms import FindForm, HelpForm, IntakeForm, RatingForm
+from linli.cases.forms import FindForm, HelpForm, IntakeForm, PhotoSizeCap, RatingForm
+from linli.cases.photos import MAX_BYTES, MAX_PHOTOS
 from linli.cases.models import CaseKind, Source, Status, VisitMethod
 from linli.errors import DomainError, InvalidInput, NotFound
 from linli.org import selectors as org_selectors
@@ -28,6 +31,8 @@ INTAKE_KINDS = {NodeKind.UNIT, NodeKind.BUILDING}
 # (submissions, seconds) per client; override with the setting LINLI_INTAKE_THROTTLE.
 INTAKE_THROTTLE = (10, 600)
 KEPT_ON_THROTTLE = ("category", "description", "contact_name", "contact_phone", "client_token")
+# The largest body a valid report can have: MAX_PHOTOS photos of MAX_BYTES and the words.
+MAX_INTAKE_BODY = MAX_PHOTOS * MAX_BYTES + 1024 * 1024
 
 
 def _intake_node(code: str):
@@ -56,14 +61,38 @@ def _throttle(request) -> None:
     throttle.check_and_count(throttle.client_key(request, "cases.intake"), limit=hits, window=window)
 
 
-def _intake(request, code: str, kind: str):
+def _body_too_large(request) -> bool:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0) > MAX_INTAKE_BODY
+    except ValueError:
+        return False
+
+
+def _guarded_intake(request, code: str, kind: str):
+    """Before anything reads the body: a body larger than any valid report is refused
+    unread, and otherwise photos are capped while they stream in (PhotoSizeCap), so
+    the words typed come back with the message. CSRF is checked after that (Django
+    asks upload handlers to be set before CsrfViewMiddleware would read the form)."""
+    if request.method == "POST":
+        if _body_too_large(request):
+            return _intake(request, code, kind, refused=True)
+        request.upload_handlers.insert(0, PhotoSizeCap(request))
+    return csrf_protect(_intake)(request, code, kind)
+
+
+def _intake(request, code: str, kind: str, refused: bool = False):
     node = _intake_node(code)
     authz.require(request.user, "cases.case.report", node)
     categories = list(selectors.categories(kind))
     form_class = HelpForm if kind == CaseKind.HELP else IntakeForm
     initial = {"category": categories[0].code} if len(categories) == 1 else {}
     error, status = None, 200
-    if request.method == "POST":
+    if refused:
+        # Nothing of the body was read: the words cannot be kept, and the message says so.
+        form = form_class(categories=categories, initial=initial)
+        error, status = _("Too much to send at once: at most %(n)d photos of 12 MB each. Choose fewer or smaller "
+                          "photos and write your words again.") % {"n": MAX_PHOTOS}, 413
+    elif request.method == "POST":
         # A double tap (or a resend after a slow answer) carries the same one-time key.
         # Only this caller's own key counts: another's key is just a new key.
         scope = services.client_scope(by=request.user, browser=_browser(request))
@@ -103,19 +132,21 @@ def _intake(request, code: str, kind: str):
     context = {
         "node": node, "compound": node.ancestor_of_kind(NodeKind.COMPOUND),
         "building": node.ancestor_of_kind(NodeKind.BUILDING), "form": form, "kind": kind, "error": error,
-        "find_form": FindForm(), "photos_sent": bool(request.FILES), "has_help": kind != CaseKind.HELP and selectors.categories(CaseKind.HELP).exists(),
+        "find_form": FindForm(), "photos_sent": not refused and bool(request.FILES), "has_help": kind != CaseKind.HELP and selectors.categories(CaseKind.HELP).exists(),
     }
     return render(request, "cases/intake.html", context, status=status)
 
 
+@csrf_exempt  # checked in _guarded_intake, once the upload handlers are in place
 def qr_entry(request, code: str):
     """The page a resident's phone opens from the QR code in the stairwell: report a problem."""
-    return _intake(request, code, CaseKind.PROBLEM)
+    return _guarded_intake(request, code, CaseKind.PROBLEM)
 
 
+@csrf_exempt  # checked in _guarded_intake, once the upload handlers are in place
 def qr_help(request, code: str):
     """Ask a neighbour for help (互助) from the same QR code."""
-    return _intake(request, code, CaseKind.HELP)
+    return _guarded_intake(request, code, CaseKind.HELP)
 
 
 def _tracked(code: str):
