@@ -13,7 +13,7 @@ import hashlib
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -82,8 +82,14 @@ def check_and_count(key: str, *, limit: int, window: timedelta) -> None:
     client already made ``limit`` hits within ``window``."""
     from linli.web.models import ThrottleHit
 
-    now = timezone.now()
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # Two processes counting the same key wait for each other, so a burst from
+            # many workers cannot slip past the limit (SQLite's BEGIN IMMEDIATE already
+            # serialises writers). Released at the end of the transaction.
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [key])
+        now = timezone.now()
         ThrottleHit.objects.filter(at__lt=now - timedelta(days=1)).delete()
         recent = ThrottleHit.objects.filter(key=key, at__gte=now - window).count()
         if recent >= limit:

@@ -104,3 +104,33 @@ def test_axes_sees_the_address_the_proxy_saw(world, settings):
     r = client.post("/login/", {"username": "property_x", "password": "pw-property_x"},
                     HTTP_X_FORWARDED_FOR="8.8.8.8, 1.2.3.4")
     assert r.status_code == 429 and "_auth_user_id" not in client.session
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_burst_from_many_processes_cannot_pass_the_limit():
+    """Twelve connections count the same key at once: exactly the limit gets through."""
+    import datetime as dt
+    import threading
+
+    from django.db import connection
+
+    barrier, passed, refused = threading.Barrier(12), [], []
+
+    def hit():
+        try:
+            barrier.wait()
+            throttle.check_and_count("burst:test", limit=5, window=dt.timedelta(minutes=10))
+            passed.append(1)
+        except throttle.Throttled:
+            refused.append(1)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=hit) for _ in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert (len(passed), len(refused)) == (5, 7)
+    assert ThrottleHit.objects.filter(key="burst:test").count() == 5
