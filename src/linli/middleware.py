@@ -79,6 +79,8 @@ class RefuseControlCharacters:
 
 
 def _speaks_format(request, response) -> bool:
+    if getattr(response, "streaming", False):
+        return True
     content_type = response.get("Content-Type", "")
     if request.path_info.startswith("/api/"):
         return content_type.startswith("application/json")
