@@ -53,7 +53,23 @@ def optional_auth(request: HttpRequest):
 PUBLIC = [BearerToken(), SessionCookie(), optional_auth]
 
 
-api = NinjaAPI(
+class LinliAPI(NinjaAPI):
+    """The API whose OpenAPI document also lists the 400 every operation may answer
+    before it runs: a control character (NUL …) in the path or query is refused by
+    ``linli.middleware.RefuseControlCharacters`` with code ``bad_characters``."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        refused = {"description": "Bad Request (e.g. `bad_characters`: a control character in the path or query)",
+                   "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}}
+        for item in schema["paths"].values():
+            for operation in item.values():
+                if isinstance(operation, dict) and "responses" in operation:
+                    operation["responses"].setdefault(400, refused)
+        return schema
+
+
+api = LinliAPI(
     title="Linli API",
     version="1",
     description="邻里 Linli JSON API. Authenticate with the browser session or `Authorization: Bearer <token>`.",
