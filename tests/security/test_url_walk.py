@@ -36,14 +36,16 @@ PAGE_QUERY = ["year", "format", "sent", "rated", "code", "page", "q", "status", 
               "address_id", "lat", "long"]
 
 
-def patterns(resolver=None, prefix=""):
+def patterns(resolver=None, prefix="", admin=False):
+    """Every URL pattern, the admin site's apart (``admin=True``: only those)."""
+    top = resolver is None
     resolver = resolver or get_resolver()
     for p in resolver.url_patterns:
         if isinstance(p, URLResolver):
-            if getattr(p, "namespace", None) == "admin":
+            if top and (getattr(p, "namespace", None) == "admin") != admin:
                 continue
             yield from patterns(p, prefix + _pattern_text(p.pattern))
-        elif isinstance(p, URLPattern):
+        elif isinstance(p, URLPattern) and not (top and admin):
             yield prefix + _pattern_text(p.pattern), p
 
 
@@ -122,7 +124,7 @@ def _shape_problem(url: str, response) -> str | None:
     return None
 
 
-def walk_as(role: str, world, samples) -> list[str]:
+def walk_as(role: str, world, samples, admin: bool = False) -> list[str]:
     client = Client(raise_request_exception=False)
     person = world.person(role)
     if person is not None:
@@ -137,7 +139,7 @@ def walk_as(role: str, world, samples) -> list[str]:
         if problem:
             problems.append(f"{role} {method.upper()} {url[:160]} -> {problem}")
 
-    for i, (template, _pattern) in enumerate(patterns()):
+    for i, (template, _pattern) in enumerate(patterns(admin=admin)):
         params = _params(template)
         valid = {name: _valid(name, template, samples) for name, _ in params}
         # One path parameter gets a bad value for GET, another for POST (the others stay
@@ -167,4 +169,14 @@ def test_the_walk_sees_pages_api_and_open311():
 def test_no_hostile_value_in_a_path_or_query_answers_5xx(world, samples, settings, role):
     settings.LINLI_INTAKE_THROTTLE = (10_000, 60)
     problems = walk_as(role, world, samples)
+    assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.xfail(strict=True, reason="Django's add views turn ?<foreign key>=abc into initial data and fail "
+                   "rendering it (ValueError, 500): the admins need a get_changeform_initial_data that drops "
+                   "values their field cannot take (linli/adminkit.py, every app's admin.py)")
+def test_the_admin_site_survives_hostile_values_too(world, samples):
+    """Django's admin, walked by the superuser (the only role that reaches its views)."""
+    assert len(list(patterns(admin=True))) > 50
+    problems = walk_as("admin", world, {**samples, "object_id": samples["id"], "app_label": "cases"}, admin=True)
     assert problems == [], "\n".join(problems)
