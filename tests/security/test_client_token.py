@@ -16,7 +16,7 @@ from tests.cases.conftest import clock, local, report  # noqa: F401 - fixtures
 
 
 def bearer(person) -> dict:
-    _token, raw = api_token_create(person=person, name="t")
+    _token, raw = api_token_create(person=person, name="t", by=None)
     return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
 

@@ -15,7 +15,7 @@ from tests.cases.conftest import clock, local, report  # noqa: F401 - fixtures
 
 
 def bearer(world, who) -> dict:
-    _t, raw = api_token_create(person=world.person(who), name="t")
+    _t, raw = api_token_create(person=world.person(who), name="t", by=None)
     return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
 

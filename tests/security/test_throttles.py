@@ -45,7 +45,7 @@ def test_the_qr_limit_is_not_escaped_by_rewriting_x_forwarded_for(client, world,
 
 
 def bearer(world, who) -> dict:
-    _t, raw = api_token_create(person=world.person(who), name="t")
+    _t, raw = api_token_create(person=world.person(who), name="t", by=None)
     return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
 

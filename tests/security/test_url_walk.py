@@ -60,7 +60,7 @@ def _pattern_text(pattern) -> str:
 
 
 def _url(template: str, values: dict[str, str]) -> str:
-    return "/" + re.sub(r"\{(\w+):(\w+)\}", lambda m: values[m.group(1)], template)
+    return "/" + re.sub(r"\{(\w+):(\w+)\}", lambda m: values.get(m.group(1), "x"), template)
 
 
 def _params(template: str) -> list[tuple[str, str]]:
