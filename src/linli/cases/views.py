@@ -19,8 +19,8 @@ from django.views.decorators.http import require_POST
 from linli import authz, throttle
 from linli.cases import selectors, services
 from linli.cases.forms import FindForm, HelpForm, IntakeForm, PhotoSizeCap, RatingForm
-from linli.cases.photos import MAX_BYTES, MAX_PHOTOS
 from linli.cases.models import CaseKind, Source, Status, VisitMethod
+from linli.cases.photos import MAX_BYTES, MAX_PHOTOS
 from linli.errors import DomainError, InvalidInput, NotFound
 from linli.org import selectors as org_selectors
 from linli.org.models import NodeKind
@@ -132,7 +132,8 @@ def _intake(request, code: str, kind: str, refused: bool = False):
     context = {
         "node": node, "compound": node.ancestor_of_kind(NodeKind.COMPOUND),
         "building": node.ancestor_of_kind(NodeKind.BUILDING), "form": form, "kind": kind, "error": error,
-        "find_form": FindForm(), "photos_sent": not refused and bool(request.FILES), "has_help": kind != CaseKind.HELP and selectors.categories(CaseKind.HELP).exists(),
+        "find_form": FindForm(), "photos_sent": not refused and bool(request.FILES),
+        "has_help": kind != CaseKind.HELP and selectors.categories(CaseKind.HELP).exists(),
     }
     return render(request, "cases/intake.html", context, status=status)
 

@@ -147,8 +147,9 @@ def case_create(
     case = Case(
         node=node, compound=place["compound"], microgrid=place["microgrid"], category=category, kind=kind,
         description=description, source=source, reporter=by if getattr(by, "is_authenticated", False) else None,
-        contact_name=contact_name, contact_phone=normalise_phone(clean_text(contact_phone)), contact_email=contact_email,
-        address=address, received_at=received_at, client_token=client_token or None, client_scope=scope if client_token else "", urgent=urgent,
+        contact_name=contact_name, contact_phone=normalise_phone(clean_text(contact_phone)),
+        contact_email=contact_email, address=address, received_at=received_at, client_token=client_token or None,
+        client_scope=scope if client_token else "", urgent=urgent,
         campaign=campaign, responsible=responsible, plan=plan, external_id=external_id,
         policy=policy_for(node),
     )
