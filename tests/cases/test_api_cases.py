@@ -354,7 +354,7 @@ def test_openapi_lists_the_error_statuses(client, db):
     doc = client.get("/api/v1/openapi.json").json()
     plan = doc["paths"]["/api/v1/cases/{id}/actions/plan"]["post"]["responses"]
     assert set(plan) == {"200", "400", "401", "403", "404", "409", "422"}
-    assert set(doc["paths"]["/api/v1/cases"]["post"]["responses"]) == {"201", "400", "401", "403", "404", "409", "422"}
+    assert set(doc["paths"]["/api/v1/cases"]["post"]["responses"]) == {"201", "400", "401", "403", "404", "409", "422", "429"}
     assert "404" in doc["paths"]["/api/v1/boards/{node_code}"]["get"]["responses"]
 
 
