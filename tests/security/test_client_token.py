@@ -12,7 +12,7 @@ from django.test import Client
 from linli.cases import services
 from linli.cases.models import Case, Category, Source, Status
 from linli.org.services import api_token_create
-from tests.cases.conftest import clock, local, report  # noqa: F401 - fixtures
+from tests.cases.conftest import local
 
 
 def bearer(person) -> dict:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from linli.cases import services
 from linli.cases.models import Case, Status
 from linli.org.services import api_token_create
-from tests.cases.conftest import clock, local, report  # noqa: F401 - fixtures
 
 NEW = {"unit": "X-B1-U1", "category": "repair", "description": "三楼楼道灯不亮了"}
 

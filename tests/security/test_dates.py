@@ -11,7 +11,7 @@ from linli.cases.models import Case, Clock, Deadline, Status
 from linli.errors import InvalidInput
 from linli.org.services import api_token_create
 from linli.tabular import ImportRejected
-from tests.cases.conftest import clock, local, report  # noqa: F401 - fixtures
+from tests.cases.conftest import local
 
 
 def bearer(world, who) -> dict:

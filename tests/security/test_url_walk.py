@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import re
-from urllib.parse import quote
 
 import pytest
 from django.test import Client
@@ -52,10 +51,10 @@ def patterns(resolver=None, prefix="", admin=False):
 def _pattern_text(pattern) -> str:
     """A route template with ``{name:kind}`` placeholders for the parameters."""
     if isinstance(pattern, RoutePattern):
-        return re.sub(r"<(?:(\w+):)?(\w+)>", lambda m: "{%s:%s}" % (m.group(2), m.group(1) or "str"), str(pattern))
+        return re.sub(r"<(?:(\w+):)?(\w+)>", lambda m: f"{{{m.group(2)}:{m.group(1) or 'str'}}}", str(pattern))
     assert isinstance(pattern, RegexPattern)
     text = str(pattern).lstrip("^").rstrip("$")
-    text = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: "{%s:str}" % m.group(1), text)
+    text = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: f"{{{m.group(1)}:str}}", text)
     return text.replace("\\.", ".")
 
 
