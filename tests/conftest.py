@@ -258,3 +258,12 @@ def browser_login(page, live_server, username: str, password: str) -> None:
     page.fill("#id_password", password)
     page.click("button[type=submit]")
     page.wait_for_load_state()
+
+
+@pytest.fixture
+def api_client():
+    """A test client that enforces CSRF like a browser's: API writes are tested the way they
+    arrive (token and anonymous calls need no CSRF token; session writes do)."""
+    from django.test import Client
+
+    return Client(enforce_csrf_checks=True)

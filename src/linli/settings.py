@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "linli.web.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions and views: NUL and other control characters in the URL or cookies.
+    "linli.middleware.RefuseControlCharacters",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -173,7 +175,25 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("LINLI_PROXY_COUNT", "0")) or None
+# Proxies in front of the site: the client's address is the X-Forwarded-For entry this many
+# places from the right (the one the outermost declared proxy saw); 0 = REMOTE_ADDR.
+LINLI_PROXY_COUNT = int(os.environ.get("LINLI_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "linli.throttle.client_address"
+
+
+def env_rate(name: str, default: str) -> tuple[int, int]:
+    """A limit written "hits/seconds" (e.g. LINLI_API_INTAKE_THROTTLE=60/600)."""
+    hits, seconds = os.environ.get(name, default).split("/")
+    return int(hits), int(seconds)
+
+
+# Abuse limits (linli.throttle), counted in the database for every process. New requests:
+# per address on the QR pages, per account on the JSON API, per key on Open311; failed
+# sign-ins per address, whichever usernames are tried (axes limits each username too).
+LINLI_INTAKE_THROTTLE = env_rate("LINLI_INTAKE_THROTTLE", "10/600")
+LINLI_API_INTAKE_THROTTLE = env_rate("LINLI_API_INTAKE_THROTTLE", "60/600")
+LINLI_OPEN311_INTAKE_THROTTLE = env_rate("LINLI_OPEN311_INTAKE_THROTTLE", "120/600")
+LINLI_LOGIN_ADDRESS_THROTTLE = env_rate("LINLI_LOGIN_ADDRESS_THROTTLE", "30/900")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -14,6 +14,12 @@ from linli.org.models import Role
 from tests.cases.conftest import local
 
 
+@pytest.fixture
+def client(api_client):
+    # API calls as a browser or an integration sends them: CSRF enforced (tests/security/test_csrf.py).
+    return api_client
+
+
 def token_for(world, who: str) -> dict:
     if who == "anonymous":
         return {}
@@ -349,7 +355,7 @@ def test_openapi_lists_the_error_statuses(client, db):
     doc = client.get("/api/v1/openapi.json").json()
     plan = doc["paths"]["/api/v1/cases/{id}/actions/plan"]["post"]["responses"]
     assert set(plan) == {"200", "400", "401", "403", "404", "409", "422"}
-    assert set(doc["paths"]["/api/v1/cases"]["post"]["responses"]) == {"201", "400", "401", "403", "404", "409", "422"}
+    assert set(doc["paths"]["/api/v1/cases"]["post"]["responses"]) == {"201", "400", "401", "403", "404", "409", "422", "429"}
     assert "404" in doc["paths"]["/api/v1/boards/{node_code}"]["get"]["responses"]
 
 

@@ -20,6 +20,12 @@ from linli.org.models import Role
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 
+@pytest.fixture
+def client(api_client):
+    # API calls as a browser or an integration sends them: CSRF enforced (tests/security/test_csrf.py).
+    return api_client
+
+
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -86,8 +86,9 @@ def test_only_community_and_street_staff_import_with_the_original_time(world, cl
 
 
 def test_a_double_tap_creates_one_request(world, report):
-    first = report(client_token="tap-1")
-    second = report(client_token="tap-1")
+    # The key is the caller's (here an anonymous browser's): tests/security/test_client_token.py.
+    first = report(client_token="tap-1", client_browser="b1")
+    second = report(client_token="tap-1", client_browser="b1")
     assert first.pk == second.pk and Case.objects.count() == 1
 
 

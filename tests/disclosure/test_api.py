@@ -32,6 +32,12 @@ API = "/api/v1/disclosure"
 D = "2025-02-10"
 
 
+@pytest.fixture
+def client(api_client):
+    # API calls as a browser or an integration sends them: CSRF enforced (tests/security/test_csrf.py).
+    return api_client
+
+
 def auth(world, who):
     if who == "anonymous":
         return {}
@@ -560,7 +566,10 @@ def test_import_refuses_a_nul_character_in_a_cell(dworld, client):
     assert MoneyEntry.objects.count() == 0 and Transaction.objects.count() == 0
 
 
-def test_fund_pages_refuse_a_nul_character(dworld, client, fund):
+def test_fund_pages_refuse_a_nul_character(dworld, fund):
+    from django.test import Client
+
+    client = Client()  # page forms, not the API
     client.force_login(dworld.person("community_c1"))
     r = client.post("/funds/X-GG/donations", {"amount": "10", "name": "张\x00三", "source": "donation"}, follow=True)
     assert r.status_code == 200 and "空字符" in r.content.decode()

@@ -24,9 +24,17 @@ class BearerToken(HttpBearer):
 
 
 class SessionCookie(APIKeyCookie):
-    """The browser session (CSRF-checked for unsafe methods)."""
+    """The browser session, CSRF-checked for unsafe methods. Only a signed-in session is
+    checked: an anonymous or token call uses no session, so there is nothing a forged
+    cross-site request could borrow (anonymous writes answer 401, the public rating works)."""
 
     param_name = "sessionid"
+
+    def _get_key(self, request: HttpRequest):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        return super()._get_key(request)
 
     def authenticate(self, request: HttpRequest, key):
         user = getattr(request, "user", None)
@@ -45,7 +53,23 @@ def optional_auth(request: HttpRequest):
 PUBLIC = [BearerToken(), SessionCookie(), optional_auth]
 
 
-api = NinjaAPI(
+class LinliAPI(NinjaAPI):
+    """The API whose OpenAPI document also lists the 400 every operation may answer
+    before it runs: a control character (NUL …) in the path or query is refused by
+    ``linli.middleware.RefuseControlCharacters`` with code ``bad_characters``."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        refused = {"description": "Bad Request (e.g. `bad_characters`: a control character in the path or query)",
+                   "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}}
+        for item in schema["paths"].values():
+            for operation in item.values():
+                if isinstance(operation, dict) and "responses" in operation:
+                    operation["responses"].setdefault(400, refused)
+        return schema
+
+
+api = LinliAPI(
     title="Linli API",
     version="1",
     description="邻里 Linli JSON API. Authenticate with the browser session or `Authorization: Bearer <token>`.",
@@ -82,6 +106,12 @@ def invalid(request, exc: ValidationError):
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
     # e.g. a body that is not JSON: the same {"code", "message"} shape as every other error.
+    if exc.status_code == 403 and "CSRF" in str(exc):
+        from django.utils.translation import gettext as _
+
+        return api.create_response(request, {"code": "csrf_failed", "message": _(
+            "A write with the browser session needs the CSRF token (header X-CSRFToken); "
+            "integrations send an API token instead.")}, status=403)
     return api.create_response(request, {"code": "bad_request" if exc.status_code == 400 else f"http_{exc.status_code}",
                                          "message": str(exc)}, status=exc.status_code)
 

@@ -176,11 +176,17 @@ def _decode_cursor(cursor: str) -> Q:
 # Requests
 
 
-@router.post("/cases", response={201: CaseCreatedOut, **ERRORS})
+@router.post("/cases", response={201: CaseCreatedOut, **ERRORS, 429: ErrorOut})
 def case_create(request, payload: CaseIn):
     """Report a request about a place (its code) or an address naming the compound.
     Snapshots, phone calls and visits need `cases.case.record`; a past `received_at`
-    needs `cases.case.import` (hotline import)."""
+    needs `cases.case.import` (hotline import). At most `LINLI_API_INTAKE_THROTTLE`
+    calls per account (429 beyond)."""
+    from linli import throttle
+
+    hits, window = throttle.rate("LINLI_API_INTAKE_THROTTLE", (60, 600))
+    throttle.check_and_count(throttle.caller_key("cases.api_intake", f"person:{request.user.pk}"),
+                             limit=hits, window=window)
     if payload.unit:
         node = selectors.place_by_code(payload.unit)
     elif payload.address and payload.address.strip():

@@ -5,12 +5,45 @@ from __future__ import annotations
 import uuid
 
 from django import forms
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadhandler import FileUploadHandler
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from linli.cases.models import Rating
-from linli.cases.photos import MAX_PHOTOS, clean_photos
+from linli.cases.photos import MAX_BYTES, MAX_PHOTOS, clean_photos, read_upload
 from linli.errors import InvalidInput
+
+
+class OversizedUpload(SimpleUploadedFile):
+    """Stands for a file that passed the photo cap while it streamed in: its bytes are gone."""
+
+    oversized = True
+
+    def __init__(self, name: str, size: int):
+        super().__init__(name or "photo", b"", content_type="application/octet-stream")
+        self.size = size
+
+
+class PhotoSizeCap(FileUploadHandler):
+    """The first upload handler of the intake pages. A file's chunks go on to Django's
+    handlers until the file passes MAX_BYTES; the rest streams by and is dropped, so a
+    150 MB file is never held in memory or written out, and the other fields (the words
+    the resident typed) are still read. The form then says the photo is too large."""
+
+    def new_file(self, *args, **kwargs):
+        super().new_file(*args, **kwargs)
+        self.seen, self.dropped = 0, False
+
+    def receive_data_chunk(self, raw_data, start):
+        self.seen += len(raw_data)
+        if self.seen > MAX_BYTES:
+            self.dropped = True
+            return None  # later handlers never see this chunk
+        return raw_data
+
+    def file_complete(self, file_size):
+        return OversizedUpload(self.file_name, self.seen) if self.dropped else None
 
 def clean_phone(raw: str) -> str:
     """A form field's view of the one phone rule (services.normalise_phone)."""
@@ -43,9 +76,13 @@ class MultiplePhotoField(forms.FileField):
         files = [f for f in files if f]
         if len(files) > MAX_PHOTOS:
             raise forms.ValidationError(_("At most %(n)d photos.") % {"n": MAX_PHOTOS})
+        for f in files:
+            if getattr(f, "oversized", False) or (f.size or 0) > MAX_BYTES:
+                raise forms.ValidationError(_("A photo may be at most 12 MB: %(name)s") % {"name": f.name})
         files = [super(MultiplePhotoField, self).clean(f, initial) for f in files]
         try:
-            return clean_photos((f.read(), f.name) for f in files)
+            # At most MAX_BYTES + 1 bytes of each file are read into memory.
+            return clean_photos(read_upload(f) for f in files)
         except InvalidInput as exc:
             raise forms.ValidationError(str(exc.message)) from exc
 

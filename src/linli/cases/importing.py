@@ -118,6 +118,8 @@ def _check_rows(rows: list[dict], by: Person) -> tuple[list[dict], list[RowError
             err("受理时间", _("Unreadable time “%(v)s”: write it like 2026-11-02 09:30.") % {"v": row["received_at"]})
         elif received > now:
             err("受理时间", _("The received time %(v)s lies in the future.") % {"v": row["received_at"]})
+        elif received < services.EARLIEST_RECEIVED:
+            err("受理时间", _("The received time %(v)s lies before the year 2000.") % {"v": row["received_at"]})
         node = None
         if row["place_code"]:
             node = nodes.get(row["place_code"])

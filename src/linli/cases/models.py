@@ -159,7 +159,7 @@ EVENT_SENTENCES = {
     EventAction.CLOSE: _("The request is closed"),
     EventAction.REOPEN: _("Reopened: being handled again"),
     EventAction.RECLASSIFY: _("Time limit changed"),
-    EventAction.MERGE: _("Merged into request %(code)s, which deals with the same problem"),
+    EventAction.MERGE: _("Handled together with another report of the same problem"),
     EventAction.DECLARE_UNSOLVABLE: _("Cannot be solved for now"),
     None: _("News on your request"),
 }
@@ -337,7 +337,11 @@ class Case(models.Model):
     contact_name = models.CharField(_("contact name"), max_length=60, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
     contact_email = models.EmailField(_("contact email"), blank=True)
-    client_token = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False, verbose_name=_("client token"))
+    # A caller's one-time key (a double tap sends it twice): unique per caller, never global,
+    # so that nobody can claim another's request by sending its key.
+    client_token = models.CharField(max_length=64, null=True, blank=True, editable=False, verbose_name=_("client token"))
+    client_scope = models.CharField(max_length=80, blank=True, default="", editable=False,
+                                    verbose_name=_("caller of the client token"))
     urgent = models.BooleanField(_("urgent"), default=False)
 
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.RECEIVED)
@@ -389,6 +393,8 @@ class Case(models.Model):
             # A hotline ticket (or any external id of a source) becomes one request: imports are idempotent.
             models.UniqueConstraint(fields=["source", "external_id"], condition=~Q(external_id=""),
                                     name="case_external_id_once_per_source"),
+            models.UniqueConstraint(fields=["client_scope", "client_token"], condition=Q(client_token__isnull=False),
+                                    name="case_client_token_once_per_caller"),
         ]
 
     def __str__(self) -> str:

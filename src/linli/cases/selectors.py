@@ -237,10 +237,13 @@ def mask_phones(text: str) -> str:
     return _LANDLINE.sub(lambda m: f"{m.group(1)}****{m.group(2)}", text)
 
 
-def case_by_client_token(token: str) -> Case | None:
-    """The request a form with this one-time key already created (a double tap)."""
+def case_by_client_token(*, token: str | None, scope: str) -> Case | None:
+    """The request this caller already created with this one-time key (a double tap);
+    never another caller's."""
     token = (token or "").strip()
-    return Case.objects.filter(client_token=token).first() if token else None
+    if not token or not scope:
+        return None
+    return Case.objects.filter(client_scope=scope, client_token=token).first()
 
 
 def volunteer_name(person) -> str:
@@ -279,7 +282,7 @@ def public_timeline(case: Case) -> list[dict]:
             sentence = VISIT_REOPENED_SENTENCE
         colour = data.get("colour", "") if action == EventAction.PLAN else (
             data.get("to", "") if action == EventAction.RECLASSIFY else "")
-        link = data.get("into", "") if action == EventAction.MERGE else ""
+        link = ""  # a merge names no other request: its code would open that request to this reporter
         rating = Rating(data["rating"]).label if data.get("rating") in Rating.values else ""
         text = str(sentence) % {"whom": _whom(data.get("to", "")), "rating": rating, "code": link}
         rows.append({

@@ -6,18 +6,21 @@ The resident side needs no account and no JavaScript: the QR code opens
 """
 from __future__ import annotations
 
-from datetime import timedelta
+import hashlib
 
 from django.conf import settings
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from linli import authz, throttle
 from linli.cases import selectors, services
-from linli.cases.forms import FindForm, HelpForm, IntakeForm, RatingForm
+from linli.cases.forms import FindForm, HelpForm, IntakeForm, PhotoSizeCap, RatingForm
 from linli.cases.models import CaseKind, Source, Status, VisitMethod
+from linli.cases.photos import MAX_BYTES, MAX_PHOTOS
 from linli.errors import DomainError, InvalidInput, NotFound
 from linli.org import selectors as org_selectors
 from linli.org.models import NodeKind
@@ -28,6 +31,8 @@ INTAKE_KINDS = {NodeKind.UNIT, NodeKind.BUILDING}
 # (submissions, seconds) per client; override with the setting LINLI_INTAKE_THROTTLE.
 INTAKE_THROTTLE = (10, 600)
 KEPT_ON_THROTTLE = ("category", "description", "contact_name", "contact_phone", "client_token")
+# The largest body a valid report can have: MAX_PHOTOS photos of MAX_BYTES and the words.
+MAX_INTAKE_BODY = MAX_PHOTOS * MAX_BYTES + 1024 * 1024
 
 
 def _intake_node(code: str):
@@ -42,27 +47,61 @@ def _track_url(case, **flags) -> str:
     return url + ("?" + "&".join(f"{k}=1" for k in flags) if flags else "")
 
 
+def _browser(request) -> str:
+    """Who an anonymous resident is, for their one-time keys: a digest of this browser's
+    CSRF cookie (the form page sets it and the POST must carry it), else of the address."""
+    secret = request.META.get("CSRF_COOKIE") or ""
+    if not secret:
+        return throttle.client_key(request, "cases.browser").split(":", 1)[1]
+    return hashlib.sha256(f"{settings.SECRET_KEY}:browser:{secret}".encode()).hexdigest()[:32]
+
+
 def _throttle(request) -> None:
-    limit, seconds = getattr(settings, "LINLI_INTAKE_THROTTLE", INTAKE_THROTTLE)
-    throttle.check_and_count(throttle.client_key(request, "cases.intake"), limit=limit,
-                             window=timedelta(seconds=seconds))
+    hits, window = throttle.rate("LINLI_INTAKE_THROTTLE", INTAKE_THROTTLE)
+    throttle.check_and_count(throttle.client_key(request, "cases.intake"), limit=hits, window=window)
 
 
-def _intake(request, code: str, kind: str):
+def _body_too_large(request) -> bool:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0) > MAX_INTAKE_BODY
+    except ValueError:
+        return False
+
+
+def _guarded_intake(request, code: str, kind: str):
+    """Before anything reads the body: a body larger than any valid report is refused
+    unread, and otherwise photos are capped while they stream in (PhotoSizeCap), so
+    the words typed come back with the message. CSRF is checked after that (Django
+    asks upload handlers to be set before CsrfViewMiddleware would read the form)."""
+    if request.method == "POST":
+        if _body_too_large(request):
+            return _intake(request, code, kind, refused=True)
+        request.upload_handlers.insert(0, PhotoSizeCap(request))
+    return csrf_protect(_intake)(request, code, kind)
+
+
+def _intake(request, code: str, kind: str, refused: bool = False):
     node = _intake_node(code)
     authz.require(request.user, "cases.case.report", node)
     categories = list(selectors.categories(kind))
     form_class = HelpForm if kind == CaseKind.HELP else IntakeForm
     initial = {"category": categories[0].code} if len(categories) == 1 else {}
     error, status = None, 200
-    if request.method == "POST":
+    if refused:
+        # Nothing of the body was read: the words cannot be kept, and the message says so.
+        form = form_class(categories=categories, initial=initial)
+        error, status = _("Too much to send at once: at most %(n)d photos of 12 MB each. Choose fewer or smaller "
+                          "photos and write your words again.") % {"n": MAX_PHOTOS}, 413
+    elif request.method == "POST":
         # A double tap (or a resend after a slow answer) carries the same one-time key:
         # case_create returns the first request for it. Past the limit, it is looked up
-        # here, so that a double tap still lands on its request.
+        # here, so that a double tap still lands on its request. Only this caller's own
+        # key counts: another's key is just a new key.
         try:
             _throttle(request)
         except throttle.Throttled as exc:
-            existing = selectors.case_by_client_token(request.POST.get("client_token", ""))
+            scope = services.client_scope(by=request.user, browser=_browser(request))
+            existing = selectors.case_by_client_token(token=request.POST.get("client_token", ""), scope=scope)
             if existing is not None:
                 return redirect(_track_url(existing, sent=True))
             # Nothing is stored, photos included; the words typed are kept.
@@ -78,6 +117,7 @@ def _intake(request, code: str, kind: str):
                         node=node, category=data["category"], description=data["description"], source=Source.QR,
                         by=request.user, contact_name=data["contact_name"], contact_phone=data["contact_phone"],
                         photos=[p.as_file() for p in data["photos"]], client_token=data["client_token"],
+                        client_browser=_browser(request),
                     )
                 except InvalidInput as exc:
                     form.add_error(None, str(exc.message))
@@ -94,19 +134,22 @@ def _intake(request, code: str, kind: str):
     context = {
         "node": node, "compound": node.ancestor_of_kind(NodeKind.COMPOUND),
         "building": node.ancestor_of_kind(NodeKind.BUILDING), "form": form, "kind": kind, "error": error,
-        "find_form": FindForm(), "photos_sent": bool(request.FILES), "has_help": kind != CaseKind.HELP and selectors.categories(CaseKind.HELP).exists(),
+        "find_form": FindForm(), "photos_sent": not refused and bool(request.FILES),
+        "has_help": kind != CaseKind.HELP and selectors.categories(CaseKind.HELP).exists(),
     }
     return render(request, "cases/intake.html", context, status=status)
 
 
+@csrf_exempt  # checked in _guarded_intake, once the upload handlers are in place
 def qr_entry(request, code: str):
     """The page a resident's phone opens from the QR code in the stairwell: report a problem."""
-    return _intake(request, code, CaseKind.PROBLEM)
+    return _guarded_intake(request, code, CaseKind.PROBLEM)
 
 
+@csrf_exempt  # checked in _guarded_intake, once the upload handlers are in place
 def qr_help(request, code: str):
     """Ask a neighbour for help (互助) from the same QR code."""
-    return _intake(request, code, CaseKind.HELP)
+    return _guarded_intake(request, code, CaseKind.HELP)
 
 
 def _tracked(code: str):
@@ -125,7 +168,7 @@ def _render_track(request, case, *, rating_form=None, error=None, status=200):
     photos = list(case.photos.all())
     context = {
         "case": case,
-        "place": org_selectors.public_place_name(case.node),
+        "place": selectors.public_place(case.node),
         "compound": case.compound,
         "timeline": selectors.public_timeline(case),
         "deadlines": selectors.resident_deadlines(case) if case.is_open else [],
@@ -139,6 +182,9 @@ def _render_track(request, case, *, rating_form=None, error=None, status=200):
         "report_again": case.node.kind in INTAKE_KINDS,
         "volunteer": selectors.volunteer_name(case.helper) if case.kind == CaseKind.HELP else "",
         "can_rate": case.status == Status.DONE,
+        # A duplicate's reporter learns how the other request stands, never its code: the
+        # code would open that page, its photos and its rating form to them.
+        "merged_status": case.merged_into.get_status_display() if case.merged_into_id else "",
         "rating_form": rating_form or RatingForm(),
         "last_visit": case.return_visits.order_by("-at", "-id").first(),
         "sent": request.GET.get("sent") == "1",

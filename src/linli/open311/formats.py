@@ -6,6 +6,7 @@ of ordered dicts) and rendered to either format, so the two can never disagree.
 from __future__ import annotations
 
 import json
+import re
 from xml.etree import ElementTree as ET
 
 from django.http import HttpResponse
@@ -14,12 +15,18 @@ XML_TYPE = "text/xml; charset=utf-8"
 JSON_TYPE = "application/json; charset=utf-8"
 
 
+# Characters XML 1.0 cannot carry at all, even escaped: a text holding one (written
+# before intake dropped them, or in a staff note) would make the document not
+# well-formed, so they are left out of the XML.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def _text(value) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return NOT_XML.sub("", str(value))
 
 
 def _append(parent: ET.Element, name: str, value) -> None:

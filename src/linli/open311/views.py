@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from linli import authz
+from linli import authz, throttle
 from linli.cases import selectors
 from linli.cases.models import PUBLIC_NOTE_EVENTS, RESOLVED_STATUSES, Category, Status
 from linli.errors import DomainError, InvalidInput, NotAllowed, NotFound
@@ -281,6 +281,12 @@ def _location(post, jurisdiction: Node | None) -> Node:
 def _post_request(request, fmt: str):
     post = request.POST
     key = _key(post, required=True)
+    hits, window = throttle.rate("LINLI_OPEN311_INTAKE_THROTTLE", (120, 600))
+    try:
+        throttle.check_and_count(throttle.caller_key("open311.intake", f"open311:{key.pk}"), limit=hits,
+                                 window=window)
+    except throttle.Throttled as exc:
+        raise Open311Error(429, str(exc.message)) from None
     jurisdiction = _jurisdiction(post, key)
     category = _category(_param(post, "service_code"))
     node = _location(post, jurisdiction)

@@ -26,7 +26,16 @@ from __future__ import annotations
 
 from linli.cases.services.campaigns import campaign_add_problem, campaign_create, campaign_participant_add
 from linli.cases.services.escalation import ChainLevel, breach, escalation_acknowledge, escalation_chain
-from linli.cases.services.intake import PHONE_RE, case_create, normalise_phone
+from linli.cases.services.intake import (
+    EARLIEST_RECEIVED,
+    PHONE_RE,
+    case_create,
+    check_due_at,
+    check_received_at,
+    clean_text,
+    client_scope,
+    normalise_phone,
+)
 from linli.cases.services.notifications import notification_mark_read, notifications_mark_all_read
 from linli.cases.services.photos import AFTER_PHOTO_STATUSES, case_add_photos
 from linli.cases.services.policies import place_of, policy_assign, policy_for
@@ -52,11 +61,13 @@ from linli.cases.services.workflow import (
 )
 
 __all__ = [
-    "AFTER_PHOTO_STATUSES", "PHONE_RE", "CaseStateError", "ChainLevel", "action_spec", "breach",
+    "AFTER_PHOTO_STATUSES", "EARLIEST_RECEIVED", "PHONE_RE", "CaseStateError", "ChainLevel", "action_spec", "breach",
     "campaign_add_problem", "campaign_create", "campaign_participant_add", "case_accept", "case_add_photos",
     "case_arrive", "case_close", "case_contacts_erase", "case_create", "case_declare_unsolvable", "case_dispatch",
     "case_finish", "case_match_helper", "case_merge", "case_plan", "case_progress", "case_reclassify", "case_reopen",
-    "case_send_back", "case_supervise", "case_transfer", "case_visit", "escalation_acknowledge", "escalation_chain",
+    "case_send_back", "case_supervise", "case_transfer", "case_visit", "check_due_at",
+    "check_received_at", "clean_text", "client_scope",
+    "escalation_acknowledge", "escalation_chain",
     "normalise_phone", "notification_mark_read", "notifications_mark_all_read", "place_of", "policy_assign",
     "policy_for", "transition_possible",
 ]

@@ -21,6 +21,7 @@ from linli.cases.models import (
     Source,
     Status,
 )
+from linli.cases.selectors import case_by_client_token
 from linli.cases.services.deadlines import _new_deadline
 from linli.cases.services.photos import _photo_room, _store_photos
 from linli.cases.services.policies import place_of, policy_for
@@ -31,6 +32,42 @@ from linli.org.models import Node, NodeKind, Person
 # A call-back number: an 11-digit mobile (1…) or a landline with its area code (028-…),
 # optionally written with the country code +86 / 0086 and spaces.
 PHONE_RE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8})$")
+
+
+# Characters no intake keeps: C0 controls but tab and line feed, DEL and the C1 controls,
+# lone surrogates (a JSON "\ud800") and the non-characters XML 1.0 forbids. They make
+# the Open311 XML feed not well-formed and PostgreSQL refuses NUL.
+CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean_text(raw: str | None) -> str:
+    """The one rule for free text a request arrives with, on every channel (QR page,
+    staff forms, hotline import, API, Open311): line breaks made ``\n``, control
+    characters dropped, outer spaces trimmed."""
+    text = (raw or "").replace("\r\n", "\n").replace("\r", "\n")
+    return CONTROL_RE.sub("", text).strip()
+
+
+# The dates a request may carry: nothing was received before the platform's records begin
+# (hotline archives reach back years, not to 1970), and a promised finish lies after the
+# report and at most two years ahead (a renovation planned over a budget year and the next).
+EARLIEST_RECEIVED = dt.datetime(2000, 1, 1, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+LATEST_DUE_AHEAD = dt.timedelta(days=2 * 365)
+
+
+def check_received_at(received_at: dt.datetime, *, now: dt.datetime) -> None:
+    if received_at < EARLIEST_RECEIVED:
+        raise InvalidInput("received_too_early", _("The received time must not lie before the year 2000."))
+    if received_at > now + dt.timedelta(seconds=60):
+        raise InvalidInput("received_in_future", _("The received time lies in the future."))
+
+
+def check_due_at(due_at: dt.datetime, *, received_at: dt.datetime, now: dt.datetime) -> None:
+    """A promised finish: after the request was received, at most two years from ``now``."""
+    if due_at <= received_at:
+        raise InvalidInput("due_before_received", _("The deadline must lie after the time the request was received."))
+    if due_at > now + LATEST_DUE_AHEAD:
+        raise InvalidInput("due_too_far", _("The deadline may lie at most two years ahead."))
 
 
 def normalise_phone(raw: str) -> str:
@@ -45,23 +82,35 @@ def normalise_phone(raw: str) -> str:
     return phone
 
 
-def case_create(*, client_token: str | None = None, **fields) -> Case:
+def client_scope(*, by: Person | None = None, browser: str = "") -> str:
+    """Whose one-time keys these are: a signed-in person or API token holder is their
+    account; an anonymous resident is their browser (a digest the page computes).
+    Empty: no caller known, so the key cannot be trusted and is not used."""
+    if getattr(by, "is_authenticated", False):
+        return f"person:{by.pk}"
+    return f"browser:{browser}"[:80] if browser else ""
+
+
+def case_create(*, client_token: str | None = None, client_browser: str = "", **fields) -> Case:
     """Record a new request. Anyone may report from a QR code (source ``qr``);
     snapshots, phone calls and visits need ``cases.case.record`` in scope;
     a past ``received_at`` (hotline import) needs ``cases.case.import``.
-    The same ``client_token`` twice returns the first request (a double tap): the
-    second insert fails on the unique key and the first request is read back, so a
-    new request costs no look-up first.
+    The same ``client_token`` twice from the same caller (``by``, or for an anonymous
+    resident ``client_browser``) returns the first request (a double tap): the second
+    insert fails on the unique key (scope, token) and the first request is read back,
+    so a new request costs no look-up first. Another caller's key is just a new key.
 
     Everything is checked (input, place, rights) before anything is written; the
     writes are one transaction. Inside a caller's atomic block that transaction is a
     savepoint only for a ``client_token`` (to read the first request back after the
     failed insert): a failed write without one ends the caller's transaction too.
     The staff of the place are told by the worker (``notify.received_fanout``), not here."""
+    scope = client_scope(by=fields.get("by"), browser=client_browser)
+    client_token = (client_token or "").strip() if scope else ""
     try:
-        return _case_create(client_token=client_token, **fields)
+        return _case_create(client_token=client_token, client_scope=scope if client_token else "", **fields)
     except IntegrityError:
-        existing = Case.objects.filter(client_token=client_token).first() if client_token else None
+        existing = case_by_client_token(token=client_token, scope=scope) if client_token else None
         if existing is None:
             raise
         return existing
@@ -80,7 +129,8 @@ def _case_create(
     address: str = "",
     photos=(),
     received_at: dt.datetime | None = None,
-    client_token: str | None = None,
+    client_token: str = "",
+    client_scope: str = "",
     urgent: bool = False,
     campaign: Campaign | None = None,
     responsible: str = "",
@@ -88,7 +138,9 @@ def _case_create(
     due_at: dt.datetime | None = None,
     external_id: str = "",
 ) -> Case:
-    description = (description or "").strip()
+    description = clean_text(description)
+    contact_name, address, external_id = clean_text(contact_name), clean_text(address), clean_text(external_id)
+    contact_email, responsible, plan = clean_text(contact_email), clean_text(responsible), clean_text(plan)
     if len(description) < 2:
         raise InvalidInput("description_required", _("Describe the problem in a few words."))
     if not category.active:
@@ -97,9 +149,10 @@ def _case_create(
         raise InvalidInput("bad_source", _("Unknown source."))
     now = timezone.now()
     backdated = received_at is not None and abs((received_at - now).total_seconds()) > 60
-    if backdated and received_at > now:
-        raise InvalidInput("received_in_future", _("The received time lies in the future."))
     received_at = received_at or now
+    check_received_at(received_at, now=now)
+    if due_at is not None:
+        check_due_at(due_at, received_at=received_at, now=now)
     place = place_of(node)
     if place["compound_id"] is None and node.kind not in (NodeKind.COMMUNITY, NodeKind.GRID, NodeKind.MICROGRID):
         raise InvalidInput("bad_place", _("A request must be about a compound or a place in one."))
@@ -107,8 +160,9 @@ def _case_create(
     case = Case(
         node=node, compound_id=place["compound_id"], microgrid_id=place["microgrid_id"], category=category, kind=kind,
         description=description, source=source, reporter=by if getattr(by, "is_authenticated", False) else None,
-        contact_name=contact_name.strip(), contact_phone=normalise_phone(contact_phone), contact_email=contact_email,
-        address=address, received_at=received_at, client_token=client_token or None, urgent=urgent,
+        contact_name=contact_name, contact_phone=normalise_phone(clean_text(contact_phone)),
+        contact_email=contact_email, address=address, received_at=received_at, client_token=client_token or None,
+        client_scope=client_scope, urgent=urgent,
         campaign=campaign, responsible=responsible, plan=plan, external_id=external_id,
         policy=policy_for(node),
     )

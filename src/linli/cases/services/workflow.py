@@ -31,6 +31,7 @@ from linli.cases.services.deadlines import (
     _open_deadlines,
     _start_clock,
 )
+from linli.cases.services.intake import check_due_at
 from linli.cases.services.photos import _store_photos
 from linli.cases.services.transitions import (
     CaseStateError,
@@ -166,6 +167,8 @@ def _check_colour(colour: str) -> str:
 
 
 def _start_finish(case: Case, at: dt.datetime, due_at: dt.datetime | None, reason: str = "") -> None:
+    if due_at is not None:  # plan and reclassify: a deadline the domain allows (intake.check_due_at)
+        check_due_at(due_at, received_at=case.received_at, now=at)
     if case.colour == Colour.GREY:
         return  # grey has no finish limit; progress reports keep the resident informed
     spec = _clock_spec(case.policy, Clock.FINISH, case.colour)
