@@ -11,11 +11,13 @@ from django.utils.translation import gettext as _
 
 from linli import authz
 from linli.disclosure import funds, services
+from linli.disclosure.accounting import fund_account_code
 from linli.disclosure.models import (
     Campaign, Fund, FundKind, Party, Pledge, Source, SpendingRequest, SpendState, Supervisor, yuan,
 )
 from linli.disclosure.views import _action, _form_key, new_form_key, refuse_nul
 from linli.errors import DomainError, InvalidInput, NotAllowed
+from linli.ledger.models import Account
 
 
 def _yuan_or_error(text) -> int:
@@ -25,8 +27,10 @@ def _yuan_or_error(text) -> int:
 def fund_index(request):
     authz.require(request.user, "disclosure.fund.view")
     all_funds = list(Fund.objects.select_related("node"))
+    accounts = {a.code: a for a in Account.objects.select_related("asset").filter(
+        code__in=[fund_account_code(f) for f in all_funds])}
     for f in all_funds:
-        f.account = funds.fund_account(f)
+        f.account = accounts.get(fund_account_code(f))  # reads only: a page never opens an account
     error = None
     may_create = authz.can(request.user, "disclosure.fund.manage")
     if request.method == "POST" and may_create:
@@ -62,7 +66,7 @@ def fund_detail(request, code: str):
         r.amount_yuan = yuan(r.amount)
     manage = authz.can(user, "disclosure.fund.manage", fund.node)
     return render(request, "disclosure/fund.html", {
-        "fund": fund, "account": funds.fund_account(fund), "requests": reqs,
+        "fund": fund, "account": funds.fund_account_of(fund), "requests": reqs,
         "supervisors": fund.supervisors.select_related("person").order_by("level", "party"),
         "donations": fund.donations.all()[:100], "campaigns": [_progress(c) for c in fund.campaigns.all()],
         "may_manage": manage, "may_spend": authz.can(user, "disclosure.fund.spend", fund.node),
@@ -103,7 +107,8 @@ def fund_spend(request, code: str):
     fund = get_object_or_404(Fund, code=code)
     authz.require(request.user, "disclosure.fund.spend", fund.node)
     funds.spend_request(fund=fund, amount=_yuan_or_error(request.POST.get("amount")), payee=request.POST.get("payee", ""),
-                        purpose=request.POST.get("purpose", ""), by=request.user)
+                        purpose=request.POST.get("purpose", ""), key=_form_key(request, f"spend:{fund.code}"),
+                        by=request.user)
     messages.success(request, _("Request recorded; the money is reserved until the supervisors decide."))
 
 
@@ -140,7 +145,7 @@ def campaign_detail(request, pk: int):
     return render(request, "disclosure/campaign.html", {
         "c": c, "pledges": pledges, "by_source": {str(Source(k).label): yuan(v) for k, v in c.by_source.items()},
         "may_manage": c.state == "open" and authz.can(request.user, "disclosure.fund.manage", c.fund.node),
-        "sources": Source.choices, "escrow": funds.escrow_account(c),
+        "sources": Source.choices, "escrow": funds.escrow_account_of(c),
     })
 
 

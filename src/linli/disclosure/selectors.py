@@ -1,17 +1,15 @@
 """Reads of compound money and reports that depend on the viewer."""
 from __future__ import annotations
 
+from django.db.models import Sum
 from django.utils import timezone
 
-from django.db.models import Q, Sum
-
 from linli import authz
+from linli.disclosure.accounting import cash_account_code, quarter_range
 from linli.disclosure.models import (
     EXPENSE_KINDS, INCOME_KINDS, Budget, FeeFigures, MoneyEntry, MoneyKind, Report, ReportKind, ReportState,
 )
-
-
-from linli.disclosure.models import yuan as fmt  # noqa: E402
+from linli.disclosure.models import yuan as fmt
 
 
 def totals_by_kind(compound, start=None, end=None) -> dict[str, int]:
@@ -30,8 +28,6 @@ def _net(totals: dict[str, int]) -> int:
 def finance_data(compound, year: int, quarter: int) -> dict:
     """The figures of a 收支季报: every income and expense line of the quarter,
     fee collection, and the balance carried forward."""
-    from linli.disclosure.services import quarter_range
-
     start, end = quarter_range(year, quarter)
     totals = totals_by_kind(compound, start, end)
     opening = _net(totals_by_kind(compound, None, start))
@@ -57,7 +53,6 @@ def service_data(report) -> dict:
     """Works done: the requests of the compound finished in the quarter (drawn from
     the cases app, named by category and building only), then manual entries."""
     from linli.cases import selectors as case_selectors
-    from linli.disclosure.services import quarter_range
     from linli.org import selectors as org_selectors
 
     start, end = quarter_range(report.year, report.quarter)
@@ -138,10 +133,6 @@ def money_year(compound, year: int | None = None) -> int:
         return year
     years = money_years(compound)
     return years[0] if years else timezone.localdate().year
-
-
-def cash_account_code(compound) -> str:
-    return f"{compound.code}:cash"
 
 
 def cash_account_of(compound):
