@@ -34,8 +34,12 @@ router = Router(tags=["disclosure"])
 
 Id = Annotated[int, Path(..., ge=1, le=MAX_ID)]
 Code = Annotated[str, Path(..., max_length=40, pattern=CODE_VALIDATOR_RE)]
-Fen = Annotated[int, Field(strict=True, ge=1, le=MAX_AMOUNT, description="amount in fen (1 yuan = 100)")]
-FenOrZero = Annotated[int, Field(strict=True, ge=0, le=MAX_AMOUNT, description="amount in fen")]
+# The bounds are checked by the services, which answer 422 with a clear Chinese message;
+# the schema documents them (a pydantic bound would answer only "the request is not valid").
+Fen = Annotated[int, Field(strict=True, description="amount in fen (1 yuan = 100), 1 to 100 million yuan",
+                           json_schema_extra={"minimum": 1, "maximum": MAX_AMOUNT})]
+FenOrZero = Annotated[int, Field(strict=True, description="amount in fen, 0 to 100 million yuan",
+                                 json_schema_extra={"minimum": 0, "maximum": MAX_AMOUNT})]
 Year = Annotated[int, Field(strict=True, ge=2000, le=2100)]
 Quarter = Annotated[int, Field(strict=True, ge=1, le=4)]
 ClientToken = Annotated[str, Field(max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
