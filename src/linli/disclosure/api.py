@@ -283,7 +283,8 @@ def _report_out(r: Report) -> dict:
         chain_head=r.chain_head, correction_reason=r.correction_reason,
         # The committee's note is shown with the draft only (as on the page), never once published.
         review_note="" if r.state == ReportState.PUBLISHED else r.review_note,
-        works=list(r.works or []), data=selectors.report_data(r), changes=r.changes or [],
+        works=list(r.works or []), data=selectors.labelled(selectors.report_data(r)),
+        changes=[dict(c, label=selectors.line_label(c)) for c in r.changes or []],
         objections=[{"id": o.pk, "line": o.line, "text": o.text, "raised_at": o.created_at.isoformat(),
                      "due_at": o.due_at.isoformat(), "answer": o.answer or None, "overdue": o.overdue}
                     for o in r.objections.all()] if r.state == ReportState.PUBLISHED else [],

@@ -394,8 +394,11 @@ def diff_lines(before: dict | None, after: dict) -> list[dict]:
     for key in list(new) + [k for k in old if k not in new]:
         a, b = old.get(key), new.get(key)
         if a is None or b is None or a.get("value") != b.get("value"):
-            changes.append({"key": key, "label": (b or a)["label"], "before": a and a.get("value"),
-                            "after": b and b.get("value")})
+            change = {"key": key, "section": (b or a).get("section"), "before": a and a.get("value"),
+                      "after": b and b.get("value")}
+            if "label" in (b or a):  # a line's own text (service reports); money lines have codes only
+                change["label"] = (b or a)["label"]
+            changes.append(change)
     return changes
 
 

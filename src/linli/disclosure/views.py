@@ -259,7 +259,7 @@ def report_print(request, pk: int):
 
 
 def _export_rows(report) -> list[list]:
-    data = selectors.report_data(report)
+    data = selectors.labelled(selectors.report_data(report))
     rows = [["报告", report.title], ["版本", report.version], ["状态", report.get_state_display()]]
     if report.chain_head:
         rows.append(["账本链头", report.chain_head["hash"]])
