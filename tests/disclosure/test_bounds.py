@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from linli.disclosure import funds, services
 from linli.disclosure.accounting import MAX_AMOUNT
-from linli.disclosure.models import Budget, Campaign, Donation, FeeFigures, MoneyEntry, Pledge, SpendingRequest
+from linli.disclosure.models import Budget, CrowdfundingCampaign, Donation, FeeFigures, MoneyEntry, Pledge, SpendingRequest
 from linli.errors import InvalidInput
 from linli.ledger.models import Account, Transaction
 from linli.org import services as org
@@ -30,7 +30,7 @@ def api(client, who, path, body):
 
 def written():
     return (MoneyEntry.objects.count(), FeeFigures.objects.count(), Budget.objects.count(), Donation.objects.count(),
-            Campaign.objects.count(), Pledge.objects.count(), SpendingRequest.objects.count(),
+            CrowdfundingCampaign.objects.count(), Pledge.objects.count(), SpendingRequest.objects.count(),
             Transaction.objects.count())
 
 
@@ -117,7 +117,7 @@ def test_pages_refuse_money_before_2000_and_campaigns_beyond_two_years(dworld, f
     client.force_login(dworld.person("community_c1"))
     far = (timezone.localdate() + dt.timedelta(days=731)).isoformat()
     r = client.post("/funds/X-MF/campaigns", {"title": "众筹", "target": "10", "deadline": far}, follow=True)
-    assert "众筹期限最长为两年。" in r.content.decode() and not Campaign.objects.exists()
+    assert "众筹期限最长为两年。" in r.content.decode() and not CrowdfundingCampaign.objects.exists()
 
 
 def test_import_reports_out_of_bounds_rows(dworld):

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from linli.disclosure import funds
-from linli.disclosure.models import Approval, Event, PledgeState, SpendingRequest
+from linli.disclosure.models import Approval, DisclosureEvent, PledgeState, SpendingRequest
 from linli.errors import DomainError, InvalidInput, NotAllowed
 from linli.ledger.models import Account, PendingTransfer
 from linli.ledger.selectors import verify_all
@@ -302,16 +302,16 @@ def test_expiry_leaves_a_request_decided_since_it_was_loaded(dworld, fund):
     assert funds.spend_request_expire(request=stale, now=later) is False
     req.refresh_from_db()
     assert req.state == "rejected"
-    assert not Event.objects.filter(kind="fund.spend_expired").exists()
+    assert not DisclosureEvent.objects.filter(kind="fund.spend_expired").exists()
 
 
 def test_fund_and_campaign_reads_open_no_account(dworld, client):
     """A fund or campaign whose ledger account was never opened (older data): every page
     and API read answers with a zero balance and opens nothing (a GET writes nothing)."""
-    from linli.disclosure.models import Campaign, Fund
+    from linli.disclosure.models import CrowdfundingCampaign, Fund
 
     f = Fund.objects.create(node=dworld["X"], code="X-OLD", name="旧基金", kind="micro")
-    c = Campaign.objects.create(fund=f, title="旧众筹", target=100_000,
+    c = CrowdfundingCampaign.objects.create(fund=f, title="旧众筹", target=100_000,
                                 deadline=timezone.localdate() + dt.timedelta(days=10))
     before = Account.objects.count()
     for path in ("/funds/", "/funds/X-OLD/", f"/campaigns/{c.pk}/", "/api/v1/disclosure/funds/X-OLD",

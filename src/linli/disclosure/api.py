@@ -23,8 +23,8 @@ from linli.api.types import ERRORS, MAX_ID, Day, ErrorOut, Text
 from linli.disclosure import funds, selectors, services
 from linli.disclosure.accounting import MAX_AMOUNT, escrow_account_code, fund_account_code
 from linli.disclosure.models import (
-    Campaign, Fund, FundKind, MoneyEntry, MoneyKind, Objection, Party, Pledge, Report, ReportKind, ReportState,
-    Source, SpendingRequest,
+    CrowdfundingCampaign, Fund, FundKind, MoneyEntry, MoneyKind, Objection, Party, Pledge, Report, ReportKind, ReportState,
+    IncomeSource, SpendingRequest,
 )
 from linli.errors import NotFound
 from linli.tabular import read_upload
@@ -44,7 +44,7 @@ Year = Annotated[int, Field(strict=True, ge=2000, le=2100)]
 Quarter = Annotated[int, Field(strict=True, ge=1, le=4)]
 ClientToken = Annotated[str, Field(max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
 MoneyKindName = Literal[tuple(MoneyKind.values)]  # type: ignore[valid-type]
-SourceName = Literal[tuple(Source.values)]  # type: ignore[valid-type]
+SourceName = Literal[tuple(IncomeSource.values)]  # type: ignore[valid-type]
 
 
 def _viewer(request):
@@ -601,7 +601,7 @@ def _pledge(p: Pledge) -> dict:
             "source": p.source, "amount": p.amount, "state": p.state}
 
 
-def _campaign_out(c: Campaign) -> dict:
+def _campaign_out(c: CrowdfundingCampaign) -> dict:
     pledges = list(c.pledges.all())
     progress = funds.campaign_progress(c, pledges)
     escrow = funds.escrow_account_of(c)  # reads only
@@ -611,8 +611,8 @@ def _campaign_out(c: Campaign) -> dict:
             "pledges": [_pledge(p) for p in pledges]}
 
 
-def _campaign(pk: int) -> Campaign:
-    return _get(Campaign, pk, related=("fund__node",))
+def _campaign(pk: int) -> CrowdfundingCampaign:
+    return _get(CrowdfundingCampaign, pk, related=("fund__node",))
 
 
 @router.post("/funds/{code}/campaigns", response={201: CrowdfundingOut, **ERRORS})

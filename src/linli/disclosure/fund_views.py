@@ -13,7 +13,7 @@ from linli import authz
 from linli.disclosure import funds, services
 from linli.disclosure.accounting import fund_account_code
 from linli.disclosure.models import (
-    Campaign, Fund, FundKind, Party, Pledge, Source, SpendingRequest, SpendState, Supervisor, yuan,
+    CrowdfundingCampaign, Fund, FundKind, Party, Pledge, IncomeSource, SpendingRequest, SpendState, Supervisor, yuan,
 )
 from linli.disclosure.views import _action, _form_key, new_form_key, refuse_nul
 from linli.errors import DomainError, InvalidInput, NotAllowed
@@ -49,7 +49,7 @@ def fund_index(request):
                                                      "kinds": FundKind.choices}, status=422 if error else 200)
 
 
-def _progress(c: Campaign, pledges=None) -> Campaign:
+def _progress(c: CrowdfundingCampaign, pledges=None) -> CrowdfundingCampaign:
     progress = funds.campaign_progress(c, pledges)
     c.received, c.pct, c.by_source = progress["received"], progress["pct"], progress["by_source"]
     c.received_yuan, c.target_yuan = yuan(c.received), yuan(c.target)
@@ -70,7 +70,7 @@ def fund_detail(request, code: str):
         "supervisors": fund.supervisors.select_related("person").order_by("level", "party"),
         "donations": fund.donations.all()[:100], "campaigns": [_progress(c) for c in fund.campaigns.all()],
         "may_manage": manage, "may_spend": authz.can(user, "disclosure.fund.spend", fund.node),
-        "parties": Party.choices, "sources": Source.choices, "form_key": new_form_key(),
+        "parties": Party.choices, "sources": IncomeSource.choices, "form_key": new_form_key(),
         "in_a_month": (timezone.localdate() + dt.timedelta(days=30)).isoformat(),
     })
 
@@ -134,18 +134,18 @@ def campaign_new(request, code: str):
         raise InvalidInput("fund.deadline", _("The deadline must lie in the future.")) from exc
     funds.campaign_create(fund=fund, title=request.POST.get("title", ""), target=_yuan_or_error(request.POST.get("target")),
                           deadline=deadline, description=request.POST.get("description", ""), by=request.user)
-    messages.success(request, _("Campaign started."))
+    messages.success(request, _("CrowdfundingCampaign started."))
 
 
 def campaign_detail(request, pk: int):
-    c = get_object_or_404(Campaign.objects.select_related("fund__node"), pk=pk)
+    c = get_object_or_404(CrowdfundingCampaign.objects.select_related("fund__node"), pk=pk)
     authz.require(request.user, "disclosure.fund.view", c.fund.node)
     pledges = list(c.pledges.all())
     _progress(c, pledges)
     return render(request, "disclosure/campaign.html", {
-        "c": c, "pledges": pledges, "by_source": {str(Source(k).label): yuan(v) for k, v in c.by_source.items()},
+        "c": c, "pledges": pledges, "by_source": {str(IncomeSource(k).label): yuan(v) for k, v in c.by_source.items()},
         "may_manage": c.state == "open" and authz.can(request.user, "disclosure.fund.manage", c.fund.node),
-        "sources": Source.choices, "escrow": funds.escrow_account_of(c),
+        "sources": IncomeSource.choices, "escrow": funds.escrow_account_of(c),
     })
 
 
@@ -155,7 +155,7 @@ def _campaign_url(pk, *a, **k):
 
 @_action(_campaign_url)
 def pledge_new(request, pk: int):
-    c = get_object_or_404(Campaign.objects.select_related("fund__node"), pk=pk)
+    c = get_object_or_404(CrowdfundingCampaign.objects.select_related("fund__node"), pk=pk)
     authz.require(request.user, "disclosure.fund.manage", c.fund.node)
     funds.pledge_add(campaign=c, source=request.POST.get("source", ""), amount=_yuan_or_error(request.POST.get("amount")),
                      name=request.POST.get("name", ""), anonymous=bool(request.POST.get("anonymous")), by=request.user)
@@ -174,5 +174,5 @@ def pledge_receive(request, pk: int):
 
 @_action(_campaign_url)
 def campaign_close(request, pk: int):
-    c = funds.campaign_close(campaign=get_object_or_404(Campaign, pk=pk), by=request.user)
-    messages.success(request, _("Campaign closed: %(state)s") % {"state": c.get_state_display()})
+    c = funds.campaign_close(campaign=get_object_or_404(CrowdfundingCampaign, pk=pk), by=request.user)
+    messages.success(request, _("CrowdfundingCampaign closed: %(state)s") % {"state": c.get_state_display()})

@@ -29,7 +29,7 @@ from linli.disclosure.accounting import (
 )
 from linli.disclosure.services import _event
 from linli.disclosure.models import (
-    Approval, Campaign, CampaignState, Donation, Fund, FundKind, Party, Pledge, PledgeState, Source,
+    Approval, CrowdfundingCampaign, CrowdfundingState, Donation, Fund, FundKind, Party, Pledge, PledgeState, IncomeSource,
     SpendingRequest, SpendState, Supervisor,
 )
 from linli.errors import DomainError, InvalidInput, NotAllowed
@@ -66,13 +66,13 @@ def fund_account_of(fund: Fund):
     return Account.objects.select_related("asset").filter(code=fund_account_code(fund)).first()
 
 
-def escrow_account_of(campaign: Campaign):
+def escrow_account_of(campaign: CrowdfundingCampaign):
     """The campaign's escrow account, or None if it was never opened. Reads only."""
     return Account.objects.select_related("asset").filter(code=escrow_account_code(campaign)).first()
 
 
 def _source_account(prefix: str, name: str, node: Node, source: str):
-    return ledger.account_open(code=f"{prefix}:in:{source}", name=f"{name} · {_zh(Source(source).label)}",
+    return ledger.account_open(code=f"{prefix}:in:{source}", name=f"{name} · {_zh(IncomeSource(source).label)}",
                                kind="income", node=node, asset="CNY", is_public=True)
 
 
@@ -81,7 +81,7 @@ def _spent_account(fund: Fund):
                                node=fund.node, asset="CNY", is_public=True)
 
 
-def escrow_account_open(campaign: Campaign):
+def escrow_account_open(campaign: CrowdfundingCampaign):
     return ledger.account_open(code=escrow_account_code(campaign), name=campaign.title, kind="liability",
                                node=campaign.fund.node, asset="CNY", no_negative=True, is_public=True)
 
@@ -141,12 +141,12 @@ def supervisor_add(*, fund: Fund, person: Person, party: str, level: int, by) ->
 
 
 @transaction.atomic
-def fund_donate(*, fund: Fund, amount: int, name: str = "", anonymous: bool = False, source: str = Source.DONATION,
+def fund_donate(*, fund: Fund, amount: int, name: str = "", anonymous: bool = False, source: str = IncomeSource.DONATION,
                 memo: str = "", key: str | None = None, by) -> Donation:
     """Record money received by a fund (donation, subsidy, shared-asset income)."""
     authz.require(by, "disclosure.fund.manage", fund.node)
     amount = _amount(amount)
-    if source not in Source.values:
+    if source not in IncomeSource.values:
         raise InvalidInput("fund.source", _("Unknown source of money."))
     name = (name or "").strip()[:100]
     if not anonymous and not name:
@@ -284,7 +284,7 @@ def spend_expire(*, now=None) -> int:
 # --- crowdfunding ------------------------------------------------------------------------
 
 @transaction.atomic
-def campaign_create(*, fund: Fund, title: str, target: int, deadline, description: str = "", by) -> Campaign:
+def campaign_create(*, fund: Fund, title: str, target: int, deadline, description: str = "", by) -> CrowdfundingCampaign:
     authz.require(by, "disclosure.fund.manage", fund.node)
     target = _amount(target)
     title = (title or "").strip()
@@ -294,26 +294,26 @@ def campaign_create(*, fund: Fund, title: str, target: int, deadline, descriptio
         raise InvalidInput("fund.deadline", _("The deadline must lie in the future."))
     if deadline > timezone.localdate() + dt.timedelta(days=MAX_CAMPAIGN_DAYS):
         raise InvalidInput("fund.deadline", _("A campaign collects for at most two years."))
-    c = Campaign.objects.create(fund=fund, title=title, target=target, deadline=deadline,
+    c = CrowdfundingCampaign.objects.create(fund=fund, title=title, target=target, deadline=deadline,
                                 description=(description or "").strip())
     escrow_account_open(c)
     _event(fund.node, "campaign.created", by, campaign=c.pk, target=target)
     return c
 
 
-def _open(campaign: Campaign) -> Campaign:
-    c = Campaign.objects.select_for_update().get(pk=campaign.pk)
-    if c.state != CampaignState.OPEN:
+def _open(campaign: CrowdfundingCampaign) -> CrowdfundingCampaign:
+    c = CrowdfundingCampaign.objects.select_for_update().get(pk=campaign.pk)
+    if c.state != CrowdfundingState.OPEN:
         raise DomainError("campaign.closed", _("This campaign is closed."))
     return c
 
 
 @transaction.atomic
-def pledge_add(*, campaign: Campaign, source: str, amount: int, name: str = "", anonymous: bool = False,
+def pledge_add(*, campaign: CrowdfundingCampaign, source: str, amount: int, name: str = "", anonymous: bool = False,
                by) -> Pledge:
     authz.require(by, "disclosure.fund.manage", campaign.fund.node)
     c = _open(campaign)
-    if source not in Source.values:
+    if source not in IncomeSource.values:
         raise InvalidInput("fund.source", _("Unknown source of money."))
     name = (name or "").strip()[:100]
     if not anonymous and not name:
@@ -341,11 +341,11 @@ def pledge_receive(*, pledge: Pledge, by) -> Pledge:
     return p
 
 
-def campaign_received(campaign: Campaign) -> int:
+def campaign_received(campaign: CrowdfundingCampaign) -> int:
     return campaign.pledges.filter(state=PledgeState.RECEIVED).aggregate(t=Sum("amount"))["t"] or 0
 
 
-def campaign_progress(campaign: Campaign, pledges=None) -> dict:
+def campaign_progress(campaign: CrowdfundingCampaign, pledges=None) -> dict:
     """What a campaign's page shows: money received, percent of the target (at most
     100) and the money that arrived per source (refunded receipts included)."""
     received = campaign_received(campaign)
@@ -358,7 +358,7 @@ def campaign_progress(campaign: Campaign, pledges=None) -> dict:
 
 
 @transaction.atomic
-def campaign_close(*, campaign: Campaign, by, today=None) -> Campaign:
+def campaign_close(*, campaign: CrowdfundingCampaign, by, today=None) -> CrowdfundingCampaign:
     """Target reached: the escrow is paid into the fund. Deadline passed without
     it: every receipt is reversed (refunded) and open pledges are cancelled."""
     authz.require(by, "disclosure.fund.manage", campaign.fund.node)
@@ -369,7 +369,7 @@ def campaign_close(*, campaign: Campaign, by, today=None) -> Campaign:
     if received >= c.target:
         ledger.ledger_post(legs=[(escrow, -received), (fund_account_open(c.fund), received)],
                            idempotency_key=f"campaign:{c.pk}:success", memo=f"{c.title} 众筹成功,转入基金", by=by)
-        c.state = CampaignState.SUCCEEDED
+        c.state = CrowdfundingState.SUCCEEDED
         c.pledges.filter(state=PledgeState.PLEDGED).update(state=PledgeState.CANCELLED)
     elif today > c.deadline:
         for p in c.pledges.select_for_update().filter(state=PledgeState.RECEIVED):
@@ -378,7 +378,7 @@ def campaign_close(*, campaign: Campaign, by, today=None) -> Campaign:
             p.state = PledgeState.REFUNDED
             p.save(update_fields=["refund", "state"])
         c.pledges.filter(state=PledgeState.PLEDGED).update(state=PledgeState.CANCELLED)
-        c.state = CampaignState.FAILED
+        c.state = CrowdfundingState.FAILED
     else:
         raise DomainError("campaign.open", _("The target is not reached and the deadline has not passed yet."))
     c.closed_at = timezone.now()

@@ -17,7 +17,7 @@ from linli.disclosure.accounting import (  # noqa: F401 - quarter_range and MAX_
     quarter_range,
 )
 from linli.disclosure.models import (
-    Budget, Event, FeeFigures, MoneyEntry, MoneyKind, Objection, Report, ReportKind, ReportState, is_income,
+    Budget, DisclosureEvent, FeeFigures, MoneyEntry, MoneyKind, Objection, Report, ReportKind, ReportState, is_income,
 )
 from linli.errors import DomainError, InvalidInput
 from linli.ledger import selectors as ledger_selectors
@@ -33,7 +33,7 @@ def objection_answer_days() -> int:
 
 
 def _event(compound, event_kind, by=None, **data):
-    Event.objects.create(compound=compound, kind=event_kind, by=by if getattr(by, "pk", None) else None, data=data)
+    DisclosureEvent.objects.create(compound=compound, kind=event_kind, by=by if getattr(by, "pk", None) else None, data=data)
 
 
 def _compound(node: Node) -> Node:
