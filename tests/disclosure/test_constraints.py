@@ -71,3 +71,17 @@ def test_rows_at_the_bounds_are_accepted(rows):
     FeeFigures.objects.filter(pk=rows["fees"].pk).update(due=MAX_AMOUNT, owed=0)
     Budget.objects.filter(pk=rows["budget"].pk).update(amount=0, year=2100)
     assert MoneyEntry.objects.get(pk=rows["entry"].pk).amount == MAX_AMOUNT
+
+
+def test_events_stay_append_only_after_the_table_was_renamed(rows, on_postgres):
+    from django.db import DatabaseError
+
+    from linli.disclosure.models import DisclosureEvent
+
+    event = DisclosureEvent.objects.filter(kind="money.entered").first()
+    with pytest.raises(DatabaseError), transaction.atomic():
+        DisclosureEvent.objects.filter(pk=event.pk).update(kind="forged")
+    if on_postgres:  # SQLite does not refuse DELETE (docs/ledger.md)
+        with pytest.raises(DatabaseError), transaction.atomic():
+            DisclosureEvent.objects.filter(pk=event.pk).delete()
+    assert DisclosureEvent.objects.get(pk=event.pk).kind == "money.entered"
