@@ -23,8 +23,8 @@ from linli.api.types import ERRORS, MAX_ID, Day, ErrorOut, Text
 from linli.disclosure import funds, selectors, services
 from linli.disclosure.accounting import MAX_AMOUNT, escrow_account_code, fund_account_code
 from linli.disclosure.models import (
-    CrowdfundingCampaign, Fund, FundKind, MoneyEntry, MoneyKind, Objection, Party, Pledge, Report, ReportKind, ReportState,
-    IncomeSource, SpendingRequest,
+    CrowdfundingCampaign, Fund, FundKind, IncomeSource, MoneyEntry, MoneyKind, Objection, Party, Pledge, Report,
+    ReportKind, ReportState, SpendingRequest,
 )
 from linli.errors import NotFound
 from linli.tabular import read_upload

@@ -13,7 +13,7 @@ from linli import authz
 from linli.disclosure import funds, services
 from linli.disclosure.accounting import fund_account_code
 from linli.disclosure.models import (
-    CrowdfundingCampaign, Fund, FundKind, Party, Pledge, IncomeSource, SpendingRequest, SpendState, Supervisor, yuan,
+    CrowdfundingCampaign, Fund, FundKind, IncomeSource, Party, Pledge, SpendingRequest, yuan,
 )
 from linli.disclosure.views import _action, _form_key, new_form_key, refuse_nul
 from linli.errors import DomainError, InvalidInput, NotAllowed

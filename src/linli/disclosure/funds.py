@@ -27,11 +27,11 @@ from linli import authz
 from linli.disclosure.accounting import (
     MAX_CAMPAIGN_DAYS, check_amount, escrow_account_code, fund_account_code, fund_spent_account_code,
 )
-from linli.disclosure.services import _event
 from linli.disclosure.models import (
-    Approval, CrowdfundingCampaign, CrowdfundingState, Donation, Fund, FundKind, Party, Pledge, PledgeState, IncomeSource,
-    SpendingRequest, SpendState, Supervisor,
+    Approval, CrowdfundingCampaign, CrowdfundingState, Donation, Fund, FundKind, IncomeSource, Party, Pledge,
+    PledgeState, SpendingRequest, SpendState, Supervisor,
 )
+from linli.disclosure.services import _event
 from linli.errors import DomainError, InvalidInput, NotAllowed
 from linli.ledger import services as ledger
 from linli.ledger.models import Account
@@ -141,8 +141,8 @@ def supervisor_add(*, fund: Fund, person: Person, party: str, level: int, by) ->
 
 
 @transaction.atomic
-def fund_donate(*, fund: Fund, amount: int, name: str = "", anonymous: bool = False, source: str = IncomeSource.DONATION,
-                memo: str = "", key: str | None = None, by) -> Donation:
+def fund_donate(*, fund: Fund, amount: int, name: str = "", anonymous: bool = False,
+                source: str = IncomeSource.DONATION, memo: str = "", key: str | None = None, by) -> Donation:
     """Record money received by a fund (donation, subsidy, shared-asset income)."""
     authz.require(by, "disclosure.fund.manage", fund.node)
     amount = _amount(amount)
@@ -284,7 +284,8 @@ def spend_expire(*, now=None) -> int:
 # --- crowdfunding ------------------------------------------------------------------------
 
 @transaction.atomic
-def campaign_create(*, fund: Fund, title: str, target: int, deadline, description: str = "", by) -> CrowdfundingCampaign:
+def campaign_create(*, fund: Fund, title: str, target: int, deadline, description: str = "",
+                    by) -> CrowdfundingCampaign:
     authz.require(by, "disclosure.fund.manage", fund.node)
     target = _amount(target)
     title = (title or "").strip()

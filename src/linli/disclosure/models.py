@@ -449,7 +449,8 @@ class Donation(GiverMixin, models.Model):
     fund = models.ForeignKey(Fund, verbose_name=_("fund"), on_delete=models.PROTECT, related_name="donations")
     name = models.CharField(_("name"), max_length=100, blank=True)
     anonymous = models.BooleanField(_("anonymous"), default=False)
-    source = models.CharField(_("source"), max_length=12, choices=IncomeSource.choices, default=IncomeSource.DONATION)
+    source = models.CharField(_("source"), max_length=12, choices=IncomeSource.choices,
+                              default=IncomeSource.DONATION)
     amount = models.BigIntegerField(_("amount (fen)"))
     memo = models.CharField(_("memo"), max_length=200, blank=True)
     transaction = models.OneToOneField("ledger.Transaction", verbose_name=_("ledger transaction"), on_delete=models.PROTECT, related_name="+")
