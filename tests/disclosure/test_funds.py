@@ -321,3 +321,11 @@ def test_fund_and_campaign_reads_open_no_account(dworld, client):
     assert (api["account"], api["balance"], api["reserved"]) == ("fund:X-OLD", 0, 0)
     assert client.get(f"/api/v1/disclosure/campaigns/{c.pk}").json()["escrow_balance"] == 0
     assert Account.objects.count() == before
+
+
+def test_a_donation_sent_twice_with_one_key_is_recorded_and_logged_once(dworld, fund):
+    by = dworld.person("community_c1")
+    first = funds.fund_donate(fund=fund, amount=12_000, name="跳蚤市场", key="form:fund:X-GG:1:k", by=by)
+    again = funds.fund_donate(fund=fund, amount=12_000, name="跳蚤市场", key="form:fund:X-GG:1:k", by=by)
+    assert again.pk == first.pk and bal("fund:X-GG").balance == 10_012_000
+    assert DisclosureEvent.objects.filter(kind="fund.donation").count() == 2  # the fixture's and this one

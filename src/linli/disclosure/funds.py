@@ -155,10 +155,13 @@ def fund_donate(*, fund: Fund, amount: int, name: str = "", anonymous: bool = Fa
     tx = ledger.ledger_post(legs=[(_source_account(f"fund:{fund.code}", fund.name, fund.node, source), -amount),
                                   (fund_account_open(fund), amount)],
                             idempotency_key=key, memo=f"{'匿名' if anonymous else name} {memo}".strip()[:300], by=by)
-    donation = Donation.objects.filter(transaction=tx).first() or Donation.objects.create(
+    donation = Donation.objects.filter(transaction=tx).first()
+    if donation is not None:  # the same form or client token again: recorded once, logged once
+        return donation
+    donation = Donation.objects.create(
         fund=fund, name="" if anonymous else name, anonymous=anonymous, source=source, amount=amount,
         memo=(memo or "").strip()[:200], transaction=tx)
-    _event(fund.node, "fund.donation", by, fund=fund.code, amount=amount)
+    _event(fund.node, "fund.donation", by, fund=fund.code, amount=amount, donation=donation.pk)
     return donation
 
 
