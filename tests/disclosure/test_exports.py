@@ -65,3 +65,17 @@ def test_money_csv_neutralises_memos_and_keeps_amounts(dworld, client):
     services.money_entry_create(compound=dworld["X"], kind="cleaning", date=D, amount=120050, memo="=1+2", by=by)
     rows = list(csv.reader(io.StringIO(client.get("/compounds/X/money/export.csv").content.decode("utf-8-sig"))))
     assert [r[2:4] for r in rows[1:]] == [["5,000.00", "'+1 物业费"], ["-1,200.50", "'=1+2"]]
+
+
+def test_every_export_in_the_project_goes_through_tabular():
+    """A new CSV/XLSX export must use linli.tabular (csv_text, xlsx_bytes), which keeps
+    formula-like text as text; a raw writer elsewhere would let formulas through again."""
+    from pathlib import Path
+
+    import linli
+
+    root = Path(linli.__file__).parent
+    raw = [str(p.relative_to(root)) for p in root.rglob("*.py")
+           if p.name != "tabular.py" and any(w in p.read_text(encoding="utf-8")
+                                             for w in ("csv.writer(", "csv.DictWriter(", "Workbook("))]
+    assert raw == []
