@@ -1,7 +1,6 @@
 """Public ledger pages and downloads. Thin: look up, ask authz, render."""
 from __future__ import annotations
 
-
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 
