@@ -11,7 +11,15 @@ from django.utils import timezone
 
 from linli.disclosure import funds, services
 from linli.disclosure.accounting import MAX_AMOUNT
-from linli.disclosure.models import Budget, CrowdfundingCampaign, Donation, FeeFigures, MoneyEntry, Pledge, SpendingRequest
+from linli.disclosure.models import (
+    Budget,
+    CrowdfundingCampaign,
+    Donation,
+    FeeFigures,
+    MoneyEntry,
+    Pledge,
+    SpendingRequest,
+)
 from linli.errors import InvalidInput
 from linli.ledger.models import Account, Transaction
 from linli.org import services as org

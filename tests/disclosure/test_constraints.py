@@ -12,7 +12,14 @@ from django.utils import timezone
 from linli.disclosure import funds, services
 from linli.disclosure.accounting import MAX_AMOUNT
 from linli.disclosure.models import (
-    Budget, CrowdfundingCampaign, Donation, FeeFigures, Fund, MoneyEntry, Pledge, SpendingRequest,
+    Budget,
+    CrowdfundingCampaign,
+    Donation,
+    FeeFigures,
+    Fund,
+    MoneyEntry,
+    Pledge,
+    SpendingRequest,
 )
 from linli.org import services as org
 
