@@ -31,7 +31,7 @@ AMOUNT_MSG = "金额须大于 0，且不超过 1 亿元。"
 
 
 def api(client, who, path, body):
-    _t, raw = org.api_token_create(person=who)
+    _t, raw = org.api_token_create(person=who, by=None)
     return client.post(API + path, data=json.dumps(body), content_type="application/json",
                        HTTP_AUTHORIZATION=f"Bearer {raw}")
 
@@ -47,7 +47,7 @@ def fund(dworld):
     by = dworld.person("community_c1")
     f = funds.fund_create(node=dworld["X"], code="X-MF", name="微基金", kind="micro", by=by)
     for name, level in (("rc", 1), ("bank", 2)):
-        p = org.person_create(username=name, real_name=name, password="pw")
+        p = org.person_create(username=name, real_name=name, password="pw", by=None)
         funds.supervisor_add(fund=f, person=p, party="owners_committee", level=level, by=by)
     funds.fund_donate(fund=f, amount=MAX_AMOUNT, name="大额捐赠", by=by)
     return f

@@ -38,8 +38,8 @@ def rows(dworld):
                                  by=dworld.person("committee_x"))
     fund = funds.fund_create(node=dworld["X"], code="X-MF", name="微基金", kind="micro", by=by)
     for name, level in (("rc", 1), ("bank", 2)):
-        funds.supervisor_add(fund=fund, person=org.person_create(username=name, real_name=name, password="pw"),
-                             party="owners_committee", level=level, by=by)
+        supervisor = org.person_create(username=name, real_name=name, password="pw", by=None)
+        funds.supervisor_add(fund=fund, person=supervisor, party="owners_committee", level=level, by=by)
     donation = funds.fund_donate(fund=fund, amount=10_000, name="某人", by=by)
     spend = funds.spend_request(fund=fund, amount=100, payee="某公司", purpose="维修", by=dworld.person("committee_x"))
     campaign = funds.campaign_create(fund=fund, title="众筹", target=1000,

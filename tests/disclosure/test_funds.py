@@ -285,7 +285,7 @@ def test_the_spend_form_sent_twice_reserves_the_money_once(dworld, fund, client)
 def test_the_spend_api_with_the_same_client_token_asks_once(dworld, fund, client):
     import json
 
-    _t, raw = org.api_token_create(person=dworld.person("committee_x"))
+    _t, raw = org.api_token_create(person=dworld.person("committee_x"), by=None)
     body = {"amount": 300_000, "payee": "电梯公司", "purpose": "光幕", "client_token": "t-1"}
     answers = [client.post("/api/v1/disclosure/funds/X-GG/requests", data=json.dumps(body),
                            content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}") for _ in range(2)]

@@ -21,7 +21,7 @@ API = "/api/v1/disclosure"
 
 
 def _bearer(person) -> dict:
-    _t, raw = org.api_token_create(person=person)
+    _t, raw = org.api_token_create(person=person, by=None)
     return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
 
@@ -77,7 +77,7 @@ def test_a_spending_request_sent_six_times_at_once_reserves_the_money_once(dworl
     by = dworld.person("community_c1")
     fund = funds.fund_create(node=dworld["X"], code="X-GG", name="共管资金", kind="micro", by=by)
     for name, level in (("rc", 1), ("bank", 2)):
-        p = org.person_create(username=name, real_name=name, password="pw")
+        p = org.person_create(username=name, real_name=name, password="pw", by=None)
         funds.supervisor_add(fund=fund, person=p, party="owners_committee", level=level, by=by)
     funds.fund_donate(fund=fund, amount=1_000_000, name="捐赠人", by=by)
     headers = _bearer(dworld.person("committee_x"))
