@@ -186,7 +186,7 @@ def test_readme_lists_every_demo_login_and_the_two_commands():
 
 
 def test_demo_money_follows_the_seed_reports(demo):
-    from linli.disclosure.models import Campaign, Fund, Objection, Report, SpendingRequest
+    from linli.disclosure.models import CrowdfundingCampaign, Fund, Objection, Report, SpendingRequest
     from linli.ledger.selectors import verify_all
 
     published = Report.objects.filter(state="published")
@@ -197,6 +197,6 @@ def test_demo_money_follows_the_seed_reports(demo):
     gg = Fund.objects.get(code="ZBHP-GG")
     assert set(gg.supervisors.values_list("party", flat=True)) == {"residents_committee", "developer", "bank"}
     assert sorted(SpendingRequest.objects.filter(fund=gg).values_list("state", flat=True)) == ["posted", "waiting2"]
-    campaign = Campaign.objects.get(fund__code="GHDL3-WJJ")
+    campaign = CrowdfundingCampaign.objects.get(fund__code="GHDL3-WJJ")
     assert campaign.target == 600_000_00 and campaign.pledges.filter(state="received").count() == 3
     assert verify_all() == []

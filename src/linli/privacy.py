@@ -6,8 +6,6 @@ writes, this module only puts them together, as ``linli.demo`` does for the
 demo data."""
 from __future__ import annotations
 
-import csv
-import io
 import json
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -20,6 +18,7 @@ from linli.cases.services.privacy import cases_of_person
 from linli.ledger.models import Transaction
 from linli.org import services as org_services
 from linli.org.models import AccountEvent, Person, RoleEvent
+from linli.tabular import csv_text
 
 FORMAT = "linli-personal-data/1"
 
@@ -67,26 +66,22 @@ def personal_data_json(data: dict) -> str:
 
 
 def personal_data_csv(data: dict) -> str:
-    """The same data, one value a row (section, row number, field, value): opens in Excel."""
-    buf = io.StringIO()
-    writer = csv.writer(buf)
-    writer.writerow(["section", "row", "field", "value"])
+    """The same data, one value a row (section, row number, field, value): opens in Excel.
+    Written by linli.tabular, which keeps a value that starts like a formula as text."""
+    rows = [["section", "row", "field", "value"]]
     for section, value in data.items():
         if section == "format":
             continue
-        rows = value if isinstance(value, list) else [value]
-        for i, row in enumerate(rows, start=1):
+        items = value if isinstance(value, list) else [value]
+        for i, row in enumerate(items, start=1):
             for field, item in row.items():
-                writer.writerow([section, i, field, _cell(item)])
-    return "\ufeff" + buf.getvalue()
+                rows.append([section, i, field, _cell(item)])
+    return csv_text(rows)
 
 
-def _cell(item) -> str:
-    if item is None:
-        return ""
-    if isinstance(item, str):
-        # A cell starting like a formula stays text in a spreadsheet.
-        return "'" + item if item[:1] in ("=", "+", "-", "@") else item
+def _cell(item):
+    if item is None or isinstance(item, str) or (isinstance(item, int) and not isinstance(item, bool)):
+        return item
     return json.dumps(item, cls=DjangoJSONEncoder, ensure_ascii=False).strip('"')
 
 

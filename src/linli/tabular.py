@@ -1,4 +1,5 @@
-"""Reading CSV and XLSX uploads into rows, with headers in Chinese or English.
+"""Reading CSV and XLSX uploads into rows, with headers in Chinese or English,
+and writing every CSV/XLSX export safely (``csv_text``, ``xlsx_bytes``).
 
 Shared by every import (places, hotline requests, ledger entries): each import
 declares its columns, gets back dicts keyed by column key plus the spreadsheet
@@ -8,7 +9,8 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
@@ -132,3 +134,71 @@ def read_table(data: bytes, filename: str, columns: list[Column]) -> list[dict]:
     if not out:
         raise InvalidInput("import.no_rows", _("The file has a header but no rows."))
     return out
+
+
+# --- exports -------------------------------------------------------------------------
+#
+# A cell that starts with = + - @ (or a tab or carriage return, which some
+# spreadsheets skip before looking) is read as a formula by Excel, WPS and
+# LibreOffice: a title "=HYPERLINK(...)" typed by anyone would become a live
+# link in a public report. Every CSV/XLSX the platform writes goes through the
+# helpers below, which keep such text as text. Numbers stay numbers: an int is
+# written as a number, and text that is only a number ("-1,234.50", "+5", "12%")
+# is left as it is.
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_number_text_re = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?%?$")
+
+
+def is_formula_like(value) -> bool:
+    """True for text a spreadsheet would take as a formula (numbers are not)."""
+    return (isinstance(value, str) and value.startswith(FORMULA_STARTS)
+            and not _number_text_re.match(value))
+
+
+def safe_cell(value):
+    """A value for a CSV cell: formula-like text gets a leading apostrophe (shown
+    as text, never run); numbers, dates and other text are unchanged; None is ''."""
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    text = str(value)
+    return "'" + text if is_formula_like(text) else text
+
+
+def csv_text(rows) -> str:
+    """Rows as CSV text with a UTF-8 byte-order mark (Excel opens Chinese right),
+    every cell passed through ``safe_cell``."""
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    for row in rows:
+        writer.writerow([safe_cell(c) for c in row])
+    return "\ufeff" + buf.getvalue()
+
+
+def xlsx_bytes(rows, *, title: str = "Sheet1") -> bytes:
+    """Rows as an XLSX workbook. Ints stay numeric cells; every other value is a
+    text cell (formula-like text is stored as text with Excel's quote prefix, the
+    way a typed-in '=... is kept, so it shows unchanged and never runs)."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = title[:31]
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row, start=1):
+            if value is None or value == "":
+                continue
+            cell = ws.cell(row=r, column=c)
+            if isinstance(value, int) and not isinstance(value, bool):
+                cell.value = value
+                continue
+            text = str(value)
+            cell.value = text
+            cell.data_type = "s"  # openpyxl would otherwise take "=..." for a formula
+            if is_formula_like(text):
+                cell.quotePrefix = True
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

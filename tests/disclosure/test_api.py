@@ -13,9 +13,9 @@ from linli.disclosure import funds, services
 from linli.disclosure.models import (
     Approval,
     Budget,
-    Campaign,
+    CrowdfundingCampaign,
+    DisclosureEvent,
     Donation,
-    Event,
     FeeFigures,
     Fund,
     MoneyEntry,
@@ -211,7 +211,7 @@ def test_fee_figures_and_budget(dworld, client):
     assert money["fees"][0]["received"] == 900000
     assert money["budget"] == [{"kind": "cleaning", "income": False, "budget": 500000, "actual": 0, "pct": 0,
                                 "over": False}]
-    assert Event.objects.filter(kind__in=["fees.set", "budget.set"]).count() == 2
+    assert DisclosureEvent.objects.filter(kind__in=["fees.set", "budget.set"]).count() == 2
 
 
 # ---------------------------------------------------------------------------
@@ -445,7 +445,7 @@ def test_crowdfunding_succeeds_into_the_fund(dworld, client, fund):
     past = post(client, dworld, "community_c1", "/funds/X-GG/campaigns", dict(body, deadline="2020-01-01"))
     assert past.status_code == 422 and past.json()["code"] == "fund.deadline"
     assert post(client, dworld, "community_c1", "/funds/X-GG/campaigns", dict(body, deadline="2025-02-30")).status_code == 422
-    assert Campaign.objects.count() == 0
+    assert CrowdfundingCampaign.objects.count() == 0
     c = post(client, dworld, "community_c1", "/funds/X-GG/campaigns", body)
     assert c.status_code == 201 and c.json()["state"] == "open" and c.json()["escrow_account"].startswith("campaign:")
     cid = c.json()["id"]
@@ -488,7 +488,7 @@ def test_failed_campaign_refunds_every_receipt(dworld, client, fund):
                               deadline=dt.date.today() + dt.timedelta(days=1), by=dworld.person("community_c1"))
     p = funds.pledge_add(campaign=c, source="donation", amount=50_000, name="李四", by=dworld.person("community_c1"))
     funds.pledge_receive(pledge=p, by=dworld.person("community_c1"))
-    Campaign.objects.filter(pk=c.pk).update(deadline=dt.date.today() - dt.timedelta(days=1))
+    CrowdfundingCampaign.objects.filter(pk=c.pk).update(deadline=dt.date.today() - dt.timedelta(days=1))
     r = post(client, dworld, "community_c1", f"/campaigns/{c.pk}/close")
     assert r.status_code == 200 and r.json()["state"] == "failed"
     assert r.json()["pledges"][0]["state"] == "refunded" and r.json()["escrow_balance"] == 0

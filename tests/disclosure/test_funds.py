@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from linli.disclosure import funds
-from linli.disclosure.models import Approval, PledgeState, SpendingRequest
+from linli.disclosure.models import Approval, DisclosureEvent, PledgeState, SpendingRequest
 from linli.errors import DomainError, InvalidInput, NotAllowed
 from linli.ledger.models import Account, PendingTransfer
 from linli.ledger.selectors import verify_all
@@ -260,3 +260,72 @@ def test_pledge_states_read_as_money_words_in_chinese(dworld, fund):
     from linli.disclosure.models import PledgeState
 
     assert [str(label) for _v, label in PledgeState.choices] == ["已认捐", "已到账", "已退款", "已取消"]
+
+
+# --- double submits, stale states, reads that must not write -------------------------
+
+def test_the_spend_form_sent_twice_reserves_the_money_once(dworld, fund, client):
+    client.force_login(dworld.person("committee_x"))
+    page = client.get("/funds/X-GG/").content.decode()
+    key = page.split('action="/funds/X-GG/requests"', 1)[1].split('name="key" value="', 1)[1].split('"', 1)[0]
+    form = {"amount": "3000", "payee": "电梯公司", "purpose": "光幕", "key": key}
+    assert client.post("/funds/X-GG/requests", form).status_code == 302
+    assert client.post("/funds/X-GG/requests", form).status_code == 302
+    assert SpendingRequest.objects.count() == 1 and PendingTransfer.objects.count() == 1
+    assert bal("fund:X-GG").reserved == 300_000
+    # The same key with other details is refused, with a message, and reserves nothing.
+    r = client.post("/funds/X-GG/requests", {**form, "amount": "5000"}, follow=True)
+    assert "此表单已用其他内容提交过" in r.content.decode()
+    assert SpendingRequest.objects.count() == 1 and bal("fund:X-GG").reserved == 300_000
+    # A new form (a new key) is a new request.
+    client.post("/funds/X-GG/requests", {**form, "key": "another-key"})
+    assert SpendingRequest.objects.count() == 2 and bal("fund:X-GG").reserved == 600_000
+
+
+def test_the_spend_api_with_the_same_client_token_asks_once(dworld, fund, client):
+    import json
+
+    _t, raw = org.api_token_create(person=dworld.person("committee_x"), by=None)
+    body = {"amount": 300_000, "payee": "电梯公司", "purpose": "光幕", "client_token": "t-1"}
+    answers = [client.post("/api/v1/disclosure/funds/X-GG/requests", data=json.dumps(body),
+                           content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}") for _ in range(2)]
+    assert [r.status_code for r in answers] == [201, 201]
+    assert answers[0].json()["id"] == answers[1].json()["id"]
+    assert SpendingRequest.objects.count() == 1 and bal("fund:X-GG").reserved == 300_000
+
+
+def test_expiry_leaves_a_request_decided_since_it_was_loaded(dworld, fund):
+    req = funds.spend_request(fund=fund, amount=500_000, payee="某公司", purpose="外墙", by=dworld.person("committee_x"))
+    stale = SpendingRequest.objects.get(pk=req.pk)  # loaded while waiting, as spend_expire's list is
+    funds.spend_decide(request=req, approve=False, note="报价过高", by=dworld.person("dev"))
+    later = timezone.now() + dt.timedelta(days=8)
+    assert funds.spend_request_expire(request=stale, now=later) is False
+    req.refresh_from_db()
+    assert req.state == "rejected"
+    assert not DisclosureEvent.objects.filter(kind="fund.spend_expired").exists()
+
+
+def test_fund_and_campaign_reads_open_no_account(dworld, client):
+    """A fund or campaign whose ledger account was never opened (older data): every page
+    and API read answers with a zero balance and opens nothing (a GET writes nothing)."""
+    from linli.disclosure.models import CrowdfundingCampaign, Fund
+
+    f = Fund.objects.create(node=dworld["X"], code="X-OLD", name="旧基金", kind="micro")
+    c = CrowdfundingCampaign.objects.create(fund=f, title="旧众筹", target=100_000,
+                                deadline=timezone.localdate() + dt.timedelta(days=10))
+    before = Account.objects.count()
+    for path in ("/funds/", "/funds/X-OLD/", f"/campaigns/{c.pk}/", "/api/v1/disclosure/funds/X-OLD",
+                 f"/api/v1/disclosure/campaigns/{c.pk}"):
+        assert client.get(path).status_code == 200, path
+    api = client.get("/api/v1/disclosure/funds/X-OLD").json()
+    assert (api["account"], api["balance"], api["reserved"]) == ("fund:X-OLD", 0, 0)
+    assert client.get(f"/api/v1/disclosure/campaigns/{c.pk}").json()["escrow_balance"] == 0
+    assert Account.objects.count() == before
+
+
+def test_a_donation_sent_twice_with_one_key_is_recorded_and_logged_once(dworld, fund):
+    by = dworld.person("community_c1")
+    first = funds.fund_donate(fund=fund, amount=12_000, name="跳蚤市场", key="form:fund:X-GG:1:k", by=by)
+    again = funds.fund_donate(fund=fund, amount=12_000, name="跳蚤市场", key="form:fund:X-GG:1:k", by=by)
+    assert again.pk == first.pk and bal("fund:X-GG").balance == 10_012_000
+    assert DisclosureEvent.objects.filter(kind="fund.donation").count() == 2  # the fixture's and this one

@@ -97,8 +97,7 @@ def test_correction_is_a_new_version_showing_what_changed(dworld, money):
         services.report_correct(report=v1, reason="again", by=dworld.person("property_x"))
     services.report_review(report=v2, approve=True, by=dworld.person("committee_x"))
     v2 = services.report_publish(report=v2, by=dworld.person("property_x"))
-    assert {"key": "greening", "label": "Greening", "before": 0, "after": 30000} in [
-        {**c, "label": "Greening"} for c in v2.changes]
+    assert v2.changes == [{"key": "greening", "section": "expense", "before": 0, "after": 30000}]
     assert Report.objects.get(pk=v1.pk).data == v1.data  # old version untouched
 
 
@@ -228,3 +227,58 @@ def test_reports_api_public_and_drafts_for_staff(dworld, money, client):
     client.force_login(dworld.person("committee_x"))
     assert len(client.get("/api/v1/disclosure/compounds/X/reports").json()) == 2
     assert client.get("/api/v1/disclosure/compounds/NOPE/reports").status_code == 404
+
+
+# --- line labels: codes frozen, labels rendered in the reader's language -------------------
+
+def test_a_report_published_from_an_english_browser_reads_in_chinese(dworld, money, client):
+    from django.utils import translation
+
+    year, q = money
+    with translation.override("en"):  # the publisher's browser language
+        r = published(dworld, year, q)
+    lines = {ln["key"]: ln for ln in Report.objects.get(pk=r.pk).data["lines"]}
+    assert "label" not in lines["fee_received"] and "label" not in lines["fees_due"]  # codes only
+    page = client.get(f"/reports/{r.pk}/").content.decode()
+    assert "物业费收入" in page and "应收物业费" in page and "Property fees" not in page
+    text = client.get(f"/reports/{r.pk}/export.csv").content.decode("utf-8-sig")
+    assert "物业费收入" in text and "Property fees" not in text
+    api = client.get(f"/api/v1/disclosure/reports/{r.pk}").json()
+    assert {ln["key"]: ln["label"] for ln in api["data"]["lines"]}["fees_owed"] == "欠缴物业费"
+    english = client.get(f"/reports/{r.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Property fees due" in english  # an English reader reads English
+
+
+def test_data_migration_drops_frozen_labels_and_keeps_the_report_frozen(dworld, money):
+    import importlib
+
+    from django.apps import apps
+    from django.db import connection
+
+    migration = importlib.import_module("linli.disclosure.migrations.0005_report_lines_carry_codes")
+    year, q = money
+    # A report as published before: labels frozen in the publisher's language (inserted; updates are refused).
+    old_lines = [{"key": "fee_received", "section": "income", "label": "Property fees received", "value": 900000},
+                 {"key": "fees_due", "section": "fees", "label": "应收物业费", "value": 1000000}]
+    old = Report.objects.create(compound=dworld["X"], kind="finance", year=year - 1, quarter=q, state="published",
+                                data={"lines": old_lines, "income": 900000},
+                                changes=[{"key": "fee_received", "label": "Property fees received", "before": 1,
+                                          "after": 2}])
+    service = published(dworld, year, q, kind="service")
+
+    class Editor:  # what the migration uses of a schema editor
+        def __init__(self):
+            self.connection = connection
+
+        def execute(self, sql, params=None):
+            with connection.cursor() as c:
+                c.execute(sql)
+
+    migration.forwards(apps, Editor())
+    old.refresh_from_db()
+    assert old.data == {"lines": [{"key": "fee_received", "section": "income", "value": 900000},
+                                  {"key": "fees_due", "section": "fees", "value": 1000000}], "income": 900000}
+    assert old.changes == [{"key": "fee_received", "before": 1, "after": 2}]
+    assert Report.objects.get(pk=service.pk).data["lines"][0]["label"] == "安装人脸识别门禁"  # own text kept
+    with pytest.raises(DatabaseError), transaction.atomic():  # still frozen afterwards
+        Report.objects.filter(pk=old.pk).update(data={"lines": []})

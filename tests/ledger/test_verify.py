@@ -199,3 +199,15 @@ def test_ledger_and_disclosure_api_ask_the_authorisation_function(world, client,
     monkeypatch.setattr(authz, "can", can)
     assert client.get(path).status_code == 200
     assert asked and all(a.split(".")[0] in {"ledger", "disclosure"} for a in asked)
+
+
+def test_ledger_csv_keeps_formula_like_memos_as_text_and_amounts_as_numbers(world, client):
+    import csv
+
+    src, (a,) = open_accounts(world["X"], 1)
+    s.ledger_post(legs=[(src, -10000), (a, 10000)], idempotency_key="f1", memo='=HYPERLINK("http://e.example")')
+    s.ledger_post(legs=[(src, 500), (a, -500)], idempotency_key="f2", memo="-退款")
+    text = client.get(f"/ledger/accounts/{a.code}/ledger.csv").content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert [[r[3], r[4], r[6]] for r in rows[1:]] == [
+        ["10000", "100.00", '\'=HYPERLINK("http://e.example")'], ["-500", "-5.00", "'-退款"]]

@@ -257,3 +257,14 @@ def test_importing_into_a_place_that_is_not_a_compound_is_refused_in_chinese(wor
         tree_import(compound=world["C1"], data=csv_bytes(GOOD), filename="t.csv", by=world.person("community_c1"))
     assert [str(e.message) for e in rejected.value.errors] == ["只能向小区导入楼栋和住户。"]
     assert Node.objects.count() == before
+
+
+def test_import_into_a_building_is_refused_on_the_page_not_a_500(client, world):
+    # The gettext alias ``_`` was shadowed inside tree_import: any message raised there
+    # (here: places go into a compound) answered 500 instead of naming the problem.
+    client.force_login(world.person("property_x"))
+    before = snapshot()
+    r = upload(client, "X-B1", csv_bytes(GOOD))
+    assert r.status_code == 422
+    assert "只能向小区导入楼栋和住户" in r.content.decode()
+    assert snapshot() == before

@@ -368,16 +368,11 @@ def hotline_import(request):
 
 @login_required
 def hotline_import_template(request):
-    import csv
-    import io
+    from linli.tabular import csv_text
 
     authz.require(request.user, "cases.case.import")
     header, example = importing.template_rows(None)
-    buf = io.StringIO()
-    writer = csv.writer(buf)
-    writer.writerow(header)
-    writer.writerow(example)
-    response = HttpResponse("\ufeff" + buf.getvalue(), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(csv_text([header, example]), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="linli-hotline-template.csv"'
     return response
 

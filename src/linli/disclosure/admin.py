@@ -5,8 +5,8 @@ from django.contrib import admin
 
 from linli.adminkit import ReadOnlyAdmin
 from linli.disclosure.models import (
-    Approval, Budget, Campaign, Donation, Event, FeeFigures, Fund, MoneyEntry, Objection, Pledge, Report,
-    SpendingRequest, Supervisor,
+    Approval, Budget, CrowdfundingCampaign, DisclosureEvent, Donation, FeeFigures, Fund, MoneyEntry, Objection, Pledge,
+    Report, SpendingRequest, Supervisor,
 )
 
 
@@ -47,8 +47,8 @@ class ObjectionAdmin(ReadOnlyAdmin):
     date_hierarchy = "created_at"
 
 
-@admin.register(Event)
-class EventAdmin(ReadOnlyAdmin):
+@admin.register(DisclosureEvent)
+class DisclosureEventAdmin(ReadOnlyAdmin):
     list_display = ["compound", "kind", "by", "at"]
     list_filter = ["kind"]
     search_fields = ["compound__name", "kind"]
@@ -82,8 +82,8 @@ class ApprovalAdmin(ReadOnlyAdmin):
     search_fields = ["request__payee", "request__fund__name", "person__username", "note"]
 
 
-@admin.register(Campaign)
-class CampaignAdmin(ReadOnlyAdmin):
+@admin.register(CrowdfundingCampaign)
+class CrowdfundingCampaignAdmin(ReadOnlyAdmin):
     list_display = ["title", "fund", "target", "deadline", "state"]
     list_filter = ["state"]
     search_fields = ["title", "fund__name", "fund__code"]

@@ -21,9 +21,10 @@ from linli import authz
 from linli.api.main import PUBLIC
 from linli.api.types import ERRORS, MAX_ID, Day, ErrorOut, Text
 from linli.disclosure import funds, selectors, services
+from linli.disclosure.accounting import MAX_AMOUNT, escrow_account_code, fund_account_code
 from linli.disclosure.models import (
-    Campaign, Fund, FundKind, MoneyEntry, MoneyKind, Objection, Party, Pledge, Report, ReportKind, ReportState,
-    Source, SpendingRequest,
+    CrowdfundingCampaign, Fund, FundKind, IncomeSource, MoneyEntry, MoneyKind, Objection, Party, Pledge, Report,
+    ReportKind, ReportState, SpendingRequest,
 )
 from linli.errors import NotFound
 from linli.tabular import read_upload
@@ -33,13 +34,17 @@ router = Router(tags=["disclosure"])
 
 Id = Annotated[int, Path(..., ge=1, le=MAX_ID)]
 Code = Annotated[str, Path(..., max_length=40, pattern=CODE_VALIDATOR_RE)]
-Fen = Annotated[int, Field(strict=True, ge=1, le=services.MAX_AMOUNT, description="amount in fen (1 yuan = 100)")]
-FenOrZero = Annotated[int, Field(strict=True, ge=0, le=services.MAX_AMOUNT, description="amount in fen")]
+# The bounds are checked by the services, which answer 422 with a clear Chinese message;
+# the schema documents them (a pydantic bound would answer only "the request is not valid").
+Fen = Annotated[int, Field(strict=True, description="amount in fen (1 yuan = 100), 1 to 100 million yuan",
+                           json_schema_extra={"minimum": 1, "maximum": MAX_AMOUNT})]
+FenOrZero = Annotated[int, Field(strict=True, description="amount in fen, 0 to 100 million yuan",
+                                 json_schema_extra={"minimum": 0, "maximum": MAX_AMOUNT})]
 Year = Annotated[int, Field(strict=True, ge=2000, le=2100)]
 Quarter = Annotated[int, Field(strict=True, ge=1, le=4)]
 ClientToken = Annotated[str, Field(max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
 MoneyKindName = Literal[tuple(MoneyKind.values)]  # type: ignore[valid-type]
-SourceName = Literal[tuple(Source.values)]  # type: ignore[valid-type]
+SourceName = Literal[tuple(IncomeSource.values)]  # type: ignore[valid-type]
 
 
 def _viewer(request):
@@ -278,7 +283,8 @@ def _report_out(r: Report) -> dict:
         chain_head=r.chain_head, correction_reason=r.correction_reason,
         # The committee's note is shown with the draft only (as on the page), never once published.
         review_note="" if r.state == ReportState.PUBLISHED else r.review_note,
-        works=list(r.works or []), data=selectors.report_data(r), changes=r.changes or [],
+        works=list(r.works or []), data=selectors.labelled(selectors.report_data(r)),
+        changes=[dict(c, label=selectors.line_label(c)) for c in r.changes or []],
         objections=[{"id": o.pk, "line": o.line, "text": o.text, "raised_at": o.created_at.isoformat(),
                      "due_at": o.due_at.isoformat(), "answer": o.answer or None, "overdue": o.overdue}
                     for o in r.objections.all()] if r.state == ReportState.PUBLISHED else [],
@@ -415,10 +421,10 @@ def _fund(code: str) -> Fund:
 
 
 def _fund_out(fund: Fund) -> dict:
-    account = funds.fund_account(fund)
+    account = funds.fund_account_of(fund)  # reads only: no account is opened here
     return dict(
-        code=fund.code, name=fund.name, kind=fund.kind, place=fund.node.code, account=account.code,
-        balance=account.balance, reserved=account.reserved,
+        code=fund.code, name=fund.name, kind=fund.kind, place=fund.node.code, account=fund_account_code(fund),
+        balance=account.balance if account else 0, reserved=account.reserved if account else 0,
         supervisors=[{"party": s.party, "level": s.level, "name": s.person.real_name or s.person.username}
                      for s in fund.supervisors.select_related("person")],
         requests=[_spending(r) for r in fund.requests.prefetch_related("approvals")],
@@ -482,7 +488,7 @@ def fund_donate(request, code: Code, payload: DonationIn):
                           key=services.client_key(f"fund:{fund.code}", request.user, payload.client_token),
                           by=request.user)
     return 201, {"id": d.pk, "fund": fund.code, "name": d.public_name, "anonymous": d.anonymous, "source": d.source,
-                 "amount": d.amount, "transaction": str(d.transaction_id), "balance": funds.fund_account(fund).balance}
+                 "amount": d.amount, "transaction": str(d.transaction_id), "balance": funds.fund_account_of(fund).balance}
 
 
 class SupervisorIn(Schema):
@@ -511,6 +517,8 @@ class SpendIn(Schema):
     amount: Fen
     payee: Text(200)
     purpose: Text(300)
+    client_token: ClientToken | None = Field(
+        None, description="Sending the same token twice asks (and reserves the money) once")
 
 
 class SpendingOut(Schema):
@@ -535,7 +543,9 @@ def _spending(r: SpendingRequest) -> dict:
 @router.post("/funds/{code}/requests", response={201: SpendingOut, **ERRORS})
 def fund_spend(request, code: Code, payload: SpendIn):
     """Ask to spend from a fund: the money is reserved until both approval levels decide."""
-    req = funds.spend_request(fund=_fund(code), amount=payload.amount, payee=payload.payee, purpose=payload.purpose,
+    fund = _fund(code)
+    req = funds.spend_request(fund=fund, amount=payload.amount, payee=payload.payee, purpose=payload.purpose,
+                              key=services.client_key(f"spend:{fund.code}", request.user, payload.client_token),
                               by=request.user)
     return 201, _spending(req)
 
@@ -591,18 +601,18 @@ def _pledge(p: Pledge) -> dict:
             "source": p.source, "amount": p.amount, "state": p.state}
 
 
-def _campaign_out(c: Campaign) -> dict:
+def _campaign_out(c: CrowdfundingCampaign) -> dict:
     pledges = list(c.pledges.all())
     progress = funds.campaign_progress(c, pledges)
-    escrow = funds.escrow_account(c)
+    escrow = funds.escrow_account_of(c)  # reads only
     return {"id": c.pk, "fund": c.fund.code, "title": c.title, "description": c.description, "target": c.target,
             "received": progress["received"], "percent": progress["pct"], "deadline": c.deadline, "state": c.state,
-            "escrow_account": escrow.code, "escrow_balance": escrow.balance, "by_source": progress["by_source"],
+            "escrow_account": escrow_account_code(c), "escrow_balance": escrow.balance if escrow else 0, "by_source": progress["by_source"],
             "pledges": [_pledge(p) for p in pledges]}
 
 
-def _campaign(pk: int) -> Campaign:
-    return _get(Campaign, pk, related=("fund__node",))
+def _campaign(pk: int) -> CrowdfundingCampaign:
+    return _get(CrowdfundingCampaign, pk, related=("fund__node",))
 
 
 @router.post("/funds/{code}/campaigns", response={201: CrowdfundingOut, **ERRORS})

@@ -24,13 +24,17 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from linli import authz
-from linli.disclosure.services import _event
-from linli.disclosure.models import (
-    Approval, Campaign, CampaignState, Donation, Fund, FundKind, Party, Pledge, PledgeState, Source,
-    SpendingRequest, SpendState, Supervisor,
+from linli.disclosure.accounting import (
+    MAX_CAMPAIGN_DAYS, check_amount, escrow_account_code, fund_account_code, fund_spent_account_code,
 )
+from linli.disclosure.models import (
+    Approval, CrowdfundingCampaign, CrowdfundingState, Donation, Fund, FundKind, IncomeSource, Party, Pledge,
+    PledgeState, SpendingRequest, SpendState, Supervisor,
+)
+from linli.disclosure.services import _event
 from linli.errors import DomainError, InvalidInput, NotAllowed
 from linli.ledger import services as ledger
+from linli.ledger.models import Account
 from linli.org.models import Node, NodeKind, Person
 
 FUND_PLACES = {NodeKind.COMPOUND, NodeKind.COMMUNITY}
@@ -44,30 +48,41 @@ def _zh(label) -> str:
 
 
 def _amount(value) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or value <= 0 or value > 10**13:
-        raise InvalidInput("fund.amount", _("The amount must be greater than zero."))
-    return value
+    return check_amount(value, code="fund.amount")
 
 
 # --- accounts ----------------------------------------------------------------------
+# ``*_open`` write (they open the account on first use) and are called by the
+# services below only; pages and the API read with ``fund_account_of`` /
+# ``escrow_account_of``, which never write.
 
-def fund_account(fund: Fund):
-    return ledger.account_open(code=f"fund:{fund.code}", name=fund.name, kind="asset", node=fund.node, asset="CNY",
-                               no_negative=True, is_public=True)
+def fund_account_open(fund: Fund):
+    return ledger.account_open(code=fund_account_code(fund), name=fund.name, kind="asset", node=fund.node,
+                               asset="CNY", no_negative=True, is_public=True)
+
+
+def fund_account_of(fund: Fund):
+    """The fund's public account, or None if it was never opened. Reads only."""
+    return Account.objects.select_related("asset").filter(code=fund_account_code(fund)).first()
+
+
+def escrow_account_of(campaign: CrowdfundingCampaign):
+    """The campaign's escrow account, or None if it was never opened. Reads only."""
+    return Account.objects.select_related("asset").filter(code=escrow_account_code(campaign)).first()
 
 
 def _source_account(prefix: str, name: str, node: Node, source: str):
-    return ledger.account_open(code=f"{prefix}:in:{source}", name=f"{name} · {_zh(Source(source).label)}",
+    return ledger.account_open(code=f"{prefix}:in:{source}", name=f"{name} · {_zh(IncomeSource(source).label)}",
                                kind="income", node=node, asset="CNY", is_public=True)
 
 
 def _spent_account(fund: Fund):
-    return ledger.account_open(code=f"fund:{fund.code}:spent", name=f"{fund.name} · 支出", kind="expense",
+    return ledger.account_open(code=fund_spent_account_code(fund), name=f"{fund.name} · 支出", kind="expense",
                                node=fund.node, asset="CNY", is_public=True)
 
 
-def escrow_account(campaign: Campaign):
-    return ledger.account_open(code=f"campaign:{campaign.pk}", name=campaign.title, kind="liability",
+def escrow_account_open(campaign: CrowdfundingCampaign):
+    return ledger.account_open(code=escrow_account_code(campaign), name=campaign.title, kind="liability",
                                node=campaign.fund.node, asset="CNY", no_negative=True, is_public=True)
 
 
@@ -108,7 +123,7 @@ def fund_create(*, node: Node, code: str, name: str, kind: str, purpose: str = "
         raise InvalidInput("fund.days", _("Approval time is 1 to 90 days."))
     fund = Fund.objects.create(node=node, code=code, name=name.strip(), kind=kind, purpose=(purpose or "").strip(),
                                approval_days=approval_days)
-    fund_account(fund)
+    fund_account_open(fund)
     _event(node, "fund.created", by, fund=fund.code)
     return fund
 
@@ -126,36 +141,52 @@ def supervisor_add(*, fund: Fund, person: Person, party: str, level: int, by) ->
 
 
 @transaction.atomic
-def fund_donate(*, fund: Fund, amount: int, name: str = "", anonymous: bool = False, source: str = Source.DONATION,
-                memo: str = "", key: str | None = None, by) -> Donation:
+def fund_donate(*, fund: Fund, amount: int, name: str = "", anonymous: bool = False,
+                source: str = IncomeSource.DONATION, memo: str = "", key: str | None = None, by) -> Donation:
     """Record money received by a fund (donation, subsidy, shared-asset income)."""
     authz.require(by, "disclosure.fund.manage", fund.node)
     amount = _amount(amount)
-    if source not in Source.values:
+    if source not in IncomeSource.values:
         raise InvalidInput("fund.source", _("Unknown source of money."))
     name = (name or "").strip()[:100]
     if not anonymous and not name:
         raise InvalidInput("fund.name", _("Give the donor's name, or mark the donation anonymous."))
     key = key or f"donation:{fund.code}:{timezone.now().timestamp()}:{amount}"
     tx = ledger.ledger_post(legs=[(_source_account(f"fund:{fund.code}", fund.name, fund.node, source), -amount),
-                                  (fund_account(fund), amount)],
+                                  (fund_account_open(fund), amount)],
                             idempotency_key=key, memo=f"{'匿名' if anonymous else name} {memo}".strip()[:300], by=by)
-    donation = Donation.objects.filter(transaction=tx).first() or Donation.objects.create(
+    donation = Donation.objects.filter(transaction=tx).first()
+    if donation is not None:  # the same form or client token again: recorded once, logged once
+        return donation
+    donation = Donation.objects.create(
         fund=fund, name="" if anonymous else name, anonymous=anonymous, source=source, amount=amount,
         memo=(memo or "").strip()[:200], transaction=tx)
-    _event(fund.node, "fund.donation", by, fund=fund.code, amount=amount)
+    _event(fund.node, "fund.donation", by, fund=fund.code, amount=amount, donation=donation.pk)
     return donation
 
 
 # --- spending with two-level approval ----------------------------------------------------
 
 @transaction.atomic
-def spend_request(*, fund: Fund, amount: int, payee: str, purpose: str, by) -> SpendingRequest:
+def spend_request(*, fund: Fund, amount: int, payee: str, purpose: str, key: str | None = None,
+                  by) -> SpendingRequest:
+    """Ask to spend from a fund; the money is reserved at once. ``key`` (a form's or an
+    API client's one-time token) makes a repeated submit answer the first request
+    instead of reserving the money twice. Locks the fund row, then the ledger accounts."""
     authz.require(by, "disclosure.fund.spend", fund.node)
     amount = _amount(amount)
-    payee, purpose = (payee or "").strip(), (purpose or "").strip()
+    payee, purpose = (payee or "").strip()[:200], (purpose or "").strip()[:300]
     if not payee or not purpose:
         raise InvalidInput("fund.purpose", _("Say who is paid and what for."))
+    # One request at a time per fund: a replay waits for its original, then finds it.
+    fund = Fund.objects.select_for_update().get(pk=fund.pk)
+    if key:
+        first = SpendingRequest.objects.filter(pending__idempotency_key=key).select_related("fund").first()
+        if first is not None:
+            if (first.fund_id, first.amount, first.payee, first.purpose) != (fund.pk, amount, payee, purpose):
+                raise DomainError("fund.key_reused",
+                                  _("This form was already sent with other details; reload the page to ask again."))
+            return first
     levels = set(fund.supervisors.values_list("level", flat=True))
     if levels != {1, 2}:
         raise DomainError("fund.no_supervisors", _("Name supervisors for both approval levels first."))
@@ -165,11 +196,11 @@ def spend_request(*, fund: Fund, amount: int, payee: str, purpose: str, by) -> S
     # Reserve first: the money cannot be spent twice while the request waits.
     request_number = SpendingRequest.objects.filter(fund=fund).count() + 1
     pending = ledger.ledger_reserve(
-        legs=[(fund_account(fund), -amount), (_spent_account(fund), amount)],
-        idempotency_key=f"spend:{fund.code}:{request_number}:{timezone.now().timestamp()}",
+        legs=[(fund_account_open(fund), -amount), (_spent_account(fund), amount)],
+        idempotency_key=key or f"spend:{fund.code}:{request_number}:{timezone.now().timestamp()}",
         memo=f"{payee}: {purpose}"[:300], expires_at=expires, by=by,
     )
-    req = SpendingRequest.objects.create(fund=fund, amount=amount, payee=payee[:200], purpose=purpose[:300],
+    req = SpendingRequest.objects.create(fund=fund, amount=amount, payee=payee, purpose=purpose,
                                          pending=pending, requested_by=by, expires_at=expires)
     _event(fund.node, "fund.spend_requested", by, fund=fund.code, request=req.pk, amount=amount)
     return req
@@ -230,49 +261,63 @@ def spend_decide(*, request: SpendingRequest, approve: bool, note: str = "", by)
     return req
 
 
+WAITING = (SpendState.WAITING_1, SpendState.WAITING_2)
+
+
+@transaction.atomic
+def spend_request_expire(*, request: SpendingRequest, now=None) -> bool:
+    """Expire one request past its deadline. The state is read again under the row
+    lock: a supervisor may have decided it since the caller loaded it, and a decided
+    request is left alone. True when it expired here."""
+    now = now or timezone.now()
+    req = SpendingRequest.objects.select_for_update().select_related("fund__node", "pending").get(pk=request.pk)
+    if req.state not in WAITING or req.expires_at > now:
+        return False
+    _expire(req)
+    return True
+
+
 def spend_expire(*, now=None) -> int:
     """Void every spending request past its deadline (run periodically)."""
     now = now or timezone.now()
-    count = 0
-    for req in SpendingRequest.objects.filter(state__in=[SpendState.WAITING_1, SpendState.WAITING_2],
-                                              expires_at__lte=now):
-        with transaction.atomic():
-            _expire(SpendingRequest.objects.select_for_update().get(pk=req.pk))
-        count += 1
-    return count
+    due = SpendingRequest.objects.filter(state__in=WAITING, expires_at__lte=now)
+    return sum(spend_request_expire(request=req, now=now) for req in due)
 
 
 # --- crowdfunding ------------------------------------------------------------------------
 
 @transaction.atomic
-def campaign_create(*, fund: Fund, title: str, target: int, deadline, description: str = "", by) -> Campaign:
+def campaign_create(*, fund: Fund, title: str, target: int, deadline, description: str = "",
+                    by) -> CrowdfundingCampaign:
     authz.require(by, "disclosure.fund.manage", fund.node)
     target = _amount(target)
     title = (title or "").strip()
     if not title or len(title) > 200:
         raise InvalidInput("fund.title", _("Give the project a title of 1 to 200 characters."))
-    if deadline <= timezone.localdate():
+    if not isinstance(deadline, dt.date) or deadline <= timezone.localdate():
         raise InvalidInput("fund.deadline", _("The deadline must lie in the future."))
-    c = Campaign.objects.create(fund=fund, title=title, target=target, deadline=deadline,
+    if deadline > timezone.localdate() + dt.timedelta(days=MAX_CAMPAIGN_DAYS):
+        raise InvalidInput("fund.deadline", _("A campaign collects for at most two years."))
+    c = CrowdfundingCampaign.objects.create(fund=fund, title=title, target=target, deadline=deadline,
                                 description=(description or "").strip())
-    escrow_account(c)
+    escrow_account_open(c)
     _event(fund.node, "campaign.created", by, campaign=c.pk, target=target)
     return c
 
 
-def _open(campaign: Campaign) -> Campaign:
-    c = Campaign.objects.select_for_update().get(pk=campaign.pk)
-    if c.state != CampaignState.OPEN:
+def _open(campaign: CrowdfundingCampaign) -> CrowdfundingCampaign:
+    c = CrowdfundingCampaign.objects.select_for_update().get(pk=campaign.pk)
+    if c.state != CrowdfundingState.OPEN:
         raise DomainError("campaign.closed", _("This campaign is closed."))
     return c
 
 
 @transaction.atomic
-def pledge_add(*, campaign: Campaign, source: str, amount: int, name: str = "", anonymous: bool = False,
+def pledge_add(*, campaign: CrowdfundingCampaign, source: str, amount: int, name: str = "", anonymous: bool = False,
                by) -> Pledge:
     authz.require(by, "disclosure.fund.manage", campaign.fund.node)
     c = _open(campaign)
-    if source not in Source.values:
+    if source not in IncomeSource.values:
         raise InvalidInput("fund.source", _("Unknown source of money."))
     name = (name or "").strip()[:100]
     if not anonymous and not name:
@@ -292,7 +337,7 @@ def pledge_receive(*, pledge: Pledge, by) -> Pledge:
     if p.state != PledgeState.PLEDGED:
         raise DomainError("pledge.state", _("This pledge has already been received or closed."))
     src = _source_account(f"campaign:{c.pk}", c.title, c.fund.node, p.source)
-    p.receipt = ledger.ledger_post(legs=[(src, -p.amount), (escrow_account(c), p.amount)],
+    p.receipt = ledger.ledger_post(legs=[(src, -p.amount), (escrow_account_open(c), p.amount)],
                                    idempotency_key=f"pledge:{p.pk}:receipt", memo=f"{p.public_name} 认捐到账", by=by)
     p.state = PledgeState.RECEIVED
     p.save(update_fields=["receipt", "state"])
@@ -300,11 +345,11 @@ def pledge_receive(*, pledge: Pledge, by) -> Pledge:
     return p
 
 
-def campaign_received(campaign: Campaign) -> int:
+def campaign_received(campaign: CrowdfundingCampaign) -> int:
     return campaign.pledges.filter(state=PledgeState.RECEIVED).aggregate(t=Sum("amount"))["t"] or 0
 
 
-def campaign_progress(campaign: Campaign, pledges=None) -> dict:
+def campaign_progress(campaign: CrowdfundingCampaign, pledges=None) -> dict:
     """What a campaign's page shows: money received, percent of the target (at most
     100) and the money that arrived per source (refunded receipts included)."""
     received = campaign_received(campaign)
@@ -317,18 +362,18 @@ def campaign_progress(campaign: Campaign, pledges=None) -> dict:
 
 
 @transaction.atomic
-def campaign_close(*, campaign: Campaign, by, today=None) -> Campaign:
+def campaign_close(*, campaign: CrowdfundingCampaign, by, today=None) -> CrowdfundingCampaign:
     """Target reached: the escrow is paid into the fund. Deadline passed without
     it: every receipt is reversed (refunded) and open pledges are cancelled."""
     authz.require(by, "disclosure.fund.manage", campaign.fund.node)
     c = _open(campaign)
     today = today or timezone.localdate()
     received = campaign_received(c)
-    escrow = escrow_account(c)
+    escrow = escrow_account_open(c)
     if received >= c.target:
-        ledger.ledger_post(legs=[(escrow, -received), (fund_account(c.fund), received)],
+        ledger.ledger_post(legs=[(escrow, -received), (fund_account_open(c.fund), received)],
                            idempotency_key=f"campaign:{c.pk}:success", memo=f"{c.title} 众筹成功,转入基金", by=by)
-        c.state = CampaignState.SUCCEEDED
+        c.state = CrowdfundingState.SUCCEEDED
         c.pledges.filter(state=PledgeState.PLEDGED).update(state=PledgeState.CANCELLED)
     elif today > c.deadline:
         for p in c.pledges.select_for_update().filter(state=PledgeState.RECEIVED):
@@ -337,7 +382,7 @@ def campaign_close(*, campaign: Campaign, by, today=None) -> Campaign:
             p.state = PledgeState.REFUNDED
             p.save(update_fields=["refund", "state"])
         c.pledges.filter(state=PledgeState.PLEDGED).update(state=PledgeState.CANCELLED)
-        c.state = CampaignState.FAILED
+        c.state = CrowdfundingState.FAILED
     else:
         raise DomainError("campaign.open", _("The target is not reached and the deadline has not passed yet."))
     c.closed_at = timezone.now()

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from linli.disclosure.accounting import FIRST_YEAR, LAST_YEAR, MAX_AMOUNT
 from linli.ledger.models import Transaction
 from linli.org.models import Node, Person
 
@@ -42,6 +43,10 @@ INCOME_KINDS = (
     MoneyKind.INTEREST, MoneyKind.OTHER_INCOME, MoneyKind.DONATION,
 )
 EXPENSE_KINDS = tuple(k for k in MoneyKind if k not in INCOME_KINDS)
+
+
+def _between(field: str, low: int, high: int = MAX_AMOUNT) -> models.Q:
+    return models.Q(**{f"{field}__gte": low, f"{field}__lte": high})
 
 
 def yuan(fen) -> str:
@@ -77,6 +82,14 @@ class MoneyEntry(models.Model):
         verbose_name = _("money entry")
         verbose_name_plural = _("money entries")
         ordering = ["-date", "-id"]
+        constraints = [
+            # An entry is positive; its reversal (corrects set) carries the negative amount.
+            models.CheckConstraint(
+                name="money_entry_amount_sign",
+                condition=(models.Q(corrects__isnull=True) & _between("amount", 1))
+                | (models.Q(corrects__isnull=False) & _between("amount", -MAX_AMOUNT, -1)),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.compound} {self.date} {self.get_kind_display()} {self.amount_yuan}"
@@ -104,7 +117,13 @@ class FeeFigures(models.Model):
     class Meta:
         verbose_name = _("fee figures")
         verbose_name_plural = _("fee figures")
-        constraints = [models.UniqueConstraint(fields=["compound", "year", "quarter"], name="fee_figures_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["compound", "year", "quarter"], name="fee_figures_once"),
+            models.CheckConstraint(name="fee_figures_quarter", condition=_between("year", FIRST_YEAR, LAST_YEAR)
+                                   & _between("quarter", 1, 4)),
+            models.CheckConstraint(name="fee_figures_amounts", condition=_between("due", 0) & _between("received", 0)
+                                   & _between("prepaid", 0) & _between("owed", 0)),
+        ]
 
     def __str__(self) -> str:
         return f"{self.compound} {self.year}Q{self.quarter}"
@@ -132,7 +151,11 @@ class Budget(models.Model):
     class Meta:
         verbose_name = _("budget line")
         verbose_name_plural = _("budget lines")
-        constraints = [models.UniqueConstraint(fields=["compound", "year", "kind"], name="budget_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["compound", "year", "kind"], name="budget_once"),
+            models.CheckConstraint(name="budget_year", condition=_between("year", FIRST_YEAR, LAST_YEAR)),
+            models.CheckConstraint(name="budget_amount", condition=_between("amount", 0)),
+        ]
 
     def __str__(self) -> str:
         return f"{self.compound} {self.year} {self.get_kind_display()}"
@@ -216,7 +239,7 @@ class Objection(models.Model):
         return self.answered_at is None and self.due_at < timezone.now()
 
 
-class Event(models.Model):
+class DisclosureEvent(models.Model):
     """Append-only log of every state change in this app."""
 
     compound = models.ForeignKey(Node, verbose_name=_("compound"), on_delete=models.PROTECT, related_name="+")
@@ -257,6 +280,7 @@ class Fund(models.Model):
         verbose_name = _("fund")
         verbose_name_plural = _("funds")
         ordering = ["node__path", "code"]
+        constraints = [models.CheckConstraint(name="fund_approval_days", condition=_between("approval_days", 1, 90))]
 
     def __str__(self) -> str:
         return self.name
@@ -312,6 +336,7 @@ class SpendingRequest(models.Model):
         verbose_name = _("spending request")
         verbose_name_plural = _("spending requests")
         ordering = ["-created_at"]
+        constraints = [models.CheckConstraint(name="spending_request_amount", condition=_between("amount", 1))]
 
     def __str__(self) -> str:
         return f"{self.fund}: {yuan(self.amount)} → {self.payee}"
@@ -339,20 +364,20 @@ class Approval(models.Model):
         return f"{self.request} · L{self.level} · {self.person}"
 
 
-class Source(models.TextChoices):
+class IncomeSource(models.TextChoices):
     GOVERNMENT = "government", _("Government subsidy")
     EMPLOYER = "employer", _("Employer contribution")
     RESIDENTS = "residents", _("Residents")
     DONATION = "donation", _("Donations")
 
 
-class CampaignState(models.TextChoices):
+class CrowdfundingState(models.TextChoices):
     OPEN = "open", _("Collecting")
     SUCCEEDED = "succeeded", _("Target reached")
     FAILED = "failed", _("Failed; money refunded")
 
 
-class Campaign(models.Model):
+class CrowdfundingCampaign(models.Model):
     """Project crowdfunding: pledges, receipts held in a public escrow account,
     paid into the fund on success or refunded on failure."""
 
@@ -361,7 +386,7 @@ class Campaign(models.Model):
     description = models.TextField(_("description"), blank=True)
     target = models.BigIntegerField(_("target (fen)"))
     deadline = models.DateField(_("deadline"))
-    state = models.CharField(_("state"), max_length=10, choices=CampaignState.choices, default=CampaignState.OPEN)
+    state = models.CharField(_("state"), max_length=10, choices=CrowdfundingState.choices, default=CrowdfundingState.OPEN)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
 
@@ -369,6 +394,7 @@ class Campaign(models.Model):
         verbose_name = _("crowdfunding campaign")
         verbose_name_plural = _("crowdfunding campaigns")
         ordering = ["-created_at"]
+        constraints = [models.CheckConstraint(name="campaign_target", condition=_between("target", 1))]
 
     def __str__(self) -> str:
         return self.title
@@ -398,8 +424,8 @@ class GiverMixin:
 
 
 class Pledge(GiverMixin, models.Model):
-    campaign = models.ForeignKey(Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="pledges")
-    source = models.CharField(_("source"), max_length=12, choices=Source.choices)
+    campaign = models.ForeignKey(CrowdfundingCampaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="pledges")
+    source = models.CharField(_("source"), max_length=12, choices=IncomeSource.choices)
     name = models.CharField(_("name"), max_length=100, blank=True)
     anonymous = models.BooleanField(_("anonymous"), default=False)
     amount = models.BigIntegerField(_("amount (fen)"))
@@ -412,6 +438,7 @@ class Pledge(GiverMixin, models.Model):
         verbose_name = _("pledge")
         verbose_name_plural = _("pledges")
         ordering = ["created_at", "id"]
+        constraints = [models.CheckConstraint(name="pledge_amount", condition=_between("amount", 1))]
 
     def __str__(self) -> str:
         return f"{self.campaign}: {self.public_name} {self.amount_yuan}"
@@ -422,7 +449,8 @@ class Donation(GiverMixin, models.Model):
     fund = models.ForeignKey(Fund, verbose_name=_("fund"), on_delete=models.PROTECT, related_name="donations")
     name = models.CharField(_("name"), max_length=100, blank=True)
     anonymous = models.BooleanField(_("anonymous"), default=False)
-    source = models.CharField(_("source"), max_length=12, choices=Source.choices, default=Source.DONATION)
+    source = models.CharField(_("source"), max_length=12, choices=IncomeSource.choices,
+                              default=IncomeSource.DONATION)
     amount = models.BigIntegerField(_("amount (fen)"))
     memo = models.CharField(_("memo"), max_length=200, blank=True)
     transaction = models.OneToOneField("ledger.Transaction", verbose_name=_("ledger transaction"), on_delete=models.PROTECT, related_name="+")
@@ -432,6 +460,7 @@ class Donation(GiverMixin, models.Model):
         verbose_name = _("donation")
         verbose_name_plural = _("donations")
         ordering = ["-created_at"]
+        constraints = [models.CheckConstraint(name="donation_amount", condition=_between("amount", 1))]
 
     def __str__(self) -> str:
         return f"{self.fund}: {self.public_name} {self.amount_yuan}"

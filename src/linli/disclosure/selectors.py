@@ -1,17 +1,16 @@
 """Reads of compound money and reports that depend on the viewer."""
 from __future__ import annotations
 
+from django.db.models import Sum
 from django.utils import timezone
-
-from django.db.models import Q, Sum
+from django.utils.translation import gettext_lazy as _
 
 from linli import authz
+from linli.disclosure.accounting import cash_account_code, quarter_range
 from linli.disclosure.models import (
     EXPENSE_KINDS, INCOME_KINDS, Budget, FeeFigures, MoneyEntry, MoneyKind, Report, ReportKind, ReportState,
 )
-
-
-from linli.disclosure.models import yuan as fmt  # noqa: E402
+from linli.disclosure.models import yuan as fmt
 
 
 def totals_by_kind(compound, start=None, end=None) -> dict[str, int]:
@@ -30,16 +29,15 @@ def _net(totals: dict[str, int]) -> int:
 def finance_data(compound, year: int, quarter: int) -> dict:
     """The figures of a 收支季报: every income and expense line of the quarter,
     fee collection, and the balance carried forward."""
-    from linli.disclosure.services import quarter_range
-
     start, end = quarter_range(year, quarter)
     totals = totals_by_kind(compound, start, end)
     opening = _net(totals_by_kind(compound, None, start))
+    # Lines carry codes, never labels: a label is rendered in the reader's language
+    # (``line_label``), so a report frozen from an English browser still reads in Chinese.
     lines = []
     for section, kinds in (("income", INCOME_KINDS), ("expense", EXPENSE_KINDS)):
         for kind in kinds:
-            lines.append({"key": kind, "section": section, "label": str(MoneyKind(kind).label),
-                          "value": totals.get(kind, 0)})
+            lines.append({"key": kind, "section": section, "value": totals.get(kind, 0)})
     income = sum(totals.get(k, 0) for k in INCOME_KINDS)
     expense = sum(totals.get(k, 0) for k in EXPENSE_KINDS)
     fig = FeeFigures.objects.filter(compound=compound, year=year, quarter=quarter).first()
@@ -47,8 +45,8 @@ def finance_data(compound, year: int, quarter: int) -> dict:
     if fig:
         fees = {"due": fig.due, "received": fig.received, "prepaid": fig.prepaid, "owed": fig.owed,
                 "rate": fig.collection_rate}
-        for key, label in (("due", "应收物业费"), ("prepaid", "预收物业费"), ("owed", "欠缴物业费")):
-            lines.append({"key": f"fees_{key}", "section": "fees", "label": label, "value": fees[key]})
+        for key in ("due", "prepaid", "owed"):
+            lines.append({"key": f"fees_{key}", "section": "fees", "value": fees[key]})
     return {"lines": lines, "income": income, "expense": expense, "opening": opening,
             "closing": opening + income - expense, "fees": fees}
 
@@ -57,7 +55,6 @@ def service_data(report) -> dict:
     """Works done: the requests of the compound finished in the quarter (drawn from
     the cases app, named by category and building only), then manual entries."""
     from linli.cases import selectors as case_selectors
-    from linli.disclosure.services import quarter_range
     from linli.org import selectors as org_selectors
 
     start, end = quarter_range(report.year, report.quarter)
@@ -140,10 +137,6 @@ def money_year(compound, year: int | None = None) -> int:
     return years[0] if years else timezone.localdate().year
 
 
-def cash_account_code(compound) -> str:
-    return f"{compound.code}:cash"
-
-
 def cash_account_of(compound):
     """The compound's public cash account, or None before its first entry: reading
     never opens it (services.cash_account does, when money is recorded)."""
@@ -172,11 +165,35 @@ def compound_money_visible(viewer, compound) -> bool:
     return authz.can(viewer, "disclosure.money.view", compound)
 
 
+FEE_LINE_LABELS = {
+    "fees_due": _("Property fees due"),
+    "fees_prepaid": _("Property fees prepaid"),
+    "fees_owed": _("Property fees owed"),
+}
+
+
+def line_label(line: dict) -> str:
+    """The label of a report line in the active language: from its code for the money
+    and fee lines of a finance report; a service report's lines (works, finished
+    requests) carry their own text."""
+    key = line.get("key", "")
+    if key in MoneyKind.values:  # service lines are keyed case-… and work-…
+        return str(MoneyKind(key).label)
+    if key in FEE_LINE_LABELS:
+        return str(FEE_LINE_LABELS[key])
+    return line.get("label", key)
+
+
+def labelled(data: dict) -> dict:
+    """A copy of report figures whose lines carry labels in the reader's language (pages, API, exports)."""
+    return dict(data, lines=[dict(ln, label=line_label(ln)) for ln in data.get("lines", [])])
+
+
 def present(report, data: dict) -> dict:
-    """The report figures with yuan texts for templates (a copy; frozen data is untouched)."""
+    """The report figures with labels and yuan texts for templates (a copy; frozen data is untouched)."""
     finance = report.kind == ReportKind.FINANCE
-    out = dict(data)
-    out["lines"] = [dict(ln, yuan=fmt(ln["value"]) if finance else ln["value"]) for ln in data.get("lines", [])]
+    out = labelled(data)
+    out["lines"] = [dict(ln, yuan=fmt(ln["value"]) if finance else ln["value"]) for ln in out["lines"]]
     if finance:
         for key in ("income", "expense", "opening", "closing"):
             out[f"{key}_yuan"] = fmt(data[key])
@@ -188,8 +205,9 @@ def present(report, data: dict) -> dict:
 def present_changes(report) -> list[dict]:
     finance = report.kind == ReportKind.FINANCE
     show = (lambda v: fmt(v) if v is not None else "") if finance else (lambda v: v or "")
-    return [dict(c, before_text=show(c["before"]), after_text=show(c["after"])) for c in report.changes or []]
+    return [dict(c, label=line_label(c), before_text=show(c["before"]), after_text=show(c["after"]))
+            for c in report.changes or []]
 
 
 def line_labels(data: dict) -> dict[str, str]:
-    return {ln["key"]: ln["label"] for ln in data.get("lines", [])}
+    return {ln["key"]: line_label(ln) for ln in data.get("lines", [])}

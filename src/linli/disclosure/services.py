@@ -11,8 +11,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from linli import authz
+from linli.disclosure import selectors
+from linli.disclosure.accounting import (  # noqa: F401 - quarter_range and MAX_AMOUNT are used through this module
+    MAX_AMOUNT, amount_message, cash_account_code, check_amount, check_money_date, check_year, kind_account_code,
+    quarter_range,
+)
 from linli.disclosure.models import (
-    Budget, Event, FeeFigures, MoneyEntry, MoneyKind, Objection, Report, ReportKind, ReportState, is_income,
+    Budget, DisclosureEvent, FeeFigures, MoneyEntry, MoneyKind, Objection, Report, ReportKind, ReportState, is_income,
 )
 from linli.errors import DomainError, InvalidInput
 from linli.ledger import selectors as ledger_selectors
@@ -20,7 +25,6 @@ from linli.ledger import services as ledger
 from linli.org.models import Node, NodeKind
 from linli.tabular import Column, ImportRejected, RowError, read_table
 
-MAX_AMOUNT = 10**13  # fen: 100 billion yuan, far above any compound's money
 _amount_re = re.compile(r"^\d{1,12}(\.\d{1,2})?$")
 
 
@@ -29,7 +33,7 @@ def objection_answer_days() -> int:
 
 
 def _event(compound, event_kind, by=None, **data):
-    Event.objects.create(compound=compound, kind=event_kind, by=by if getattr(by, "pk", None) else None, data=data)
+    DisclosureEvent.objects.create(compound=compound, kind=event_kind, by=by if getattr(by, "pk", None) else None, data=data)
 
 
 def _compound(node: Node) -> Node:
@@ -46,7 +50,7 @@ def parse_amount(text) -> int:
     whole, _dot, frac = s.partition(".")
     fen = int(whole) * 100 + int((frac + "00")[:2])
     if fen <= 0 or fen > MAX_AMOUNT:
-        raise InvalidInput("disclosure.amount", _("The amount must be greater than zero."))
+        raise InvalidInput("disclosure.amount", amount_message())
     return fen
 
 
@@ -94,8 +98,8 @@ def compound_by_code(code: str) -> Node | None:
 # --- ledger accounts of a compound -----------------------------------------------
 
 def cash_account(compound: Node):
-    from linli.disclosure.selectors import cash_account_code
-
+    """The compound's public cash account, opened on first use (writes only; reads use
+    ``selectors.cash_account_of``)."""
     return ledger.account_open(code=cash_account_code(compound), name=f"{compound.name} 公共资金", kind="asset",
                                node=compound, asset="CNY", no_negative=True, is_public=True)
 
@@ -109,7 +113,7 @@ def kind_label(kind: str) -> str:
 def kind_account(compound: Node, kind: str):
     income = is_income(kind)
     return ledger.account_open(
-        code=f"{compound.code}:{'income' if income else 'expense'}:{kind}",
+        code=kind_account_code(compound, kind, income),
         name=f"{compound.name} {kind_label(kind)}", kind="income" if income else "expense", node=compound,
         asset="CNY", is_public=True,
     )
@@ -152,10 +156,8 @@ def money_entry_create(*, compound: Node, kind: str, date, amount: int, memo: st
     authz.require(by, "disclosure.money.enter", compound)
     if kind not in MoneyKind.values:
         raise InvalidInput("disclosure.kind", _("Unknown kind of income or expense: %(kind)s") % {"kind": kind})
-    if not isinstance(amount, int) or amount <= 0 or amount > MAX_AMOUNT:
-        raise InvalidInput("disclosure.amount", _("The amount must be greater than zero."))
-    if date > timezone.localdate():
-        raise InvalidInput("disclosure.date", _("The date lies in the future."))
+    check_amount(amount)
+    check_money_date(date)
     check_voucher(voucher)
     memo = (memo or "").strip()[:200]
     key = key or f"money:{compound.code}:{timezone.now().timestamp()}:{by.pk}:{kind}:{amount}"
@@ -183,8 +185,11 @@ def money_entry_voucher_attach(*, entry: MoneyEntry, voucher, by) -> MoneyEntry:
 
 @transaction.atomic
 def money_entry_correct(*, entry: MoneyEntry, reason: str, by) -> MoneyEntry:
-    """Correct a wrong entry by reversing it (the original stays visible)."""
+    """Correct a wrong entry by reversing it (the original stays visible). Locks the
+    entry before the ledger accounts: of two corrections sent at once, the second
+    waits, then is told the entry is corrected already (409), never a database error."""
     authz.require(by, "disclosure.money.enter", entry.compound)
+    entry = MoneyEntry.objects.select_for_update().select_related("compound", "transaction").get(pk=entry.pk)
     if entry.corrects_id or MoneyEntry.objects.filter(corrects=entry).exists():
         raise DomainError("disclosure.corrected", _("This entry has already been corrected."))
     reason = (reason or "").strip()
@@ -215,7 +220,6 @@ def money_import(*, compound: Node, data: bytes, filename: str, by) -> list[Mone
     digest = hashlib.sha256(data).hexdigest()[:24]
     errors: list[RowError] = []
     parsed = []
-    today = timezone.localdate()
     for row in rows:
         item = {"row": row["_row"], "memo": row.get("memo", "")[:200]}
         nul = next((key for key in ("date", "kind", "amount", "memo") if "\x00" in str(row.get(key, ""))), None)
@@ -227,8 +231,11 @@ def money_import(*, compound: Node, data: bytes, filename: str, by) -> list[Mone
                 item[key] = parse(row[key])
             except InvalidInput as exc:
                 errors.append(RowError(row["_row"], key, exc.message))
-        if "date" in item and item["date"] > today:
-            errors.append(RowError(row["_row"], "date", _("The date lies in the future.")))
+        if "date" in item:
+            try:
+                check_money_date(item["date"])
+            except InvalidInput as exc:
+                errors.append(RowError(row["_row"], "date", exc.message))
         parsed.append(item)
     if errors:
         raise ImportRejected(errors)
@@ -255,8 +262,7 @@ def fee_figures_set(*, compound: Node, year: int, quarter: int, due: int, receiv
     authz.require(by, "disclosure.money.enter", compound)
     _check_quarter(year, quarter)
     for v in (due, received, prepaid, owed):
-        if not isinstance(v, int) or v < 0 or v > MAX_AMOUNT:
-            raise InvalidInput("disclosure.amount", _("Fee figures are amounts of zero or more."))
+        check_amount(v, zero_ok=True)
     fig, _created = FeeFigures.objects.update_or_create(
         compound=compound, year=year, quarter=quarter,
         defaults={"due": due, "received": received, "prepaid": prepaid, "owed": owed},
@@ -271,10 +277,8 @@ def budget_set(*, compound: Node, year: int, kind: str, amount: int, by) -> Budg
     authz.require(by, "disclosure.budget.edit", compound)
     if kind not in MoneyKind.values:
         raise InvalidInput("disclosure.kind", _("Unknown kind of income or expense: %(kind)s") % {"kind": kind})
-    if not 2000 <= year <= 2100:
-        raise InvalidInput("disclosure.year", _("Give a year between 2000 and 2100."))
-    if not isinstance(amount, int) or amount < 0 or amount > MAX_AMOUNT:
-        raise InvalidInput("disclosure.amount", _("The amount must be greater than zero."))
+    check_year(year)
+    check_amount(amount, zero_ok=True)
     budget, _created = Budget.objects.update_or_create(compound=compound, year=year, kind=kind,
                                                        defaults={"amount": amount})
     _event(compound, "budget.set", by, year=year, kind=kind, amount=amount)
@@ -286,12 +290,6 @@ def budget_set(*, compound: Node, year: int, kind: str, amount: int, by) -> Budg
 def _check_quarter(year, quarter):
     if not (isinstance(year, int) and 2000 <= year <= 2100 and quarter in (1, 2, 3, 4)):
         raise InvalidInput("disclosure.quarter", _("Give a year between 2000 and 2100 and a quarter from 1 to 4."))
-
-
-def quarter_range(year: int, quarter: int) -> tuple[dt.date, dt.date]:
-    start = dt.date(year, 3 * quarter - 2, 1)
-    end = dt.date(year + 1, 1, 1) if quarter == 4 else dt.date(year, 3 * quarter + 1, 1)
-    return start, end
 
 
 def _not_draft():
@@ -352,8 +350,6 @@ def report_review(*, report: Report, approve: bool, note: str = "", by) -> Repor
 @transaction.atomic
 def report_publish(*, report: Report, by) -> Report:
     """Freeze a reviewed report: its figures, works and the chain head at this moment."""
-    from linli.disclosure.selectors import report_live_data
-
     authz.require(by, "disclosure.report.publish", report.compound)
     report = Report.objects.select_for_update().get(pk=report.pk)
     if report.state == ReportState.PUBLISHED:
@@ -361,7 +357,7 @@ def report_publish(*, report: Report, by) -> Report:
     if report.state != ReportState.REVIEWED:
         raise DomainError("disclosure.not_reviewed", _("The owners' committee must review the report before it is published."))
     now = timezone.now()
-    report.data = report_live_data(report)
+    report.data = selectors.report_live_data(report)
     report.chain_head = ledger_selectors.chain_head(cash_account(report.compound), at=now)
     report.changes = diff_lines(report.previous.data, report.data) if report.previous_id else []
     report.state, report.published_at, report.published_by = ReportState.PUBLISHED, now, by
@@ -398,8 +394,11 @@ def diff_lines(before: dict | None, after: dict) -> list[dict]:
     for key in list(new) + [k for k in old if k not in new]:
         a, b = old.get(key), new.get(key)
         if a is None or b is None or a.get("value") != b.get("value"):
-            changes.append({"key": key, "label": (b or a)["label"], "before": a and a.get("value"),
-                            "after": b and b.get("value")})
+            change = {"key": key, "section": (b or a).get("section"), "before": a and a.get("value"),
+                      "after": b and b.get("value")}
+            if "label" in (b or a):  # a line's own text (service reports); money lines have codes only
+                change["label"] = (b or a)["label"]
+            changes.append(change)
     return changes
 
 

@@ -2,8 +2,6 @@
 selector, render; permissions are decided by linli.authz."""
 from __future__ import annotations
 
-import csv
-import io
 from functools import wraps
 
 from django.contrib import messages
@@ -18,7 +16,7 @@ from linli.disclosure import forms, selectors, services
 from linli.disclosure.models import MoneyEntry, Objection, Report, ReportState
 from linli.errors import DomainError, InvalidInput, NotAllowed
 from linli.org.models import Node
-from linli.tabular import ImportRejected, read_upload
+from linli.tabular import ImportRejected, csv_text, read_upload, xlsx_bytes
 
 
 def _compound(code: str) -> Node:
@@ -183,13 +181,11 @@ def voucher(request, pk: int):
 def money_export(request, code: str):
     compound = _compound(code)
     authz.require(request.user, "disclosure.money.view", compound)
-    buf = io.StringIO()
-    w = csv.writer(buf)
-    w.writerow(["日期", "类别", "金额(元)", "摘要", "交易"])
+    rows = [["日期", "类别", "金额(元)", "摘要", "交易"]]
     for e in MoneyEntry.objects.filter(compound=compound).order_by("date", "id"):
-        w.writerow([e.date.isoformat(), e.get_kind_display(), selectors.fmt(e.amount if e.income else -e.amount),
-                    e.memo, e.transaction_id])
-    response = HttpResponse("\ufeff" + buf.getvalue(), content_type="text/csv; charset=utf-8")
+        rows.append([e.date.isoformat(), e.get_kind_display(), selectors.fmt(e.amount if e.income else -e.amount),
+                     e.memo, str(e.transaction_id)])
+    response = HttpResponse(csv_text(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="money-{compound.code}.csv"'
     return response
 
@@ -263,7 +259,7 @@ def report_print(request, pk: int):
 
 
 def _export_rows(report) -> list[list]:
-    data = selectors.report_data(report)
+    data = selectors.labelled(selectors.report_data(report))
     rows = [["报告", report.title], ["版本", report.version], ["状态", report.get_state_display()]]
     if report.chain_head:
         rows.append(["账本链头", report.chain_head["hash"]])
@@ -287,21 +283,10 @@ def report_export(request, pk: int, fmt: str):
     rows = _export_rows(report)
     name = f"report-{report.compound.code}-{report.year}Q{report.quarter}-{report.kind}-v{report.version}"
     if fmt == "xlsx":
-        from openpyxl import Workbook
-
-        wb = Workbook()
-        ws = wb.active
-        ws.title = f"{report.year}Q{report.quarter}"
-        for row in rows:
-            ws.append([str(c) for c in row])
-        out = io.BytesIO()
-        wb.save(out)
-        response = HttpResponse(out.getvalue(),
+        response = HttpResponse(xlsx_bytes(rows, title=f"{report.year}Q{report.quarter}"),
                                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     else:
-        buf = io.StringIO()
-        csv.writer(buf).writerows(rows)
-        response = HttpResponse("\ufeff" + buf.getvalue(), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(csv_text(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
 

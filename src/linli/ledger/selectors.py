@@ -1,14 +1,12 @@
 """Reads of the ledger that depend on the viewer, exports, and verification."""
 from __future__ import annotations
 
-import csv
-import io
-
 from django.db.models import Q, Sum
 
 from linli import authz
 from linli.ledger import chain
 from linli.ledger.models import Account, Leg, Transaction
+from linli.tabular import csv_text
 
 
 def accounts_visible(*, viewer, node=None):
@@ -76,13 +74,11 @@ CSV_HEADER = ["seq", "transaction", "posted_at", "amount", "amount_yuan", "balan
 
 
 def export_csv(account: Account) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf)
-    w.writerow(CSV_HEADER)
+    rows = [CSV_HEADER]
     for e in export_entries(account):
-        w.writerow([e["seq"], e["transaction"], e["posted_at"], e["amount"], account.asset.format(e["amount"]),
-                    e["balance_after"], e["memo"], e["prev_hash"], e["hash"]])
-    return "\ufeff" + buf.getvalue()
+        rows.append([e["seq"], e["transaction"], e["posted_at"], e["amount"], account.asset.format(e["amount"]),
+                     e["balance_after"], e["memo"], e["prev_hash"], e["hash"]])
+    return csv_text(rows)
 
 
 def verify_all() -> list[str]:

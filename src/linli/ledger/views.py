@@ -1,8 +1,6 @@
 """Public ledger pages and downloads. Thin: look up, ask authz, render."""
 from __future__ import annotations
 
-import json
-
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 

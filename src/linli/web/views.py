@@ -90,10 +90,9 @@ def tree_import(request, code: str):
 @login_required
 def tree_import_template(request, code: str):
     """A CSV with the expected headers and one example row, to fill in Excel."""
-    import csv
-    import io
-
     from django.http import HttpResponse
+
+    from linli.tabular import csv_text
 
     compound = _node_or_404(code)
     authz.require(request.user, "org.tree.import", compound)
@@ -104,11 +103,8 @@ def tree_import_template(request, code: str):
         "unit_name": "1单元", "household_code": f"{compound.code}-B1-U1-0101", "household_name": "101室",
         "area_m2": "89.50", "microgrid_code": microgrid.code if microgrid else "",
     }
-    buf = io.StringIO()
-    writer = csv.writer(buf)
-    writer.writerow([c.headers[0] for c in importing.COLUMNS])
-    writer.writerow([example.get(c.key, "") for c in importing.COLUMNS])
-    response = HttpResponse("\ufeff" + buf.getvalue(), content_type="text/csv; charset=utf-8")
+    rows = [[c.headers[0] for c in importing.COLUMNS], [example.get(c.key, "") for c in importing.COLUMNS]]
+    response = HttpResponse(csv_text(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="linli-import-{compound.code}.csv"'
     return response
 
