@@ -29,3 +29,23 @@ def test_a_new_request_waits_to_be_accepted_until_someone_accepts_it(world, live
     services.case_accept(case=case, by=world.person("property_x"))
     phone.reload()
     assert "已响应" in phone.inner_text(".status-line")
+
+
+def test_after_a_colour_change_the_cancelled_finish_clock_keeps_its_own_colour(world, live_server, desktop):
+    from linli.cases.models import AssigneeKind
+    from tests.conftest import browser_login
+
+    staff = world.person("property_x")
+    case = services.case_create(node=world["X-B1-U1"], category=Category.objects.get(code="repair"),
+                                description="三楼楼道灯不亮了", source=Source.QR)
+    services.case_accept(case=case, by=staff)
+    services.case_dispatch(case=case, by=staff, to=AssigneeKind.PROPERTY)
+    services.case_plan(case=case, by=staff, colour="green", note="明天更换灯泡")
+    services.case_reclassify(case=case, by=staff, colour="yellow", note="需要采购配件")
+
+    browser_login(desktop, live_server, "property_x", "pw-property_x")
+    desktop.goto(f"{live_server.url}/cases/{case.pk}")
+    cancelled = desktop.inner_text("#deadlines li.dl-cancelled:has-text('办结')")
+    assert "绿色" in cancelled and "黄色" not in cancelled
+    running = [t for t in desktop.locator("#deadlines li:not(.dl-cancelled)").all_inner_texts() if "办结" in t]
+    assert len(running) == 1 and "黄色" in running[0] and "绿色" not in running[0]

@@ -73,8 +73,8 @@ def deadline_rows(case, now: dt.datetime) -> list[dict]:
     rows = []
     for d in sorted(case.deadlines.all(), key=lambda d: (d.started_at, d.id)):
         label = d.get_clock_display()
-        if d.clock == Clock.FINISH and case.colour:
-            label = f"{label} · {case.colour_label}"
+        if d.clock == Clock.FINISH and d.colour:  # the colour it was set for, not today's
+            label = f"{label} · {case.policy.colour_label(d.colour)}"
         if d.cancelled_at:
             state, tag, text = "cancelled", "grey", _("cancelled")
         elif d.met_at:
