@@ -49,3 +49,28 @@ def test_after_a_colour_change_the_cancelled_finish_clock_keeps_its_own_colour(w
     assert "绿色" in cancelled and "黄色" not in cancelled
     running = [t for t in desktop.locator("#deadlines li:not(.dl-cancelled)").all_inner_texts() if "办结" in t]
     assert len(running) == 1 and "黄色" in running[0] and "绿色" not in running[0]
+
+
+def test_a_special_member_records_a_snapshot_from_the_start_page_and_can_follow_it(world, live_server, phone):
+    from linli.cases.models import Case
+    from linli.org import services as org
+    from linli.org.models import Role
+    from tests.conftest import browser_login
+
+    member = org.person_create(username="courier", real_name="快递小哥", phone="13912345679", password="pw-courier")
+    org.role_assign(person=member, role=Role.SPECIAL_MICROGRID_MEMBER, node=world["C1-M1"])
+
+    browser_login(phone, live_server, "courier", "pw-courier")
+    phone.click("a:has-text('随手拍')")
+    phone.wait_for_url("**/cases/new")
+    assert "我的待办" not in phone.inner_text("main")  # no link to a queue they do not have
+    phone.select_option("select[name=place]", str(world["X-B1-U1"].pk))
+    phone.select_option("select[name=category]", "repair")
+    phone.fill("textarea[name=description]", "3单元门口的路灯坏了")
+    phone.click("button[type=submit]")
+    phone.wait_for_url("**/t/*")
+
+    case = Case.objects.get()
+    body = phone.inner_text("body")
+    assert case.tracking_code in body and "3单元门口的路灯坏了" in body
+    assert "无法完成该操作" not in body and "未找到" not in body

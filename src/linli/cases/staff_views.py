@@ -336,6 +336,10 @@ def case_record(request):
         except DomainError as exc:
             error = exc
         else:
+            if not authz.can(request.user, "cases.case.view", case):
+                # A special member or building rep records what they see but does not
+                # handle it: they follow it like a resident, by its tracking code.
+                return redirect(reverse("case_track", args=[case.tracking_code]) + "?sent=1")
             messages.success(request, _("Request %(code)s recorded.") % {"code": case.tracking_code})
             return redirect("case_detail", pk=case.pk)
     status = error.status if error else (422 if request.method == "POST" else 200)
