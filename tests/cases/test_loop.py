@@ -42,6 +42,6 @@ def test_the_detail_page_says_why_the_dispatch_was_refused(client, world, accept
     response = client.post(reverse("case_act", args=[accepted.pk, "dispatch"]), {"to": "property"})
     text = response.content.decode()
     assert response.status_code == 422
-    assert "没有人担任“物业公司”" in text and "派过去没有人会收到" in text
+    assert "派给“物业公司”将无人接收：Y还没有人担任这一角色。" in text
     accepted.refresh_from_db()
     assert accepted.status == Status.ACCEPTED

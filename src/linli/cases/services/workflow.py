@@ -81,7 +81,7 @@ def _check_assignee(case: Case, kind: str, node: Node | None, person: Person | N
     if node is None or not RoleAssignment.objects.filter(node=node, role=role, person__is_active=True).exists():
         # Nobody would be told and nobody could act: refuse rather than let the request sit unseen.
         raise InvalidInput("nobody_holds_role",
-                           _("Nobody is “%(whom)s” at %(place)s, so nobody would receive this request. "
+                           _("Nobody would receive this request as “%(whom)s”: nobody at %(place)s holds that role. "
                              "Dispatch it to someone else, or to a named person.")
                            % {"whom": AssigneeKind(kind).label, "place": node.name if node else "—"})
     return node, person
