@@ -119,7 +119,7 @@ def test_evaluation_only_for_streets_and_communities(world, client, code):
 # Issue 12: only places with a named person win; the evaluation has a period
 
 
-def test_a_micro_grid_without_a_leader_cannot_be_the_excellent_micro_grid_leader(world, clock, report, client):
+def test_a_micro_grid_without_a_leader_cannot_be_the_excellent_micro_grid_leader(world, clock, report):
     for _i in range(2):  # C1-M2 (household X-201) has no leader, and the better score
         _walk(report(node_code="X-B2-U1"), world, clock, rating=Rating.SATISFIED)
     _walk(report(node_code="X-B1-U1"), world, clock, rating=Rating.SATISFIED)  # C1-M1, led by leader_m1

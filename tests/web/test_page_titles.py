@@ -6,7 +6,7 @@ from pathlib import Path
 
 import linli
 
-TITLE = re.compile(r"{% block title %}(.*?){% endblock %}", re.S)
+TITLE = re.compile(r"{% block title %}(.*?){% endblock %}", re.DOTALL)
 
 
 def test_no_title_block_contains_markup():
