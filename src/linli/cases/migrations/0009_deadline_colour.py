@@ -20,7 +20,7 @@ def backfill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0007_deadline_reasons_as_codes'),
+        ('cases', '0008_contact_reveal'),
     ]
 
     operations = [
