@@ -57,8 +57,9 @@ def test_a_special_member_records_a_snapshot_from_the_start_page_and_can_follow_
     from linli.org.models import Role
     from tests.conftest import browser_login
 
-    member = org.person_create(username="courier", real_name="快递小哥", phone="13912345679", password="pw-courier")
-    org.role_assign(person=member, role=Role.SPECIAL_MICROGRID_MEMBER, node=world["C1-M1"])
+    member = org.person_create(username="courier", real_name="快递小哥", phone="13912345679",
+                               password="pw-courier", by=None)
+    org.role_assign(person=member, role=Role.SPECIAL_MICROGRID_MEMBER, node=world["C1-M1"], by=None)
 
     browser_login(phone, live_server, "courier", "pw-courier")
     phone.click("a:has-text('随手拍')")
