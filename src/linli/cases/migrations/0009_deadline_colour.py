@@ -4,15 +4,25 @@ from django.db import migrations, models
 
 
 def backfill(apps, schema_editor):
-    """Finish and progress clocks already stored get the colour in effect when
-    they started: that of the last plan or colour change at or before their start."""
+    """Finish and progress clocks already stored get the colour they were started for:
+    a clock cancelled by a colour change had the colour changed from; a running one
+    has the request's colour; any other, that of the last plan or colour change at
+    or before its start."""
     Deadline = apps.get_model("cases", "Deadline")
     CaseEvent = apps.get_model("cases", "CaseEvent")
-    for d in Deadline.objects.filter(clock__in=["finish", "progress"]).iterator():
-        colour = ""
-        for e in CaseEvent.objects.filter(case_id=d.case_id, action__in=["plan", "reclassify"],
-                                          at__lte=d.started_at).order_by("at", "id"):
-            colour = (e.data or {}).get("colour" if e.action == "plan" else "to", "") or colour
+    for d in Deadline.objects.filter(clock__in=["finish", "progress"]).select_related("case").iterator():
+        events = list(CaseEvent.objects.filter(case_id=d.case_id, action__in=["plan", "reclassify"])
+                      .order_by("at", "id").values("action", "at", "data"))
+        changed = [e for e in events if e["action"] == "reclassify" and d.cancelled_at and e["at"] == d.cancelled_at]
+        if changed:
+            colour = (changed[-1]["data"] or {}).get("from", "")
+        elif d.cancelled_at is None and d.met_at is None:
+            colour = d.case.colour
+        else:
+            colour = ""
+            for e in events:
+                if e["at"] <= d.started_at:
+                    colour = (e["data"] or {}).get("colour" if e["action"] == "plan" else "to", "") or colour
         if colour:
             Deadline.objects.filter(pk=d.pk).update(colour=colour)
 
