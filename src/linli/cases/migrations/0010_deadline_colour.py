@@ -30,7 +30,7 @@ def backfill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0008_contact_reveal'),
+        ('cases', '0009_case_staff_told_at'),
     ]
 
     operations = [
