@@ -54,7 +54,8 @@ def test_evaluation_figures_equal_direct_counts(world, specs, min_handled):
         keys = [(r["score"] is None, -(r["score"] or 0), -r["handled"]) for r in ranking]
         assert keys == sorted(keys)
         assert [r["rank"] for r in ranking] == list(range(1, len(ranking) + 1))
-    eligible = [r for r in result["microgrids"] if r["handled"] >= min_handled and r["score"] is not None]
+    eligible = [r for r in result["microgrids"]
+                if r["handled"] >= min_handled and r["score"] is not None and r["people"]]
     assert result["excellent_microgrid"] == (eligible[0] if eligible else None)
 
 
@@ -112,3 +113,40 @@ def test_evaluation_page_names_leaders_and_ranks(world, clock, report, client):
 def test_evaluation_only_for_streets_and_communities(world, client, code):
     client.force_login(world.person("admin"))
     assert client.get(f"/evaluation/{code}/").status_code == 404
+
+
+# ---------------------------------------------------------------------------
+# Issue 12: only places with a named person win; the evaluation has a period
+
+
+def test_a_micro_grid_without_a_leader_cannot_be_the_excellent_micro_grid_leader(world, clock, report):
+    for _i in range(2):  # C1-M2 (household X-201) has no leader, and the better score
+        _walk(report(node_code="X-B2-U1"), world, clock, rating=Rating.SATISFIED)
+    _walk(report(node_code="X-B1-U1"), world, clock, rating=Rating.SATISFIED)  # C1-M1, led by leader_m1
+    _walk(report(node_code="X-B1-U1"), world, clock, rating=Rating.UNSATISFIED)
+    result = stats.evaluation(street=world["S1"], min_handled=1)  # the unsatisfied one was reopened
+    ranking = [(r["node"]["code"], r["people"]) for r in result["microgrids"]]
+    assert ranking[:2] == [("C1-M2", []), ("C1-M1", ["leader_m1"])]
+    assert result["excellent_microgrid"]["node"]["code"] == "C1-M1"
+    assert result["excellent_microgrid"]["people"] == ["leader_m1"]
+
+
+def test_the_evaluation_counts_the_chosen_period(world, clock, report, client):
+    from tests.cases.conftest import local
+
+    clock.set(local(2025, 12, 20, 10))
+    _walk(report(node_code="X-B1-U1"), world, clock)      # last year
+    clock.set(local(2026, 9, 10, 10))
+    _walk(report(node_code="X-B1-U1"), world, clock)      # this year, last quarter
+    clock.set(local(2026, 10, 12, 10))
+    _walk(report(node_code="X-B1-U1"), world, clock)      # this quarter, last month
+    clock.set(local(2026, 11, 2, 10))
+    _walk(report(node_code="X-B1-U1"), world, clock)      # this month
+    received = {p: {r["node"]["code"]: r["received"] for r in
+                    stats.evaluation(street=world["S1"], period=p)["microgrids"]}["C1-M1"]
+                for p in (None, "year", "quarter", "month")}
+    assert received == {None: 4, "year": 3, "quarter": 2, "month": 1}
+
+    client.force_login(world.person("street_s1"))
+    page = client.get("/evaluation/S1/?period=quarter").content.decode()
+    assert '<strong aria-current="page">本季度</strong>' in page and 'href="?period=month"' in page

@@ -86,7 +86,7 @@ def test_who_sees_the_detail_page(client, world, report, who, expected):
             assert "138****1111" in text and "李*" in text and "13800001111" not in text
         else:
             assert "13800001111" in text and "李女士" in text
-        assert "已受理登记" in text and case.tracking_code in text
+        assert "待受理" in text and case.tracking_code in text
         assert "三楼楼道灯不亮了" in text
     else:
         assert "13800001111" not in response.content.decode()
@@ -100,7 +100,7 @@ def test_the_detail_page_shows_clocks_with_time_left_and_the_history(client, wor
     # respond 5 min, on site 15 min, plan 30 min — from the report at 10:00
     assert "11-02 10:05" in text and "11-02 10:15" in text and "11-02 10:30" in text
     assert "还剩 3分钟" in text and "还剩 13分钟" in text
-    assert "已受理登记" in text  # status
+    assert "待受理" in text  # status
     # The forms offered now: accept, not arrive or finish.
     html = response.content.decode()
     assert 'id="act-accept"' in html and 'id="act-arrive"' not in html and 'id="act-finish"' not in html

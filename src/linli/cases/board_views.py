@@ -156,7 +156,11 @@ def evaluation(request, code: str):
     if node is None:
         raise Http404
     authz.require(request.user, "cases.evaluation.view", node)
-    result = stats.evaluation(street=node)
+    period = request.GET.get("period", "")
+    period = period if period in stats.EVALUATION_PERIODS else ""
+    result = stats.evaluation(street=node, period=period or None)
+    periods = [("", _("All time")), ("month", _("This month")), ("quarter", _("This quarter")),
+               ("year", _("This year"))]
     for rows in (result["grids"], result["microgrids"]):
         for r in rows:
             r["on_time_percent"] = _percent(r["on_time"]["rate"])
@@ -165,4 +169,5 @@ def evaluation(request, code: str):
               (_("Micro-grids"), result["microgrids"], _("Micro-grid leaders"))]
     return render(request, "cases/board/evaluation.html", {
         "node": node, "ancestors": node.ancestors(), "result": result, "tables": tables,
+        "periods": periods, "period": period,
     })

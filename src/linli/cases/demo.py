@@ -92,8 +92,9 @@ class _Demo:
         t = self.at(t, minutes=rng.uniform(0.5, 2))
         if t is None:
             return case
-        case = services.case_dispatch(case=case, by=dispatcher, to=to, at=t)
         worker = handler(case) if callable(handler) else handler
+        case = services.case_dispatch(case=case, by=dispatcher, to=to, at=t,
+                                      person=worker if to == AssigneeKind.PERSON else None)
         t = self.at(max(t + dt.timedelta(minutes=1), t0 + dt.timedelta(minutes=rng.uniform(16, 40) if slow
                                                                       else rng.uniform(6, 14))))
         if t is None:
@@ -170,13 +171,14 @@ def _lijing(d: _Demo) -> None:
             days_ago = d.rng.uniform(0.2, 330) if i else d.rng.uniform(0.05, 1.5)
             case = d.report(units=units, by=community, days_ago=days_ago,
                             source=d.rng.choice([Source.QR] * 6 + [Source.SNAPSHOT, Source.PHONE, Source.VISIT]))
+            # No property staff at 丽晶公馆: the grid worker hands each request to the one who does it.
             d.work(case, colour=colour, dispatcher=grid, handler=handler, visitor=community, finish_days=finish_days,
-                   progress_every=progress if colour == "red" else None)
+                   progress_every=progress if colour == "red" else None, to=AssigneeKind.PERSON)
     for i in range(2):  # grey: a long-standing problem followed up monthly; one declared unsolvable
         case = d.report(units=units, by=community, days_ago=d.rng.uniform(60, 200),
                         category=d.categories["dispute"], description="楼上漏水到楼下，双方协商不下来")
         d.work(case, colour="grey", dispatcher=grid, handler=handler, visitor=community, progress_every=30,
-               unsolvable=bool(i))
+               unsolvable=bool(i), to=AssigneeKind.PERSON)
     # Two just arrived: one waits to be accepted, one is a duplicate merged into an open request.
     first = d.report(units=units, by=community, days_ago=0.02, category=d.categories["repair"],
                      description="3栋楼道声控灯不亮")
@@ -272,7 +274,7 @@ def _ditie(d: _Demo) -> None:
 def _others(d: _Demo) -> None:
     """A few requests in 莱茵春天 (community staff handle) and 桂湖东路三巷 (self-managed)."""
     community, admin = d.person("community"), d.person("admin")
-    for code, by, n, to in (("LYCT", community, 4, AssigneeKind.PROPERTY), ("GHDL3", admin, 4, AssigneeKind.COMMUNITY)):
+    for code, by, n, to in (("LYCT", community, 4, AssigneeKind.COMMUNITY), ("GHDL3", admin, 4, AssigneeKind.PERSON)):
         units = _units(code)
         for _i in range(n):
             colour = d.rng.choice(["green"] * 4 + ["yellow"])

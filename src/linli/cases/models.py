@@ -460,6 +460,9 @@ class Deadline(models.Model):
     working_time = models.BooleanField(default=False, verbose_name=_("working time"))
     # A DeadlineReason code, or (a colour change) the reason staff gave.
     reason = models.CharField(max_length=200, blank=True, verbose_name=_("reason"))
+    # The colour the clock was started for (finish and progress clocks); a later
+    # colour change starts new clocks and leaves this one as it was.
+    colour = models.CharField(_("colour"), max_length=10, choices=Colour.choices, blank=True)
 
     class Meta:
         verbose_name = _("deadline")

@@ -73,8 +73,8 @@ def deadline_rows(case, now: dt.datetime) -> list[dict]:
     rows = []
     for d in sorted(case.deadlines.all(), key=lambda d: (d.started_at, d.id)):
         label = d.get_clock_display()
-        if d.clock == Clock.FINISH and case.colour:
-            label = f"{label} · {case.colour_label}"
+        if d.clock == Clock.FINISH and d.colour:  # the colour it was set for, not today's
+            label = f"{label} · {case.policy.colour_label(d.colour)}"
         if d.cancelled_at:
             state, tag, text = "cancelled", "grey", _("cancelled")
         elif d.met_at:
@@ -336,6 +336,10 @@ def case_record(request):
         except DomainError as exc:
             error = exc
         else:
+            if not authz.can(request.user, "cases.case.view", case):
+                # A special member or building rep records what they see but does not
+                # handle it: they follow it like a resident, by its tracking code.
+                return redirect(reverse("case_track", args=[case.tracking_code]) + "?sent=1")
             messages.success(request, _("Request %(code)s recorded.") % {"code": case.tracking_code})
             return redirect("case_detail", pk=case.pk)
     status = error.status if error else (422 if request.method == "POST" else 200)

@@ -311,7 +311,18 @@ def _finish_row(node: Node, people: list[str], counts: dict, community: str) -> 
     }
 
 
-def evaluation(*, street: Node, now: dt.datetime | None = None, min_handled: int = MIN_HANDLED) -> dict:
+EVALUATION_PERIODS = ("month", "quarter", "year")
+
+
+def period_start(period: str, now: dt.datetime) -> dt.datetime:
+    """The local midnight starting the month, quarter or year that holds ``now``."""
+    local = timezone.localtime(now)
+    month = {"month": local.month, "quarter": 3 * ((local.month - 1) // 3) + 1, "year": 1}[period]
+    return local.replace(month=month, day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+def evaluation(*, street: Node, now: dt.datetime | None = None, min_handled: int = MIN_HANDLED,
+               period: str | None = None) -> dict:
     """Per grid and per micro-grid under ``street`` (a street, or a community):
     requests received, handled (done, visited or closed), on-time rate over all
     clocks, satisfaction, return visits made; ranked by score.
@@ -322,7 +333,10 @@ def evaluation(*, street: Node, now: dt.datetime | None = None, min_handled: int
     that exists when the other does not). Ranking: score, then handled, then
     name. The demonstration grid 示范网格 and the excellent micro-grid leader
     优秀微网格长 are the top of each ranking among those with at least
-    ``min_handled`` handled requests (None when nobody qualifies).
+    ``min_handled`` handled requests and a named person (grid worker, micro-grid
+    leader) to honour; None when nobody qualifies. ``period`` ("month",
+    "quarter", "year") counts only the requests received since the start of
+    the current one; None counts all.
     """
     now = now or timezone.now()
     microgrids = list(Node.objects.filter(path__startswith=street.path, kind=NodeKind.MICROGRID).order_by("path"))
@@ -331,6 +345,9 @@ def evaluation(*, street: Node, now: dt.datetime | None = None, min_handled: int
     counts = {m.id: _empty_row() for m in microgrids}
 
     cases = Case.objects.filter(microgrid__in=[m.id for m in microgrids]).exclude(status=Status.MERGED)
+    since = period_start(period, now) if period else None
+    if since is not None:
+        cases = cases.filter(received_at__gte=since, received_at__lte=now)
     for r in cases.values("microgrid").annotate(
         received=Count("id"), handled=Count("id", filter=Q(status__in=FIXED_STATUSES)),
         satisfied=Count("id", filter=Q(rating=Rating.SATISFIED)),
@@ -367,12 +384,16 @@ def evaluation(*, street: Node, now: dt.datetime | None = None, min_handled: int
     grid_rows, micro_rows = _rank(grid_rows), _rank(micro_rows)
 
     def top(rows):
-        return next((r for r in rows if r["handled"] >= min_handled and r["score"] is not None), None)
+        # Only a place with a named person can win: a title goes to someone.
+        return next((r for r in rows if r["handled"] >= min_handled and r["score"] is not None and r["people"]),
+                    None)
 
     return {
         "node": node_info(street),
         "generated_at": timezone.localtime(now).isoformat(),
         "min_handled": min_handled,
+        "period": period or "",
+        "since": timezone.localtime(since).isoformat() if since else None,
         "grids": grid_rows,
         "microgrids": micro_rows,
         "demonstration_grid": top(grid_rows),

@@ -25,9 +25,10 @@ def home(request):
                                       "cases.evaluation.view").values_list("pk", flat=True)) if rankable else set()
     areas = [{"node": a, "evaluation": a.pk in ranked} for a in places["areas"]]
     may_see_outbox = request.user.is_authenticated and authz.can(request.user, "outbox.message.view")
+    may_record = request.user.is_authenticated and authz.can(request.user, "cases.case.record")
     return render(request, "web/home.html", {"roots": roots, "roles": places["roles"], "units": places["units"],
                                              "compounds": places["compounds"], "areas": areas,
-                                             "may_see_outbox": may_see_outbox})
+                                             "may_see_outbox": may_see_outbox, "may_record": may_record})
 
 
 def _node_or_404(code: str):

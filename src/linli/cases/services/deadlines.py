@@ -37,7 +37,7 @@ def _new_deadline(case: Case, clock: str, start: dt.datetime, *, colour: str = "
     if due_at is None:
         due_at = _due(case.policy, spec, count_from or start, case.urgent)
     return Deadline(case=case, clock=clock, started_at=start, due_at=due_at,
-                    working_time=bool(spec and spec.working_time), reason=reason)
+                    working_time=bool(spec and spec.working_time), reason=reason, colour=colour)
 
 
 def _start_clock(case: Case, clock: str, start: dt.datetime, *, colour: str = "", count_from: dt.datetime | None = None,

@@ -42,7 +42,15 @@ from linli.cases.services.transitions import (
     action_spec,
 )
 from linli.errors import InvalidInput, NotFound
-from linli.org.models import Node, NodeKind, Person
+from linli.org.models import Node, NodeKind, Person, Role, RoleAssignment
+
+# Who answers for a request dispatched to a kind of handler (at the dispatched place).
+ASSIGNEE_ROLES = {
+    AssigneeKind.PROPERTY: Role.PROPERTY_STAFF,
+    AssigneeKind.COMMUNITY: Role.COMMUNITY_STAFF,
+    AssigneeKind.PARTY_BRANCH: Role.PARTY_BRANCH,
+    AssigneeKind.MICROGRID_LEADER: Role.MICROGRID_LEADER,
+}
 
 
 @transaction.atomic
@@ -69,7 +77,15 @@ def _check_assignee(case: Case, kind: str, node: Node | None, person: Person | N
         AssigneeKind.MICROGRID_LEADER: case.microgrid,
         AssigneeKind.COMMUNITY: (case.compound or case.node).ancestor_of_kind(NodeKind.COMMUNITY),
     }[kind]
-    return node or default, person
+    node = node or default
+    role = ASSIGNEE_ROLES[kind]
+    if node is None or not RoleAssignment.objects.filter(node=node, role=role, person__is_active=True).exists():
+        # Nobody would be told and nobody could act: refuse rather than let the request sit unseen.
+        raise InvalidInput("nobody_holds_role",
+                           _("Nobody would receive this request as “%(whom)s”: nobody at %(place)s holds that role. "
+                             "Dispatch it to someone else, or to a named person.")
+                           % {"whom": AssigneeKind(kind).label, "place": node.name if node else "—"})
+    return node, person
 
 
 @transaction.atomic
