@@ -168,7 +168,7 @@ def _render_track(request, case, *, rating_form=None, error=None, status=200):
     photos = list(case.photos.all())
     context = {
         "case": case,
-        "place": selectors.public_place(case.node),
+        "place": org_selectors.public_place_name(case.node),
         "compound": case.compound,
         "timeline": selectors.public_timeline(case),
         "deadlines": selectors.resident_deadlines(case) if case.is_open else [],
