@@ -17,7 +17,7 @@ from linli.org.models import Node
 def _walk(case, world, clock, *, colour="green", rating=None, minutes=3):
     by = world.person("community_c1")
     services.case_accept(case=case, by=by, at=clock.advance(minutes=minutes))
-    services.case_dispatch(case=case, by=by, to=AssigneeKind.PROPERTY, at=clock.advance(minutes=1))
+    services.case_dispatch(case=case, by=by, to=AssigneeKind.COMMUNITY, at=clock.advance(minutes=1))
     services.case_arrive(case=case, by=by, at=clock.advance(minutes=5))
     services.case_plan(case=case, by=by, colour=colour, note="换灯泡", at=clock.advance(minutes=5))
     services.case_finish(case=case, by=by, at=clock.advance(hours=2))

@@ -92,7 +92,7 @@ def test_a_merged_duplicate_does_not_give_the_other_requests_code(client, world,
     services.case_merge(case=dup, into=first, by=staff)
     body = client.get(f"/t/{dup.tracking_code}").content.decode()
     assert first.tracking_code not in body
-    assert "您的诉求已与之合并办理。目前进展：已受理" in body
+    assert "您的诉求已与之合并办理。目前进展：待受理" in body
     assert "已与反映同一问题的另一条诉求合并办理" in body
     api = client.get(f"/api/v1/track/{dup.tracking_code}").json()
     assert first.tracking_code not in str(api) and api["status"] == Status.MERGED

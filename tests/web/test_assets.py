@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from linli.cases import notify
 from linli.cases.models import Category, Source
 from linli.cases.services import case_create
 
@@ -25,6 +26,7 @@ def test_htmx_loads_only_where_a_page_uses_it(client, world):
     # The notifications page marks a notification read with hx-post: htmx is there.
     case_create(node=world["X-B1-U1"], category=Category.objects.get(code="repair"), description="楼道灯不亮",
                 source=Source.QR)
+    notify.received_fanout()  # the worker tells the compound's staff
     client.force_login(world.person("property_x"))
     assert "hx-post" in client.get("/notifications/").content.decode()
     assert "/static/django_htmx/htmx-2.min.js" in _scripts(client, "/notifications/")

@@ -1,15 +1,27 @@
 from django.contrib import admin
 
-from linli.adminkit import ReadOnlyAdmin
+from linli.adminkit import LinliModelAdmin, ReadOnlyAdmin
 from linli.cases.models import (
-    Campaign, Case, CaseEvent, Category, ContactReveal, Deadline, Escalation, Holiday, Notification, Photo,
+    Campaign,
+    Case,
+    CaseEvent,
+    Category,
+    ContactReveal,
+    Deadline,
+    Escalation,
+    Holiday,
+    Notification,
+    Photo,
     PolicyAssignment,
-    PolicyClock, ReturnVisit, Supervision, TimeLimitPolicy,
+    PolicyClock,
+    ReturnVisit,
+    Supervision,
+    TimeLimitPolicy,
 )
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(LinliModelAdmin):
     list_display = ["code", "name", "name_en", "kind", "position", "active"]
     list_filter = ["kind", "active"]
     search_fields = ["code", "name", "name_en", "keywords"]
@@ -21,7 +33,7 @@ class PolicyClockInline(admin.TabularInline):
 
 
 @admin.register(TimeLimitPolicy)
-class TimeLimitPolicyAdmin(admin.ModelAdmin):
+class TimeLimitPolicyAdmin(LinliModelAdmin):
     list_display = ["code", "name", "service_start", "service_end", "is_default"]
     list_filter = ["is_default"]
     search_fields = ["code", "name"]
@@ -29,7 +41,7 @@ class TimeLimitPolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(PolicyAssignment)
-class PolicyAssignmentAdmin(admin.ModelAdmin):
+class PolicyAssignmentAdmin(LinliModelAdmin):
     list_display = ["node", "policy"]
     list_filter = ["policy"]
     search_fields = ["node__name", "node__code"]
@@ -37,7 +49,7 @@ class PolicyAssignmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Holiday)
-class HolidayAdmin(admin.ModelAdmin):
+class HolidayAdmin(LinliModelAdmin):
     list_display = ["date", "is_workday", "name"]
     list_filter = ["is_workday"]
     search_fields = ["name"]
@@ -50,7 +62,7 @@ class PhotoInline(admin.TabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(LinliModelAdmin):
     """Requests change only through the workflow (the staff pages); the admin shows them."""
 
     list_display = ["tracking_code", "category", "node", "status", "colour", "source", "received_at"]
@@ -110,7 +122,7 @@ class NotificationAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
+class CampaignAdmin(LinliModelAdmin):
     list_display = ["title", "node", "starts_on", "ends_on"]
     list_filter = ["starts_on"]
     search_fields = ["title", "node__name"]
@@ -118,7 +130,7 @@ class CampaignAdmin(admin.ModelAdmin):
 
 
 @admin.register(PolicyClock)
-class PolicyClockAdmin(admin.ModelAdmin):
+class PolicyClockAdmin(LinliModelAdmin):
     list_display = ["policy", "clock", "colour", "minutes", "working_time", "service_hours"]
     list_filter = ["policy", "clock", "working_time"]
     search_fields = ["policy__name", "policy__code"]

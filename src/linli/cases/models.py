@@ -370,7 +370,7 @@ class Case(models.Model):
     updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
     # When the micro-grid leaders and property staff were told of the new request: the
     # worker does it (notify.received_fanout), so intake costs the same however many staff.
-    staff_told_at = models.DateTimeField(null=True, blank=True, editable=False)
+    staff_told_at = models.DateTimeField(_("staff told"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("request")

@@ -1,11 +1,12 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 
+from linli.adminkit import LinliModelAdmin
 from linli.open311.models import Open311Key
 
 
 @admin.register(Open311Key)
-class Open311KeyAdmin(admin.ModelAdmin):
+class Open311KeyAdmin(LinliModelAdmin):
     list_display = ["name", "prefix", "jurisdiction", "created_at", "revoked_at"]
     list_filter = ["revoked_at"]
     search_fields = ["name", "prefix"]
@@ -25,14 +26,14 @@ from linli.open311.models import Open311Submission, ServiceAttribute  # noqa: E4
 
 
 @admin.register(ServiceAttribute)
-class ServiceAttributeAdmin(admin.ModelAdmin):
+class ServiceAttributeAdmin(LinliModelAdmin):
     list_display = ["category", "code", "datatype", "required", "order", "description"]
     list_filter = ["datatype", "required", "category"]
     search_fields = ["code", "description"]
 
 
 @admin.register(Open311Submission)
-class Open311SubmissionAdmin(admin.ModelAdmin):
+class Open311SubmissionAdmin(LinliModelAdmin):
     list_display = ["case", "key", "account_id", "created_at"]
     list_filter = ["created_at", "key"]
     search_fields = ["case__tracking_code", "account_id"]

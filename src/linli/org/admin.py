@@ -3,12 +3,12 @@ from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
-from linli.adminkit import ReadOnlyAdmin
+from linli.adminkit import LinliModelAdmin, ReadOnlyAdmin, SafeInitialMixin
 from linli.org.models import AccountEvent, ApiToken, Node, Person, PropertyCompany, RoleAssignment, RoleEvent
 
 
 @admin.register(PropertyCompany)
-class PropertyCompanyAdmin(admin.ModelAdmin):
+class PropertyCompanyAdmin(LinliModelAdmin):
     list_display = ["name", "credit_code", "phone"]
     list_filter = ["node__property_mode"]
     search_fields = ["name", "credit_code"]
@@ -27,7 +27,7 @@ class RoleInline(admin.TabularInline):
 
 
 @admin.register(Node)
-class NodeAdmin(admin.ModelAdmin):
+class NodeAdmin(LinliModelAdmin):
     list_display = ["name", "code", "kind", "parent", "property_mode", "area_m2", "microgrid"]
     list_filter = ["kind", "property_mode"]
     search_fields = ["name", "code"]
@@ -56,7 +56,7 @@ class NodeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(UserAdmin):
+class PersonAdmin(SafeInitialMixin, UserAdmin):
     list_display = ["username", "real_name", "phone", "is_staff", "is_active"]
     search_fields = ["username", "real_name", "phone"]
     fieldsets = UserAdmin.fieldsets + ((_("Linli"), {"fields": ("real_name", "phone", "must_change_password",
@@ -66,7 +66,7 @@ class PersonAdmin(UserAdmin):
 
 
 @admin.register(RoleAssignment)
-class RoleAssignmentAdmin(admin.ModelAdmin):
+class RoleAssignmentAdmin(LinliModelAdmin):
     """Giving and taking roles go through the services, so that each writes a RoleEvent."""
 
     list_display = ["person", "role", "node", "created_at"]
@@ -112,7 +112,7 @@ class RoleEventAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(LinliModelAdmin):
     list_display = ["prefix", "person", "name", "created_at", "revoked_at", "last_used_at"]
     list_filter = ["revoked_at"]
     search_fields = ["person__username", "name", "prefix"]
@@ -129,5 +129,5 @@ admin.site.unregister(Group)
 
 
 @admin.register(Group)
-class LinliGroupAdmin(GroupAdmin):
+class LinliGroupAdmin(SafeInitialMixin, GroupAdmin):
     list_filter = ["permissions__content_type__app_label"]

@@ -113,10 +113,10 @@ class Node(models.Model):
     # the compound a place lies in (a compound itself; none above compounds) and the
     # micro-grid a request about it goes to (a household's own; for a unit, building
     # or group the one most of its households belong to; a micro-grid itself).
-    compound = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                                 editable=False)
-    request_microgrid = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
-                                          related_name="+", editable=False)
+    compound = models.ForeignKey("self", verbose_name=_("compound"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+", editable=False)
+    request_microgrid = models.ForeignKey("self", verbose_name=_("micro-grid its requests go to"), null=True,
+                                          blank=True, on_delete=models.SET_NULL, related_name="+", editable=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
 
     class Meta:
