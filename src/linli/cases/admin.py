@@ -2,9 +2,21 @@ from django.contrib import admin
 
 from linli.adminkit import ReadOnlyAdmin
 from linli.cases.models import (
-    Campaign, Case, CaseEvent, Category, ContactReveal, Deadline, Escalation, Holiday, Notification, Photo,
+    Campaign,
+    Case,
+    CaseEvent,
+    Category,
+    ContactReveal,
+    Deadline,
+    Escalation,
+    Holiday,
+    Notification,
+    Photo,
     PolicyAssignment,
-    PolicyClock, ReturnVisit, Supervision, TimeLimitPolicy,
+    PolicyClock,
+    ReturnVisit,
+    Supervision,
+    TimeLimitPolicy,
 )
 
 

@@ -166,7 +166,7 @@ def _decode_cursor(cursor: str) -> Q:
         if timezone.is_naive(at) or not 1 <= pk <= MAX_ID or not 1970 <= at.year <= 2200:
             raise ValueError
     except (ValueError, UnicodeDecodeError, binascii.Error):
-        raise InvalidInput("bad_cursor", _("This page cursor is not valid; start again from the first page."))
+        raise InvalidInput("bad_cursor", _("This page cursor is not valid; start again from the first page.")) from None
     return Q(received_at__lt=at) | Q(received_at=at, pk__lt=pk)
 
 
@@ -315,7 +315,7 @@ def case_photo_file(request, id: int = Path(..., ge=1, le=MAX_ID),  # noqa: A002
     try:
         handle = photo.image.open("rb")
     except OSError:
-        raise NotFound("photo.missing", _("This photo does not exist."))
+        raise NotFound("photo.missing", _("This photo does not exist.")) from None
     response = FileResponse(handle, content_type="image/jpeg")
     response["Cache-Control"] = "private, max-age=3600"
     return response

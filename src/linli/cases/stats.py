@@ -56,7 +56,15 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from linli.cases.models import (
-    FIXED_STATUSES, UNFIXED_STATUSES, Case, Clock, Colour, Deadline, Rating, ReturnVisit, Status,
+    FIXED_STATUSES,
+    UNFIXED_STATUSES,
+    Case,
+    Clock,
+    Colour,
+    Deadline,
+    Rating,
+    ReturnVisit,
+    Status,
 )
 from linli.org.models import Node, NodeKind, Role, RoleAssignment
 from linli.org.selectors import public_places

@@ -22,7 +22,7 @@ def canonical(obj) -> str:
 
 
 def timestamp(value: dt.datetime) -> str:
-    return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def entry_content(*, account: str, seq: int, transaction: str, posted_at: str, amount: int, balance_after: int,

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_http_methods
 from linli import authz, throttle
 from linli.cases import selectors
 from linli.cases.models import PUBLIC_NOTE_EVENTS, RESOLVED_STATUSES, Category, Status
-from linli.errors import DomainError, InvalidInput, NotAllowed, NotFound
+from linli.errors import DomainError, NotAllowed, NotFound
 from linli.open311 import services
 from linli.open311.formats import error, respond
 from linli.open311.models import Open311Key, ServiceAttribute
@@ -105,7 +105,7 @@ def _date(params, name: str) -> dt.datetime | None:
         value = dt.datetime.fromisoformat(raw.replace(" ", "+"))
     except ValueError:
         raise Open311Error(400, _("%(name)s must be a W3C date and time, e.g. 2026-11-01T00:00:00+08:00.")
-                           % {"name": name})
+                           % {"name": name}) from None
     if timezone.is_naive(value):
         raise Open311Error(400, _("%(name)s must include a time zone (Z or +08:00).") % {"name": name})
     if not 1970 <= value.year <= 2200:
@@ -240,7 +240,7 @@ def _attributes(post, category: Category) -> dict:
             try:
                 float(value)
             except ValueError:
-                raise Open311Error(400, _("Attribute %(code)s must be a number.") % {"code": a.code})
+                raise Open311Error(400, _("Attribute %(code)s must be a number.") % {"code": a.code}) from None
         if a.datatype == ServiceAttribute.Datatype.DATETIME:
             _date({a.code: value}, a.code)
         out[a.code] = value[:1000]
@@ -387,7 +387,7 @@ def _get_requests(request, fmt: str):
         try:
             ids = [int(x) for x in ids_param.split(",") if x.strip()]
         except ValueError:
-            raise Open311Error(400, _("service_request_id must be a comma-separated list of numbers."))
+            raise Open311Error(400, _("service_request_id must be a comma-separated list of numbers.")) from None
         if not ids or len(ids) > MAX_ROWS or not all(1 <= i <= 2**31 - 1 for i in ids):
             raise Open311Error(400, _("service_request_id must be a comma-separated list of numbers."))
         cases = selectors.public_case_list(ids=ids)
