@@ -71,7 +71,7 @@ def _check_assignee(case: Case, kind: str, node: Node | None, person: Person | N
         if person is None:
             raise InvalidInput("assignee_required", _("Choose the person to dispatch to."))
         return node, person
-    default = {
+    defaults: dict[str, Node | None] = {
         AssigneeKind.PROPERTY: case.compound,
         AssigneeKind.PARTY_BRANCH: case.compound,
         AssigneeKind.MICROGRID_LEADER: case.microgrid,
