@@ -153,7 +153,7 @@ def _scope_nodes(obj) -> list[Node]:
     if node is None:
         return []
     nodes = [node]
-    if node.microgrid_id:
+    if node.microgrid:
         nodes.append(node.microgrid)
     extra = getattr(obj, "microgrid", None) if not isinstance(obj, Node) else None
     if isinstance(extra, Node):

@@ -11,6 +11,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -126,10 +127,10 @@ def read_table(data: bytes, filename: str, columns: list[Column]) -> list[dict]:
     for number, raw in enumerate(rows[1:], start=2):
         if not any(str(c).strip() for c in raw):
             continue
-        record = {"_row": number}
+        record: dict[str, Any] = {"_row": number}
         for col in columns:
-            i = index.get(col.key)
-            record[col.key] = str(raw[i]).strip() if i is not None and i < len(raw) else ""
+            at = index.get(col.key)
+            record[col.key] = str(raw[at]).strip() if at is not None and at < len(raw) else ""
         out.append(record)
     if not out:
         raise InvalidInput("import.no_rows", _("The file has a header but no rows."))
