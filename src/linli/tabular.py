@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from linli.errors import InvalidInput
@@ -38,7 +39,7 @@ class Column:
 class RowError:
     row: int
     column: str
-    message: str
+    message: str | Promise
 
     def as_dict(self) -> dict:
         return {"row": self.row, "column": self.column, "message": str(self.message)}
