@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from typing import Literal, overload
 
 from django.conf import settings
 from django.utils import timezone
@@ -44,7 +45,7 @@ _CODE = re.compile(CODE_VALIDATOR_RE)
 # Open311 has two states: closed once the work is done or the request has ended
 # (cases.models.RESOLVED_STATUSES), else open. mySociety's extended states for
 # servicerequestupdates:
-UPDATE_STATES = {
+UPDATE_STATES: dict[str, str] = {
     Status.RECEIVED: "OPEN", Status.ACCEPTED: "INVESTIGATING", Status.DISPATCHED: "ACTION_SCHEDULED",
     Status.ON_SITE: "IN_PROGRESS", Status.PLANNED: "ACTION_SCHEDULED", Status.IN_PROGRESS: "IN_PROGRESS",
     Status.DONE: "FIXED", Status.VISITED: "FIXED", Status.CLOSED: "CLOSED", Status.MERGED: "DUPLICATE",
@@ -113,6 +114,10 @@ def _date(params, name: str) -> dt.datetime | None:
     return value
 
 
+@overload
+def _key(params, *, required: Literal[True]) -> Open311Key: ...
+@overload
+def _key(params, *, required: bool) -> Open311Key | None: ...
 def _key(params, *, required: bool) -> Open311Key | None:
     raw = _param(params, "api_key")
     if not raw:
