@@ -50,6 +50,7 @@ Text300 = Annotated[Text, Field(max_length=300)]
 Text500 = Annotated[Text, Field(max_length=500)]
 Text2000 = Annotated[Text, Field(max_length=2000)]
 Text5000 = Annotated[Text, Field(max_length=5000)]
+Text20000 = Annotated[Text, Field(max_length=20000)]
 
 
 Time = Annotated[dt.datetime, AfterValidator(_sane_time)]
