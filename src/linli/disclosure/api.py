@@ -12,7 +12,7 @@ input (nothing changed).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, File, Path, Query, Router, Schema, UploadedFile

@@ -51,8 +51,8 @@ def fund_index(request):
 
 def _progress(c: CrowdfundingCampaign, pledges=None) -> CrowdfundingCampaign:
     progress = funds.campaign_progress(c, pledges)
-    c.received, c.pct, c.by_source = progress["received"], progress["pct"], progress["by_source"]
-    c.received_yuan, c.target_yuan = yuan(c.received), yuan(c.target)
+    c.received, c.pct, c.by_source = progress["received"], progress["pct"], progress["by_source"]  # type: ignore[attr-defined]
+    c.received_yuan, c.target_yuan = yuan(c.received), yuan(c.target)  # type: ignore[attr-defined]
     return c
 
 
@@ -62,8 +62,8 @@ def fund_detail(request, code: str):
     user = request.user
     reqs = list(fund.requests.prefetch_related("approvals__person").select_related("requested_by"))
     for r in reqs:
-        r.may_decide = funds.decider(user, r) is not None
-        r.amount_yuan = yuan(r.amount)
+        r.may_decide = funds.decider(user, r) is not None  # type: ignore[attr-defined]
+        r.amount_yuan = yuan(r.amount)  # type: ignore[attr-defined]
     manage = authz.can(user, "disclosure.fund.manage", fund.node)
     return render(request, "disclosure/fund.html", {
         "fund": fund, "account": funds.fund_account_of(fund), "requests": reqs,

@@ -359,7 +359,7 @@ def report_publish(*, report: Report, by) -> Report:
     now = timezone.now()
     report.data = selectors.report_live_data(report)
     report.chain_head = ledger_selectors.chain_head(cash_account(report.compound), at=now)
-    report.changes = diff_lines(report.previous.data, report.data) if report.previous_id else []
+    report.changes = diff_lines(report.previous.data, report.data) if report.previous_id else []  # type: ignore[union-attr]
     report.state, report.published_at, report.published_by = ReportState.PUBLISHED, now, by
     report.save()
     _event(report.compound, "report.published", by, report=report.pk, version=report.version,
