@@ -446,7 +446,7 @@ def assignable_people(case: Case):
     from linli.cases.permissions import HANDLERS
 
     ids = case.node.ancestor_ids()
-    if case.microgrid_id:  # the micro-grid and its grid (the grid worker)
+    if case.microgrid:  # the micro-grid and its grid (the grid worker)
         ids += case.microgrid.ancestor_ids()
     people = RoleAssignment.objects.filter(node_id__in=ids, role__in=list(HANDLERS)).values("person_id")
     return Person.objects.filter(pk__in=people, is_active=True).order_by("real_name", "username")

@@ -87,8 +87,9 @@ def node_create(*, kind: str, code: str, name: str, parent: Node | None = None, 
     )
     node.path = f"{parent.path if parent else '/'}{node.pk}/"
     node.compound_id = node.pk if kind == NodeKind.COMPOUND else (parent.compound_id if parent else None)
-    node.request_microgrid_id = {NodeKind.HOUSEHOLD: getattr(microgrid, "pk", None),
-                                 NodeKind.MICROGRID: node.pk}.get(kind)
+    request_microgrid: dict[str, int | None] = {NodeKind.HOUSEHOLD: getattr(microgrid, "pk", None),
+                                                NodeKind.MICROGRID: node.pk}
+    node.request_microgrid_id = request_microgrid.get(kind)
     node.save(update_fields=["path", "compound", "request_microgrid"])
     if kind == NodeKind.HOUSEHOLD:
         request_microgrids_refresh(node=node)
@@ -108,7 +109,8 @@ def request_microgrids_refresh(*, node: Node) -> None:
     for path, microgrid in households.values_list("path", "microgrid"):
         for place in above:
             if path.startswith(place.path):
-                counts[place.pk][microgrid] = counts[place.pk].get(microgrid, 0) + 1
+                # A household always has a micro-grid (check_node).
+                counts[place.pk][microgrid] = counts[place.pk].get(microgrid, 0) + 1  # type: ignore[index, arg-type]
     for place in above:
         per = counts[place.pk]
         best = min(per, key=lambda mg: (-per[mg], mg)) if per else None
