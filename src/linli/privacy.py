@@ -7,6 +7,7 @@ demo data."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
@@ -68,7 +69,7 @@ def personal_data_json(data: dict) -> str:
 def personal_data_csv(data: dict) -> str:
     """The same data, one value a row (section, row number, field, value): opens in Excel.
     Written by linli.tabular, which keeps a value that starts like a formula as text."""
-    rows = [["section", "row", "field", "value"]]
+    rows: list[list[Any]] = [["section", "row", "field", "value"]]
     for section, value in data.items():
         if section == "format":
             continue

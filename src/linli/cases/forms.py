@@ -21,7 +21,7 @@ class OversizedUpload(SimpleUploadedFile):
 
     oversized = True
 
-    def __init__(self, name: str, size: int):
+    def __init__(self, name: str | None, size: int):
         super().__init__(name or "photo", b"", content_type="application/octet-stream")
         self.size = size
 

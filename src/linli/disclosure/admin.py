@@ -5,8 +5,19 @@ from django.contrib import admin
 
 from linli.adminkit import ReadOnlyAdmin
 from linli.disclosure.models import (
-    Approval, Budget, CrowdfundingCampaign, DisclosureEvent, Donation, FeeFigures, Fund, MoneyEntry, Objection, Pledge,
-    Report, SpendingRequest, Supervisor,
+    Approval,
+    Budget,
+    CrowdfundingCampaign,
+    DisclosureEvent,
+    Donation,
+    FeeFigures,
+    Fund,
+    MoneyEntry,
+    Objection,
+    Pledge,
+    Report,
+    SpendingRequest,
+    Supervisor,
 )
 
 

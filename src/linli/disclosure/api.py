@@ -67,8 +67,12 @@ FenOrZero = Annotated[int, Field(strict=True, description="amount in fen, 0 to 1
 Year = Annotated[int, Field(strict=True, ge=2000, le=2100)]
 Quarter = Annotated[int, Field(strict=True, ge=1, le=4)]
 ClientToken = Annotated[str, Field(max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
-MoneyKindName = Literal[tuple(MoneyKind.values)]  # type: ignore[valid-type]
-SourceName = Literal[tuple(IncomeSource.values)]  # type: ignore[valid-type]
+if TYPE_CHECKING:
+    MoneyKindName = str
+    SourceName = str
+else:
+    MoneyKindName = Literal[tuple(MoneyKind.values)]
+    SourceName = Literal[tuple(IncomeSource.values)]
 
 
 def _viewer(request):

@@ -25,11 +25,26 @@ from django.utils.translation import gettext_lazy as _
 
 from linli import authz
 from linli.disclosure.accounting import (
-    MAX_CAMPAIGN_DAYS, check_amount, escrow_account_code, fund_account_code, fund_spent_account_code,
+    MAX_CAMPAIGN_DAYS,
+    check_amount,
+    escrow_account_code,
+    fund_account_code,
+    fund_spent_account_code,
 )
 from linli.disclosure.models import (
-    Approval, CrowdfundingCampaign, CrowdfundingState, Donation, Fund, FundKind, IncomeSource, Party, Pledge,
-    PledgeState, SpendingRequest, SpendState, Supervisor,
+    Approval,
+    CrowdfundingCampaign,
+    CrowdfundingState,
+    Donation,
+    Fund,
+    FundKind,
+    IncomeSource,
+    Party,
+    Pledge,
+    PledgeState,
+    SpendingRequest,
+    SpendState,
+    Supervisor,
 )
 from linli.disclosure.services import _event
 from linli.errors import DomainError, InvalidInput, NotAllowed
