@@ -69,7 +69,7 @@ def _per_post(post, n: int) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    best = None
+    best: float | None = None
     for _round in range(2):
         started = time.process_time()
         with CaptureQueriesContext(connection) as ctx:
@@ -77,6 +77,7 @@ def _per_post(post, n: int) -> dict:
                 post()
         took = (time.process_time() - started) / n
         best = took if best is None else min(best, took)
+    assert best is not None
     return {"cpu_ms": round(best * 1000, 2), "statements": round(len(ctx.captured_queries) / n, 1)}
 
 
@@ -133,8 +134,8 @@ def main() -> None:
         result["ratios_after_over_before"] = {
             ch: {k: round(after[ch][k] / before[ch][k], 2) for k in ("cpu_ms", "statements")}
             for ch in ("open311", "qr")}
-    out = ROOT / "bench" / "results" / f"intake-{after['database']}.json"
-    out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+    path = ROOT / "bench" / "results" / f"intake-{after['database']}.json"
+    path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     json.dump(result, sys.stdout, indent=2, ensure_ascii=False)
     print()
 

@@ -2,7 +2,9 @@
 msgstr lines of the given .po files (placeholders, tags and links left alone); then
 compile the app. tests/test_i18n.py::test_chinese_uses_full_width_punctuation checks.
 Usage: python scripts/fullwidth_punctuation.py src/linli/*/locale/zh_Hans/LC_MESSAGES/django.po"""
-import re, sys, glob
+import re
+import sys
+
 CJK = r'\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”'
 MAP = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！", "(": "（", ")": "）"}
 PH = re.compile(r'%\([a-z_0-9]+\)[sdif]|%[sd]|\{[a-z_0-9]*\}|<[^>]*>|https?://\S+')
@@ -12,7 +14,8 @@ def fix(text):
     # protect placeholders, tags and links
     keep = []
     def stash(m):
-        keep.append(m.group(0)); return f"\x00{len(keep)-1}\x00"
+        keep.append(m.group(0))
+        return f"\x00{len(keep)-1}\x00"
     t = PH.sub(stash, text)
     for _ in range(3):
         t = re.sub(rf'(?<=[{CJK}])([,:;?!()])', lambda m: MAP[m.group(1)], t)

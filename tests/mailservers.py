@@ -9,6 +9,7 @@ import socket
 import socketserver
 import threading
 import time
+from typing import Any
 
 
 class HungServer:
@@ -60,7 +61,7 @@ class _SMTPHandler(socketserver.StreamRequestHandler):
 
     def handle(self):
         self._say("220 sink ready")
-        recipients = []
+        recipients: list[str] = []
         while True:
             line = self.rfile.readline()
             if not line:
@@ -82,7 +83,7 @@ class _SMTPHandler(socketserver.StreamRequestHandler):
                     if not chunk or chunk in (b".\r\n", b".\n"):
                         break
                     data.append(chunk[1:] if chunk.startswith(b"..") else chunk)
-                self.server.sink.received(recipients, b"".join(data))
+                self.server.sink.received(recipients, b"".join(data))  # type: ignore[attr-defined]
                 self._say("250 queued")
             elif verb == "QUIT":
                 self._say("221 bye")
@@ -94,6 +95,7 @@ class _SMTPHandler(socketserver.StreamRequestHandler):
 class _ThreadingTCPServer(socketserver.ThreadingMixIn, socketserver.TCPServer):
     daemon_threads = True
     allow_reuse_address = True
+    sink: Any
 
 
 class SMTPSink:

@@ -15,13 +15,13 @@ while the decision stays in this one function.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from linli.errors import NotAllowed
 from linli.org.models import Node, Role
-from django.utils.translation import gettext_lazy as _
 
 STAFF_ROLES = frozenset(
     {
@@ -153,7 +153,7 @@ def _scope_nodes(obj) -> list[Node]:
     if node is None:
         return []
     nodes = [node]
-    if node.microgrid_id:
+    if node.microgrid:
         nodes.append(node.microgrid)
     extra = getattr(obj, "microgrid", None) if not isinstance(obj, Node) else None
     if isinstance(extra, Node):

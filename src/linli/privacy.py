@@ -7,6 +7,7 @@ demo data."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
@@ -38,7 +39,7 @@ def personal_data(*, person: Person, viewer: Person) -> dict:
         "roles": [{"role": r.role, "place": r.node.code, "place_name": r.node.name, "since": r.created_at}
                   for r in person.roles.select_related("node").order_by("created_at", "pk")],
         "role_history": [{"action": e.action, "role": e.role, "place": e.node.code, "at": e.at,
-                          "by": e.by.username if e.by_id else None}
+                          "by": e.by.username if e.by else None}
                          for e in RoleEvent.objects.filter(person=person).select_related("node", "by").order_by("at", "pk")],
         "requests": [{"tracking_code": c.tracking_code, "received_at": c.received_at, "category": c.category.name,
                       "place": c.node.code, "address": c.address, "description": c.description,
@@ -56,7 +57,7 @@ def personal_data(*, person: Person, viewer: Person) -> dict:
                             "legs": [{"account": leg.account.code, "amount": leg.amount} for leg in t.legs.all()]}
                            for t in Transaction.objects.filter(created_by=person).order_by("posted_at")
                            .prefetch_related("legs__account")],
-        "account_history": [{"action": e.action, "at": e.at, "by": e.by.username if e.by_id else None}
+        "account_history": [{"action": e.action, "at": e.at, "by": e.by.username if e.by else None}
                             for e in AccountEvent.objects.filter(person=person).select_related("by").order_by("at", "pk")],
     }
 
@@ -68,7 +69,7 @@ def personal_data_json(data: dict) -> str:
 def personal_data_csv(data: dict) -> str:
     """The same data, one value a row (section, row number, field, value): opens in Excel.
     Written by linli.tabular, which keeps a value that starts like a formula as text."""
-    rows = [["section", "row", "field", "value"]]
+    rows: list[list[Any]] = [["section", "row", "field", "value"]]
     for section, value in data.items():
         if section == "format":
             continue

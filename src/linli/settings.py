@@ -7,8 +7,8 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
-from whitenoise.compress import Compressor
 from django.utils.translation import gettext_lazy as _
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent
 

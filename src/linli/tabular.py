@@ -11,7 +11,9 @@ import csv
 import io
 import re
 from dataclasses import dataclass
+from typing import Any
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from linli.errors import InvalidInput
@@ -37,7 +39,7 @@ class Column:
 class RowError:
     row: int
     column: str
-    message: str
+    message: str | Promise
 
     def as_dict(self) -> dict:
         return {"row": self.row, "column": self.column, "message": str(self.message)}
@@ -126,10 +128,10 @@ def read_table(data: bytes, filename: str, columns: list[Column]) -> list[dict]:
     for number, raw in enumerate(rows[1:], start=2):
         if not any(str(c).strip() for c in raw):
             continue
-        record = {"_row": number}
+        record: dict[str, Any] = {"_row": number}
         for col in columns:
-            i = index.get(col.key)
-            record[col.key] = str(raw[i]).strip() if i is not None and i < len(raw) else ""
+            at = index.get(col.key)
+            record[col.key] = str(raw[at]).strip() if at is not None and at < len(raw) else ""
         out.append(record)
     if not out:
         raise InvalidInput("import.no_rows", _("The file has a header but no rows."))

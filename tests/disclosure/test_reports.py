@@ -148,7 +148,7 @@ def test_exports_and_print_view(dworld, money, client):
     from django.contrib.staticfiles import finders
 
     assert "disclosure/report_print.css" in page and "9,000.00" in page  # A4 print styles in a static file
-    assert "@page { size: A4" in open(finders.find("disclosure/report_print.css"), encoding="utf-8").read()
+    assert "@page { size: A4" in open(finders.find("disclosure/report_print.css"), encoding="utf-8").read()  # type: ignore[arg-type]
 
 
 def test_report_pages_over_http_workflow(dworld, money, client):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -26,7 +27,7 @@ def _chinese():
 
 @dataclass
 class Aid:
-    world: object
+    world: Any
     volunteer: Volunteer
     task: Task
     slot: Slot

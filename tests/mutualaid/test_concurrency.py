@@ -31,7 +31,7 @@ def test_one_code_presented_ten_times_at_once_redeems_once(aidworld):
         try:
             barrier.wait()
             r = aid.redemption_confirm(merchant=aidworld.shop, code=code.digits, bill_fen=3000, by=cashier)
-            out = ("ok", r.points)
+            out: tuple = ("ok", r.points)
         except DomainError as exc:
             out = ("refused", exc.code, str(exc.message))
         except BaseException as exc:  # noqa: BLE001 - anything else fails the test

@@ -165,7 +165,7 @@ def test_a_send_interrupted_by_a_signal_releases_the_message(db, frozen):
     import linli.outbox.services as s
 
     original = s.channel_of
-    s.channel_of = lambda kind: Hanging()
+    s.channel_of = lambda kind: Hanging()  # type: ignore[assignment, return-value]
     try:
         with pytest.raises(Interrupted):
             services.outbox_drain()
@@ -242,7 +242,7 @@ def test_a_slow_batch_gives_back_what_it_could_not_send_in_half_its_claim_time(d
 
     import linli.outbox.services as s
 
-    original, s.channel_of = s.channel_of, lambda kind: Slow()
+    original, s.channel_of = s.channel_of, lambda kind: Slow()  # type: ignore[assignment, return-value]
     try:
         result = services.outbox_drain(rounds=1)
     finally:

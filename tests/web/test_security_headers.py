@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -56,7 +57,7 @@ def test_the_error_pages_inline_style_is_allowed_by_its_hash(client, db):
 def test_the_demo_runs_with_debug_off_and_no_https_only_settings(monkeypatch):
     from linli import cli
 
-    seen = {}
+    seen: dict[str, Any] = {}
     monkeypatch.setattr("django.core.management.execute_from_command_line", lambda argv: seen.update(argv=argv))
     for name in cli.DEMO_ENVIRONMENT:
         monkeypatch.setenv(name, "1" if name == "LINLI_DEBUG" else "x")

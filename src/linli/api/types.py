@@ -35,8 +35,22 @@ def _sane_date(value: dt.date) -> dt.date:
     return value
 
 
-def Text(max_length: int | None = None):  # noqa: N802 - a type factory
-    return Annotated[str, AfterValidator(_no_nul), Field(max_length=max_length)]
+# Text without NUL characters, and its length-limited variants (type aliases, so mypy
+# reads ``note: Text5000`` as ``str``).
+Text = Annotated[str, AfterValidator(_no_nul)]
+Text20 = Annotated[Text, Field(max_length=20)]
+Text40 = Annotated[Text, Field(max_length=40)]
+Text60 = Annotated[Text, Field(max_length=60)]
+Text100 = Annotated[Text, Field(max_length=100)]
+Text120 = Annotated[Text, Field(max_length=120)]
+Text150 = Annotated[Text, Field(max_length=150)]
+Text200 = Annotated[Text, Field(max_length=200)]
+Text254 = Annotated[Text, Field(max_length=254)]
+Text300 = Annotated[Text, Field(max_length=300)]
+Text500 = Annotated[Text, Field(max_length=500)]
+Text2000 = Annotated[Text, Field(max_length=2000)]
+Text5000 = Annotated[Text, Field(max_length=5000)]
+Text20000 = Annotated[Text, Field(max_length=20000)]
 
 
 Time = Annotated[dt.datetime, AfterValidator(_sane_time)]

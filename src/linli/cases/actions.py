@@ -16,8 +16,9 @@ service's.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -66,7 +67,7 @@ def _merge_from_api(request, case, payload):
     try:
         into = selectors.case_get(viewer=request.user, pk=payload.into)
     except NotFound:
-        raise InvalidInput("unknown_merge_target", _("No such request to merge into."), details=[{"field": "into"}])
+        raise InvalidInput("unknown_merge_target", _("No such request to merge into."), details=[{"field": "into"}]) from None
     return {"into": into, "note": payload.note}
 
 

@@ -114,7 +114,7 @@ def _summary(case: Case) -> dict:
     return {
         "id": case.pk, "tracking_code": case.tracking_code, "kind": case.kind, "status": case.status,
         "colour": case.colour, "category": case.category.code, "place": case.node.code,
-        "compound": case.compound.code if case.compound_id else None,
+        "compound": case.compound.code if case.compound else None,
         # Lists never show a full phone number (the detail does, to those allowed, and logs it).
         "description": selectors.mask_phones(case.description),
         "source": case.source, "received_at": case.received_at, "escalation_level": case.escalation_level,
@@ -126,14 +126,14 @@ def _detail(request, case: Case) -> dict:
     contact = selectors.case_contact(viewer=request.user, case=case, channel="api", path=request.path)
     out.update(
         description=contact["description"],
-        microgrid=case.microgrid.code if case.microgrid_id else None, address=case.address, urgent=case.urgent,
+        microgrid=case.microgrid.code if case.microgrid else None, address=case.address, urgent=case.urgent,
         external_id=case.external_id, contact_name=contact["name"], contact_phone=contact["phone"],
         contact_email=contact["email"], assignee_kind=case.assignee_kind,
-        assignee_node=case.assignee_node.code if case.assignee_node_id else None,
-        assignee=case.assignee.username if case.assignee_id else None, plan=case.plan, rating=case.rating,
+        assignee_node=case.assignee_node.code if case.assignee_node else None,
+        assignee=case.assignee.username if case.assignee else None, plan=case.plan, rating=case.rating,
         merged_into=case.merged_into_id, policy=case.policy.code, deadlines=_deadlines(case),
         events=[
-            {"action": e.action, "at": e.at, "actor": e.actor.username if e.actor_id else None,
+            {"action": e.action, "at": e.at, "actor": e.actor.username if e.actor else None,
              "from_status": e.from_status, "to_status": e.to_status, "note": e.note, "data": e.data}
             for e in case.events.all()
         ],
@@ -161,12 +161,12 @@ def _encode_cursor(case: Case) -> str:
 def _decode_cursor(cursor: str) -> Q:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        at, pk = raw.rsplit("|", 1)
-        at, pk = dt.datetime.fromisoformat(at), int(pk)
+        at_text, pk_text = raw.rsplit("|", 1)
+        at, pk = dt.datetime.fromisoformat(at_text), int(pk_text)
         if timezone.is_naive(at) or not 1 <= pk <= MAX_ID or not 1970 <= at.year <= 2200:
             raise ValueError
     except (ValueError, UnicodeDecodeError, binascii.Error):
-        raise InvalidInput("bad_cursor", _("This page cursor is not valid; start again from the first page."))
+        raise InvalidInput("bad_cursor", _("This page cursor is not valid; start again from the first page.")) from None
     return Q(received_at__lt=at) | Q(received_at=at, pk__lt=pk)
 
 
@@ -190,10 +190,11 @@ def case_create(request, payload: CaseIn):
     if payload.unit:
         node = selectors.place_by_code(payload.unit)
     elif payload.address and payload.address.strip():
-        node = selectors.place_from_address(payload.address)
-        if node is None:
+        found = selectors.place_from_address(payload.address)
+        if found is None:
             raise InvalidInput("unknown_address", _("Name the compound in the address, or give the unit code."),
                                details=[{"field": "address"}])
+        node = found
     else:
         raise InvalidInput("place_required", _("Give the unit code or the address."), details=[{"field": "unit"}])
     category = Category.objects.filter(code=payload.category).first()
@@ -247,7 +248,8 @@ def case_detail(request, id: int = Path(..., ge=1, le=MAX_ID)):  # noqa: A002 - 
 def _action_endpoint(action: RequestAction):
     """POST /cases/{id}/actions/<name>: load the visible request, call the action's service."""
 
-    def endpoint(request, payload: action.schema, id: int = Path(..., ge=1, le=MAX_ID)):  # noqa: A002
+    # The payload schema is the action's own (a value, not a static type).
+    def endpoint(request, payload: action.schema, id: int = Path(..., ge=1, le=MAX_ID)):  # type: ignore[name-defined]  # noqa: A002
         case = _visible(request, id)
         action.from_api(request, case, payload)
         return _fresh(request, case)
@@ -315,7 +317,7 @@ def case_photo_file(request, id: int = Path(..., ge=1, le=MAX_ID),  # noqa: A002
     try:
         handle = photo.image.open("rb")
     except OSError:
-        raise NotFound("photo.missing", _("This photo does not exist."))
+        raise NotFound("photo.missing", _("This photo does not exist.")) from None
     response = FileResponse(handle, content_type="image/jpeg")
     response["Cache-Control"] = "private, max-age=3600"
     return response
@@ -428,7 +430,11 @@ def my_escalation_acknowledge(request, id: int = Path(..., ge=1, le=MAX_ID)):  #
 @router.get("/my/queue", response={200: list[QueueItemOut], 401: ErrorOut})
 def my_queue(request):
     """Open requests the caller may work on, nearest deadline first (at most 200)."""
-    return [dict(_summary(c), next_due=c.next_due) for c in selectors.queue(viewer=request.user)[:200]]
+    # ``next_due`` is annotated by queue().
+    return [
+        dict(_summary(c), next_due=c.next_due)  # type: ignore[attr-defined]
+        for c in selectors.queue(viewer=request.user)[:200]
+    ]
 
 
 # ---------------------------------------------------------------------------

@@ -91,12 +91,12 @@ def board_index(request):
     districts = []
     by_id = {}
     for n in nodes:
-        n.below = []
+        n.below = []  # type: ignore[attr-defined]  # read by the template
         by_id[n.id] = n
         if n.kind == NodeKind.DISTRICT:
             districts.append(n)
         elif n.parent_id in by_id:
-            by_id[n.parent_id].below.append(n)
+            by_id[n.parent_id].below.append(n)  # type: ignore[attr-defined]
     return render(request, "cases/board/index.html", {"districts": districts})
 
 
@@ -115,10 +115,10 @@ def board(request, code: str):
     for key in stats.COLOUR_KEYS:
         n = figures["counts_by_colour"][key]
         label = COLOUR_NAMES[key]
-        if policy is not None and key != "none" and getattr(policy, f"label_{key}", ""):
+        if policy is not None and key != "none" and getattr(policy, f"label_{key}", None):
             label = getattr(policy, f"label_{key}")
         # The durations hold for one policy: shown on a compound's board only.
-        hint = COLOUR_HINTS[key] if policy is not None and not getattr(policy, f"label_{key}", "") else ""
+        hint = COLOUR_HINTS[key] if policy is not None and not getattr(policy, f"label_{key}", None) else ""
         if key == "none":
             hint = COLOUR_HINTS[key]
         colours.append({"key": key, "label": label, "hint": hint, "n": n,

@@ -61,10 +61,11 @@ def inspection_list(request, code: str):
             messages.success(request, _("The campaign is open. Add its participants, then register the problems found."))
             return redirect("inspection", campaign.pk)
     campaigns = list(Campaign.objects.filter(node__path__startswith=node.path).select_related("node"))
+    figures = {}
     for c in campaigns:
-        c.figures = selectors.campaign_figures(c)
-        c.percent = None if c.figures["rate"] is None else round(100 * c.figures["rate"])
-    found, fixed = sum(c.figures["found"] for c in campaigns), sum(c.figures["fixed"] for c in campaigns)
+        figures[c.pk] = c.figures = selectors.campaign_figures(c)  # type: ignore[attr-defined]  # for the template
+        c.percent = None if figures[c.pk]["rate"] is None else round(100 * figures[c.pk]["rate"])  # type: ignore[attr-defined]
+    found, fixed = sum(f["found"] for f in figures.values()), sum(f["fixed"] for f in figures.values())
     totals = {"rounds": len(campaigns), "found": found, "fixed": fixed,
               "percent": round(100 * fixed / found) if found else None}
     today = timezone.localdate()

@@ -128,6 +128,7 @@ class _Demo:
 
     def visit(self, case: Case, *, visitor: Person, second: bool = False) -> Case:
         rng = self.rng
+        assert case.done_at is not None
         t = self.at(case.done_at, hours=rng.uniform(3, 60) if rng.random() > 0.08 else rng.uniform(80, 110))
         if t is None:
             return case
@@ -190,7 +191,7 @@ def _lijing(d: _Demo) -> None:
     if helper is not None:
         household = Node.objects.filter(kind=NodeKind.HOUSEHOLD, microgrid__code="TJ-G1-M1",
                                         path__startswith=units[0].path.rsplit("/", 3)[0] + "/").order_by("path").first()
-        case = d.report(units=[household.parent] if household else units, by=community, days_ago=12, category=d.categories["help"],
+        case = d.report(units=[household.parent] if household and household.parent else units, by=community, days_ago=12, category=d.categories["help"],
                         description="下午要出门办事，需要有人帮忙照看孩子两小时")
         case = services.case_accept(case=case, by=grid, at=case.received_at + dt.timedelta(minutes=3))
         if case.microgrid and case.microgrid.code == "TJ-G1-M1":

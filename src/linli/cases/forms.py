@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import cast
 
 from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -20,7 +21,7 @@ class OversizedUpload(SimpleUploadedFile):
 
     oversized = True
 
-    def __init__(self, name: str, size: int):
+    def __init__(self, name: str | None, size: int):
         super().__init__(name or "photo", b"", content_type="application/octet-stream")
         self.size = size
 
@@ -118,7 +119,7 @@ class IntakeForm(forms.Form):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.categories = {c.code: c for c in categories}
-        self.fields["category"].choices = [("", _("Choose…"))] + category_choices(categories)
+        cast(forms.ChoiceField, self.fields["category"]).choices = [("", _("Choose…")), *category_choices(categories)]
         if not self.is_bound and "client_token" not in self.initial:
             self.initial["client_token"] = uuid.uuid4().hex
 

@@ -43,9 +43,9 @@ def clean_photo(data: bytes, filename: str = "") -> CleanPhoto:
             raise InvalidInput("photo.format", _("Not a photo: %(name)s") % {"name": filename})
         if w * h > MAX_PIXELS:
             raise InvalidInput("photo.too_large", _("The photo is too large: %(name)s") % {"name": filename})
-        with Image.open(io.BytesIO(data)) as img:
-            img.load()
-            img = ImageOps.exif_transpose(img)
+        with Image.open(io.BytesIO(data)) as opened:
+            opened.load()
+            img = ImageOps.exif_transpose(opened)
             if img.mode not in ("RGB", "L"):
                 img = img.convert("RGB")
             img.thumbnail((MAX_SIDE, MAX_SIDE))

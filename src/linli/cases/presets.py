@@ -5,10 +5,11 @@ Used by the data migration and by tests; ``ensure_presets`` is idempotent.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 MIN, HOUR, DAY = 1, 60, 24 * 60
 
-PRESETS = {
+PRESETS: dict[str, dict[str, Any]] = {
     "515303": {
         "name": "515303 四色",
         "description": "5分钟响应、15分钟到场、30分钟拿出方案（定颜色），绿色3天、黄色1个月、红色6个月办结，灰色长期跟进；办结后3天内回访。",

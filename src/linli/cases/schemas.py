@@ -2,16 +2,32 @@
 OpenAPI document shows. Class names are the document's component names; keep
 them stable."""
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from ninja import Field, Path, Schema
 
-from linli.api.types import MAX_ID, Day, Text, Time
+from linli.api.types import (
+    MAX_ID,
+    Day,
+    Text20,
+    Text40,
+    Text60,
+    Text120,
+    Text150,
+    Text200,
+    Text254,
+    Text2000,
+    Text5000,
+    Time,
+)
 from linli.cases.models import Status
 
 CaseId = Annotated[int, Field(ge=1, le=MAX_ID)]
 ColourName = Literal["green", "yellow", "red", "grey"]
-StatusName = Literal[tuple(Status.values)]  # type: ignore[valid-type]
+if TYPE_CHECKING:
+    StatusName = str
+else:
+    StatusName = Literal[tuple(Status.values)]
 AssigneeName = Literal["property", "community", "party_branch", "microgrid_leader", "person"]
 
 
@@ -83,52 +99,52 @@ class CasePageOut(Schema):
 
 
 class CaseIn(Schema):
-    unit: Text(40) | None = Field(
+    unit: Text40 | None = Field(
         None, description="Code of the place (unit, building, household or compound), as printed under its QR code")
-    address: Text(200) | None = Field(None, description="Address text naming the compound (used when no unit code is known)")
-    category: Text(40)
-    description: Text(5000)
+    address: Text200 | None = Field(None, description="Address text naming the compound (used when no unit code is known)")
+    category: Text40
+    description: Text5000
     source: Literal["qr", "snapshot", "phone", "visit", "hotline", "api"] = "api"
-    contact_name: Text(60) = ""
-    contact_phone: Text(20) = ""
-    contact_email: Text(254) = ""
+    contact_name: Text60 = ""
+    contact_phone: Text20 = ""
+    contact_email: Text254 = ""
     urgent: bool = False
-    external_id: Text(60) = ""
+    external_id: Text60 = ""
     client_token: Annotated[str, Field(max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")] | None = Field(
         None, description="Sending the same token twice creates the request once")
     received_at: Time | None = Field(None, description="Original received time (hotline import; needs cases.case.import)")
 
 
 class NoteIn(Schema):
-    note: Text(5000) = ""
+    note: Text5000 = ""
 
 
 class RequiredNoteIn(Schema):
-    note: Text(5000)
+    note: Text5000
 
 
 class AssignIn(Schema):
     to: AssigneeName
-    node: Text(40) | None = None
-    person: Text(150) | None = Field(None, description="username")
-    note: Text(5000) = ""
+    node: Text40 | None = None
+    person: Text150 | None = Field(None, description="username")
+    note: Text5000 = ""
 
 
 class PlanIn(Schema):
     colour: ColourName
-    note: Text(5000)
+    note: Text5000
     due_at: Time | None = None
 
 
 class VisitIn(Schema):
     method: Literal["phone", "visit", "online"]
     rating: Literal["satisfied", "basically", "unsatisfied"]
-    comment: Text(5000) = ""
+    comment: Text5000 = ""
 
 
 class MergeIn(Schema):
     into: CaseId
-    note: Text(5000) = ""
+    note: Text5000 = ""
 
 
 class BoardOut(Schema):
@@ -166,13 +182,13 @@ class QueueItemOut(CaseSummaryOut):
 
 class SuperviseIn(Schema):
     kind: Literal["supervise", "evaluate"]
-    note: Text(5000)
+    note: Text5000
     score: Annotated[int, Field(ge=0, le=100)] | None = None
 
 
 class MatchIn(Schema):
-    volunteer: Text(150) = Field(..., description="username of the volunteer or resident")
-    note: Text(5000) = ""
+    volunteer: Text150 = Field(..., description="username of the volunteer or resident")
+    note: Text5000 = ""
 
 
 class PhotoOut(Schema):
@@ -259,15 +275,15 @@ class TrackOut(Schema):
 
 class RatingIn(Schema):
     rating: Literal["satisfied", "basically", "unsatisfied"]
-    comment: Text(2000) = ""
+    comment: Text2000 = ""
 
 
 class CampaignIn(Schema):
-    node: Text(40)
-    title: Text(120)
+    node: Text40
+    title: Text120
     starts_on: Day
     ends_on: Day
-    description: Text(5000) = ""
+    description: Text5000 = ""
 
 
 class CampaignOut(Schema):
@@ -282,21 +298,21 @@ class CampaignOut(Schema):
 
 
 class ParticipantIn(Schema):
-    person: Text(150)
+    person: Text150
 
 
 class ProblemIn(Schema):
-    node: Text(40)
-    category: Text(40)
-    description: Text(5000)
-    responsible: Text(120)
-    measure: Text(5000)
+    node: Text40
+    category: Text40
+    description: Text5000
+    responsible: Text120
+    measure: Text5000
     due_at: Time
 
 
 class PolicyIn(Schema):
-    node: Text(40)
-    policy: Text(40)
+    node: Text40
+    policy: Text40
 
 
 class PolicyOut(Schema):

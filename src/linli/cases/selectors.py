@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 from django.db.models import Min, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -299,7 +300,7 @@ def resident_deadlines(case: Case) -> list[dict]:
 
     from linli.cases.models import Clock
 
-    labels = {
+    labels: dict[str, Any] = {
         Clock.RESPOND: _("Staff respond by"),
         Clock.PLAN: _("A plan is given by"),
         Clock.FINISH: _("Expected to be finished by"),
@@ -362,7 +363,7 @@ def help_candidates(case: Case) -> list[HelpCandidate]:
     rows = (
         RoleAssignment.objects.filter(person__is_active=True)
         .filter((Q(role=Role.VOLUNTEER) & (near | volunteers_far)) | (Q(role__in=[Role.RESIDENT, Role.OWNER]) & near))
-        .exclude(person_id=case.reporter_id)
+        .exclude(person_id__in=[case.reporter_id] if case.reporter_id else [])
         .select_related("person", "node")
     )
     best: dict[int, HelpCandidate] = {}
@@ -420,7 +421,7 @@ def open_counts_by_policy(*, compound: Node) -> list[dict]:
     """Open requests of a compound by the policy their deadlines were computed under."""
     from django.db.models import Count
 
-    return list(Case.objects.filter(compound=compound, status__in=OPEN_STATUSES)
+    return list(Case.objects.filter(compound=compound, status__in=OPEN_STATUSES)  # type: ignore[arg-type]
                 .values("policy__name").annotate(n=Count("id")).order_by("policy__name"))
 
 
@@ -445,7 +446,7 @@ def assignable_people(case: Case):
     from linli.cases.permissions import HANDLERS
 
     ids = case.node.ancestor_ids()
-    if case.microgrid_id:  # the micro-grid and its grid (the grid worker)
+    if case.microgrid:  # the micro-grid and its grid (the grid worker)
         ids += case.microgrid.ancestor_ids()
     people = RoleAssignment.objects.filter(node_id__in=ids, role__in=list(HANDLERS)).values("person_id")
     return Person.objects.filter(pk__in=people, is_active=True).order_by("real_name", "username")
@@ -502,7 +503,7 @@ def campaign_person(*, viewer, campaign: Campaign, text: str):
 
 def expected_finish(case_ids) -> dict:
     """{case id: due time of its running finish clock} (Open311 ``expected_datetime``)."""
-    out = {}
+    out: dict[int, dt.datetime] = {}
     for d in Deadline.objects.filter(case_id__in=list(case_ids), clock="finish", cancelled_at__isnull=True,
                                      met_at__isnull=True).order_by("due_at").only("case_id", "due_at"):
         out.setdefault(d.case_id, d.due_at)

@@ -7,6 +7,7 @@ An action form's cleaned data are its service's keywords (see
 from __future__ import annotations
 
 import uuid
+from typing import cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -59,18 +60,22 @@ class ProgressForm(StaffForm):
     note = _note(_("What has been done"), required_by_service=True, rows=3)
 
 
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.real_name or obj.username
+
+
 class AssignForm(StaffForm):
     to = forms.ChoiceField(label=_("To"), choices=AssigneeKind.choices, widget=forms.RadioSelect)
-    person = forms.ModelChoiceField(label=_("Named person"), queryset=None, required=False,
-                                    empty_label=_("— only when “A named person” —"))
+    person = PersonChoiceField(label=_("Named person"), queryset=None, required=False,
+                               empty_label=_("— only when “A named person” —"))
     note = _note(_("Note (optional)"))
 
     def __init__(self, *args, people=None, **kwargs):
         super().__init__(*args, **kwargs)
         from linli.org.models import Person
 
-        self.fields["person"].queryset = people if people is not None else Person.objects.none()
-        self.fields["person"].label_from_instance = lambda p: p.real_name or p.username
+        cast(forms.ModelChoiceField, self.fields["person"]).queryset = people if people is not None else Person.objects.none()
 
     @classmethod
     def for_case(cls, case, data=None, files=None):
@@ -91,8 +96,10 @@ class TransferForm(AssignForm):
 
 
 class ColourChoiceMixin:
+    fields: dict[str, forms.Field]
+
     def set_colours(self, policy):
-        self.fields["colour"].choices = [(c, policy.colour_label(c) if policy else label) for c, label in Colour.choices]
+        cast(forms.ChoiceField, self.fields["colour"]).choices = [(c, policy.colour_label(c) if policy else label) for c, label in Colour.choices]
 
 
 class PlanForm(ColourChoiceMixin, StaffForm):
@@ -153,7 +160,7 @@ class MatchHelperForm(StaffForm):
         near = {"building": _("same building"), "microgrid": _("same micro-grid"), "compound": _("this compound")}
         role = {"volunteer": _("volunteer"), "resident": _("resident")}
         self.candidates = {str(c.person.pk): c.person for c in candidates}
-        self.fields["volunteer"].choices = [("", _("Choose…"))] + [
+        cast(forms.ChoiceField, self.fields["volunteer"]).choices = [("", _("Choose…"))] + [
             (str(c.person.pk), f"{c.person.real_name or c.person.username} · {role[c.role]} · {near[c.near]}")
             for c in candidates
         ]
@@ -189,11 +196,11 @@ class RecordForm(StaffForm):
             self.initial["client_token"] = uuid.uuid4().hex
         self.places = {str(n.pk): n for n in places}
         self.set_labels(labels or {})
-        self.fields["category"].choices = [("", _("Choose…"))] + category_choices(categories)
+        cast(forms.ChoiceField, self.fields["category"]).choices = [("", _("Choose…")), *category_choices(categories)]
 
     def set_labels(self, labels: dict[int, str]) -> None:
         """Name the places in the list ("compound building unit"); a place without a label shows its name."""
-        self.fields["place"].choices = [("", _("Choose…"))] + [
+        cast(forms.ChoiceField, self.fields["place"]).choices = [("", _("Choose…"))] + [
             (key, labels.get(n.pk, n.name)) for key, n in self.places.items()]
 
     def clean_place(self):
@@ -217,7 +224,7 @@ class PolicyForm(StaffForm):
     def __init__(self, *args, policies=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.policies = {str(p.pk): p for p in policies}
-        self.fields["policy"].choices = [(str(p.pk), p.name) for p in policies]
+        cast(forms.ChoiceField, self.fields["policy"]).choices = [(str(p.pk), p.name) for p in policies]
 
     def clean_policy(self):
         return self.policies[self.cleaned_data["policy"]]

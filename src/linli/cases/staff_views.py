@@ -8,6 +8,7 @@ action (DomainError) is shown on the page with its status and changes nothing.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -213,7 +214,7 @@ def case_photo(request, pk: int, photo_pk: int):
 # Queue, escalations, notifications
 
 
-NEXT_STEP = {
+NEXT_STEP: dict[str, Any] = {
     Status.RECEIVED: gettext_lazy("Accept"),
     Status.ACCEPTED: gettext_lazy("Dispatch"),
     Status.DISPATCHED: gettext_lazy("Go there or give the plan"),
@@ -242,7 +243,7 @@ def queue(request):
     now = timezone.now()
     cases = list(selectors.queue(viewer=request.user, now=now)[: QUEUE_LIMIT + 1])
     more = len(cases) > QUEUE_LIMIT
-    items = [{"case": c, "left": time_left(c.next_due, now), "next": NEXT_STEP.get(c.status, "")}
+    items = [{"case": c, "left": time_left(c.next_due, now), "next": NEXT_STEP.get(c.status, "")}  # type: ignore[attr-defined]
              for c in cases[:QUEUE_LIMIT]]
     supervision = supervised = None
     if authz.can(request.user, "cases.case.supervise"):
@@ -282,7 +283,7 @@ def notifications(request):
     now = timezone.now()
     # Someone without a queue (a volunteer matched to a help request) finds their requests here.
     assigned = [] if authz.can(request.user, "cases.queue.view") else [
-        {"case": c, "left": time_left(c.next_due, now), "next": NEXT_STEP.get(c.status, "")}
+        {"case": c, "left": time_left(c.next_due, now), "next": NEXT_STEP.get(c.status, "")}  # type: ignore[attr-defined]
         for c in selectors.assigned_to(viewer=request.user)[:QUEUE_LIMIT]]
     return render(request, "cases/staff/notifications.html",
                   {"rows": rows, "unread": sum(1 for n in rows if n.read_at is None), "assigned": assigned})

@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -56,7 +57,15 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from linli.cases.models import (
-    FIXED_STATUSES, UNFIXED_STATUSES, Case, Clock, Colour, Deadline, Rating, ReturnVisit, Status,
+    FIXED_STATUSES,
+    UNFIXED_STATUSES,
+    Case,
+    Clock,
+    Colour,
+    Deadline,
+    Rating,
+    ReturnVisit,
+    Status,
 )
 from linli.org.models import Node, NodeKind, Role, RoleAssignment
 from linli.org.selectors import public_places
@@ -105,7 +114,7 @@ def _rate(part: int, whole: int) -> float | None:
 
 
 def on_time_by_clock(deadlines: QuerySet[Deadline], now: dt.datetime) -> dict:
-    rows = {
+    rows: dict[str, Any] = {
         r["clock"]: r
         for r in deadlines.values("clock").annotate(
             due=Count("id", filter=_due_q(now)), met=Count("id", filter=_on_time_q())
@@ -131,7 +140,7 @@ def satisfaction_of(cases: QuerySet[Case]) -> dict:
 
 def _median_response_minutes(cases: QuerySet[Case]) -> float | None:
     pairs = cases.filter(accepted_at__isnull=False).values_list("received_at", "accepted_at")
-    minutes = [(accepted - received).total_seconds() / 60 for received, accepted in pairs]
+    minutes = [(accepted - received).total_seconds() / 60 for received, accepted in pairs]  # type: ignore[operator]
     return round(statistics.median(minutes), 1) if minutes else None
 
 
@@ -206,8 +215,8 @@ def board_figures(*, node: Node, now: dt.datetime | None = None) -> dict:
     for r in everything.values("status").annotate(n=Count("id")).order_by():
         by_status[r["status"]] = r["n"]
     by_colour = {k: 0 for k in COLOUR_KEYS}
-    for r in cases.values("colour").annotate(n=Count("id")).order_by():
-        by_colour[r["colour"] or "none"] += r["n"]
+    for rc in cases.values("colour").annotate(n=Count("id")).order_by():
+        by_colour[rc["colour"] or "none"] += rc["n"]
 
     total = sum(n for s, n in by_status.items() if s != Status.MERGED)
     deadlines = Deadline.objects.filter(under(node, "case__")).exclude(case__status=Status.MERGED)
@@ -255,9 +264,10 @@ def overall_on_time(on_time: dict) -> dict:
 def children_totals(node: Node) -> list[dict]:
     """The boards one level down (communities of a street, compounds of a community …)
     with their request totals and open counts, in two queries."""
-    child_kind = {
+    below: dict[str, str] = {
         NodeKind.DISTRICT: NodeKind.STREET, NodeKind.STREET: NodeKind.COMMUNITY, NodeKind.COMMUNITY: NodeKind.COMPOUND,
-    }.get(node.kind)
+    }
+    child_kind = below.get(node.kind)
     if child_kind is None:
         return []
     children = list(Node.objects.filter(parent=node, kind=child_kind).order_by("name", "id"))
@@ -342,7 +352,7 @@ def evaluation(*, street: Node, now: dt.datetime | None = None, min_handled: int
     microgrids = list(Node.objects.filter(path__startswith=street.path, kind=NodeKind.MICROGRID).order_by("path"))
     grids = list(Node.objects.filter(path__startswith=street.path, kind=NodeKind.GRID).order_by("path"))
     communities = {n.id: n.name for n in Node.objects.filter(path__startswith=street.path, kind=NodeKind.COMMUNITY)}
-    counts = {m.id: _empty_row() for m in microgrids}
+    counts: dict[int | None, dict[str, Any]] = {m.id: _empty_row() for m in microgrids}
 
     cases = Case.objects.filter(microgrid__in=[m.id for m in microgrids]).exclude(status=Status.MERGED)
     since = period_start(period, now) if period else None
@@ -356,12 +366,12 @@ def evaluation(*, street: Node, now: dt.datetime | None = None, min_handled: int
     ).order_by():
         counts[r["microgrid"]].update({k: r[k] for k in ("received", "handled", "satisfied", "basically", "unsatisfied")})
     deadlines = Deadline.objects.filter(case__in=cases)
-    for r in deadlines.values("case__microgrid").annotate(
+    for rd in deadlines.values("case__microgrid").annotate(
         due=Count("id", filter=_due_q(now)), met=Count("id", filter=_on_time_q())
     ).order_by():
-        counts[r["case__microgrid"]].update({"due": r["due"], "met_on_time": r["met"]})
-    for r in ReturnVisit.objects.filter(case__in=cases).values("case__microgrid").annotate(n=Count("id")).order_by():
-        counts[r["case__microgrid"]]["return_visits"] = r["n"]
+        counts[rd["case__microgrid"]].update({"due": rd["due"], "met_on_time": rd["met"]})
+    for rv in ReturnVisit.objects.filter(case__in=cases).values("case__microgrid").annotate(n=Count("id")).order_by():
+        counts[rv["case__microgrid"]]["return_visits"] = rv["n"]
 
     people: dict[int, list[str]] = {}
     for ra in RoleAssignment.objects.filter(

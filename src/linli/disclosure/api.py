@@ -12,23 +12,47 @@ input (nothing changed).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, File, Path, Query, Router, Schema, UploadedFile
 
 from linli import authz
 from linli.api.main import PUBLIC
-from linli.api.types import ERRORS, MAX_ID, Day, ErrorOut, Text
+from linli.api.types import (
+    ERRORS,
+    MAX_ID,
+    Day,
+    ErrorOut,
+    Text40,
+    Text100,
+    Text150,
+    Text200,
+    Text300,
+    Text500,
+    Text2000,
+    Text5000,
+)
 from linli.disclosure import funds, selectors, services
 from linli.disclosure.accounting import MAX_AMOUNT, escrow_account_code, fund_account_code
 from linli.disclosure.models import (
-    CrowdfundingCampaign, Fund, FundKind, IncomeSource, MoneyEntry, MoneyKind, Objection, Party, Pledge, Report,
-    ReportKind, ReportState, SpendingRequest,
+    CrowdfundingCampaign,
+    Fund,
+    FundKind,
+    IncomeSource,
+    MoneyEntry,
+    MoneyKind,
+    Objection,
+    Party,
+    Pledge,
+    Report,
+    ReportKind,
+    ReportState,
+    SpendingRequest,
 )
 from linli.errors import NotFound
-from linli.tabular import read_upload
 from linli.org.models import CODE_VALIDATOR_RE, Node
+from linli.tabular import read_upload
 
 router = Router(tags=["disclosure"])
 
@@ -43,8 +67,12 @@ FenOrZero = Annotated[int, Field(strict=True, description="amount in fen, 0 to 1
 Year = Annotated[int, Field(strict=True, ge=2000, le=2100)]
 Quarter = Annotated[int, Field(strict=True, ge=1, le=4)]
 ClientToken = Annotated[str, Field(max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
-MoneyKindName = Literal[tuple(MoneyKind.values)]  # type: ignore[valid-type]
-SourceName = Literal[tuple(IncomeSource.values)]  # type: ignore[valid-type]
+if TYPE_CHECKING:
+    MoneyKindName = str
+    SourceName = str
+else:
+    MoneyKindName = Literal[tuple(MoneyKind.values)]
+    SourceName = Literal[tuple(IncomeSource.values)]
 
 
 def _viewer(request):
@@ -152,7 +180,7 @@ class EntryIn(Schema):
     kind: MoneyKindName
     date: Day
     amount: Fen
-    memo: Text(200) = ""
+    memo: Text200 = ""
     client_token: ClientToken | None = Field(None, description="Sending the same token twice records the entry once")
 
 
@@ -175,7 +203,7 @@ def money_entry_voucher(request, id: Id, file: File[UploadedFile]):  # noqa: A00
 
 
 class ReasonIn(Schema):
-    reason: Text(300)
+    reason: Text300
 
 
 @router.post("/money/entries/{id}/correct", response={201: EntryOut, **ERRORS})
@@ -330,9 +358,9 @@ def report_detail(request, id: Id):  # noqa: A002
 
 
 class WorkIn(Schema):
-    title: Text(200)
+    title: Text200
     date: Day | None = None
-    note: Text(500) = ""
+    note: Text500 = ""
 
 
 @router.post("/reports/{id}/works", response={200: ReportOut, **ERRORS})
@@ -345,7 +373,7 @@ def report_add_work(request, id: Id, payload: WorkIn):  # noqa: A002
 
 class ReviewIn(Schema):
     decision: Literal["approve", "send_back"]
-    note: Text(300) = Field("", description="required when sending back")
+    note: Text300 = Field("", description="required when sending back")
 
 
 @router.post("/reports/{id}/review", response={200: ReportOut, **ERRORS})
@@ -371,8 +399,8 @@ def report_correct(request, id: Id, payload: ReasonIn):  # noqa: A002
 
 
 class ObjectionIn(Schema):
-    line: Text(100) = Field(..., description="the key of the report line objected to")
-    text: Text(2000)
+    line: Text100 = Field(..., description="the key of the report line objected to")
+    text: Text2000
 
 
 @router.post("/reports/{id}/objections", response={201: ObjectionOut, **ERRORS})
@@ -384,7 +412,7 @@ def objection_create(request, id: Id, payload: ObjectionIn):  # noqa: A002
 
 
 class AnswerIn(Schema):
-    answer: Text(2000)
+    answer: Text2000
 
 
 @router.post("/objections/{id}/answer", response={200: ObjectionOut, **ERRORS})
@@ -442,11 +470,11 @@ def fund_detail(request, code: Code):
 
 
 class FundIn(Schema):
-    place: Text(40) = Field(..., description="code of the compound or community")
-    code: Text(40)
-    name: Text(200)
+    place: Text40 = Field(..., description="code of the compound or community")
+    code: Text40
+    name: Text200
     kind: Literal[tuple(FundKind.values)]  # type: ignore[valid-type]
-    purpose: Text(5000) = ""
+    purpose: Text5000 = ""
     approval_days: Annotated[int, Field(strict=True, ge=1, le=90)] = 14
 
 
@@ -461,10 +489,10 @@ def fund_create(request, payload: FundIn):
 
 class DonationIn(Schema):
     amount: Fen
-    name: Text(100) = ""
+    name: Text100 = ""
     anonymous: bool = False
     source: SourceName = "donation"
-    memo: Text(200) = ""
+    memo: Text200 = ""
     client_token: ClientToken | None = Field(None, description="Sending the same token twice records the money once")
 
 
@@ -492,7 +520,7 @@ def fund_donate(request, code: Code, payload: DonationIn):
 
 
 class SupervisorIn(Schema):
-    username: Text(150)
+    username: Text150
     party: Literal[tuple(Party.values)]  # type: ignore[valid-type]
     level: Literal[1, 2]
 
@@ -515,8 +543,8 @@ def fund_supervisor(request, code: Code, payload: SupervisorIn):
 
 class SpendIn(Schema):
     amount: Fen
-    payee: Text(200)
-    purpose: Text(300)
+    payee: Text200
+    purpose: Text300
     client_token: ClientToken | None = Field(
         None, description="Sending the same token twice asks (and reserves the money) once")
 
@@ -552,7 +580,7 @@ def fund_spend(request, code: Code, payload: SpendIn):
 
 class DecisionIn(Schema):
     decision: Literal["approve", "reject"]
-    note: Text(300) = Field("", description="required when rejecting")
+    note: Text300 = Field("", description="required when rejecting")
 
 
 @router.post("/spending/{id}/decide", response={200: SpendingOut, **ERRORS})
@@ -564,10 +592,10 @@ def spend_decide(request, id: Id, payload: DecisionIn):  # noqa: A002
 
 
 class CrowdfundingIn(Schema):
-    title: Text(200)
+    title: Text200
     target: Fen
     deadline: Day
-    description: Text(5000) = ""
+    description: Text5000 = ""
 
 
 class PledgeOut(Schema):
@@ -634,7 +662,7 @@ def campaign_detail(request, id: Id):  # noqa: A002
 class PledgeIn(Schema):
     source: SourceName
     amount: Fen
-    name: Text(100) = ""
+    name: Text100 = ""
     anonymous: bool = False
 
 

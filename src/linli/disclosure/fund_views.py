@@ -13,7 +13,14 @@ from linli import authz
 from linli.disclosure import funds, services
 from linli.disclosure.accounting import fund_account_code
 from linli.disclosure.models import (
-    CrowdfundingCampaign, Fund, FundKind, IncomeSource, Party, Pledge, SpendingRequest, yuan,
+    CrowdfundingCampaign,
+    Fund,
+    FundKind,
+    IncomeSource,
+    Party,
+    Pledge,
+    SpendingRequest,
+    yuan,
 )
 from linli.disclosure.views import _action, _form_key, new_form_key, refuse_nul
 from linli.errors import DomainError, InvalidInput, NotAllowed
@@ -30,7 +37,7 @@ def fund_index(request):
     accounts = {a.code: a for a in Account.objects.select_related("asset").filter(
         code__in=[fund_account_code(f) for f in all_funds])}
     for f in all_funds:
-        f.account = accounts.get(fund_account_code(f))  # reads only: a page never opens an account
+        f.account = accounts.get(fund_account_code(f))  # type: ignore[attr-defined]  # reads only: a page never opens an account
     error = None
     may_create = authz.can(request.user, "disclosure.fund.manage")
     if request.method == "POST" and may_create:
@@ -51,8 +58,8 @@ def fund_index(request):
 
 def _progress(c: CrowdfundingCampaign, pledges=None) -> CrowdfundingCampaign:
     progress = funds.campaign_progress(c, pledges)
-    c.received, c.pct, c.by_source = progress["received"], progress["pct"], progress["by_source"]
-    c.received_yuan, c.target_yuan = yuan(c.received), yuan(c.target)
+    c.received, c.pct, c.by_source = progress["received"], progress["pct"], progress["by_source"]  # type: ignore[attr-defined]
+    c.received_yuan, c.target_yuan = yuan(c.received), yuan(c.target)  # type: ignore[attr-defined]
     return c
 
 
@@ -62,8 +69,8 @@ def fund_detail(request, code: str):
     user = request.user
     reqs = list(fund.requests.prefetch_related("approvals__person").select_related("requested_by"))
     for r in reqs:
-        r.may_decide = funds.decider(user, r) is not None
-        r.amount_yuan = yuan(r.amount)
+        r.may_decide = funds.decider(user, r) is not None  # type: ignore[attr-defined]
+        r.amount_yuan = yuan(r.amount)  # type: ignore[attr-defined]
     manage = authz.can(user, "disclosure.fund.manage", fund.node)
     return render(request, "disclosure/fund.html", {
         "fund": fund, "account": funds.fund_account_of(fund), "requests": reqs,
@@ -143,7 +150,7 @@ def campaign_detail(request, pk: int):
     pledges = list(c.pledges.all())
     _progress(c, pledges)
     return render(request, "disclosure/campaign.html", {
-        "c": c, "pledges": pledges, "by_source": {str(IncomeSource(k).label): yuan(v) for k, v in c.by_source.items()},
+        "c": c, "pledges": pledges, "by_source": {str(IncomeSource(k).label): yuan(v) for k, v in c.by_source.items()},  # type: ignore[attr-defined]
         "may_manage": c.state == "open" and authz.can(request.user, "disclosure.fund.manage", c.fund.node),
         "sources": IncomeSource.choices, "escrow": funds.escrow_account_of(c),
     })

@@ -25,11 +25,26 @@ from django.utils.translation import gettext_lazy as _
 
 from linli import authz
 from linli.disclosure.accounting import (
-    MAX_CAMPAIGN_DAYS, check_amount, escrow_account_code, fund_account_code, fund_spent_account_code,
+    MAX_CAMPAIGN_DAYS,
+    check_amount,
+    escrow_account_code,
+    fund_account_code,
+    fund_spent_account_code,
 )
 from linli.disclosure.models import (
-    Approval, CrowdfundingCampaign, CrowdfundingState, Donation, Fund, FundKind, IncomeSource, Party, Pledge,
-    PledgeState, SpendingRequest, SpendState, Supervisor,
+    Approval,
+    CrowdfundingCampaign,
+    CrowdfundingState,
+    Donation,
+    Fund,
+    FundKind,
+    IncomeSource,
+    Party,
+    Pledge,
+    PledgeState,
+    SpendingRequest,
+    SpendState,
+    Supervisor,
 )
 from linli.disclosure.services import _event
 from linli.errors import DomainError, InvalidInput, NotAllowed
@@ -217,8 +232,8 @@ def decider(person, request: SpendingRequest) -> Supervisor | None:
     """The supervisor row through which ``person`` may decide ``request`` now: a
     supervisor of its fund at the level it waits for; None when they may not.
     The one authorisation function decides (the rule names the row's person)."""
-    level = {SpendState.WAITING_1: 1, SpendState.WAITING_2: 2}.get(request.state)
-    rows = Supervisor.objects.filter(fund_id=request.fund_id, person_id=getattr(person, "pk", None))
+    level = {SpendState.WAITING_1: 1, SpendState.WAITING_2: 2}.get(request.state)  # type: ignore[call-overload]
+    rows = Supervisor.objects.filter(fund_id=request.fund_id, person_id=getattr(person, "pk", None))  # type: ignore[misc]
     row = rows.filter(level=level).first() or Supervisor(fund_id=request.fund_id, level=level or 0)
     allowed = authz.can(person, "disclosure.fund.decide", row)
     return row if allowed and row.pk is not None and level else None
@@ -231,7 +246,7 @@ def spend_decide(*, request: SpendingRequest, approve: bool, note: str = "", by)
     req = SpendingRequest.objects.select_for_update().select_related("fund").get(pk=request.pk)
     sup = decider(by, req)
     if sup is None:
-        rows = Supervisor.objects.filter(fund=req.fund, person_id=getattr(by, "pk", None))
+        rows = Supervisor.objects.filter(fund=req.fund, person_id=getattr(by, "pk", None))  # type: ignore[misc]
         if req.state not in (SpendState.WAITING_1, SpendState.WAITING_2) and any(
             authz.can(by, "disclosure.fund.decide", row) for row in rows
         ):
@@ -377,7 +392,7 @@ def campaign_close(*, campaign: CrowdfundingCampaign, by, today=None) -> Crowdfu
         c.pledges.filter(state=PledgeState.PLEDGED).update(state=PledgeState.CANCELLED)
     elif today > c.deadline:
         for p in c.pledges.select_for_update().filter(state=PledgeState.RECEIVED):
-            p.refund = ledger.ledger_reverse(transaction=p.receipt, idempotency_key=f"pledge:{p.pk}:refund",
+            p.refund = ledger.ledger_reverse(transaction=p.receipt, idempotency_key=f"pledge:{p.pk}:refund",  # type: ignore[arg-type]
                                              memo=f"{c.title} 众筹未成,退款给 {p.public_name}", by=by)
             p.state = PledgeState.REFUNDED
             p.save(update_fields=["refund", "state"])

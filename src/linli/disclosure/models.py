@@ -416,11 +416,11 @@ class GiverMixin:
 
     @property
     def public_name(self) -> str:
-        return "匿名" if self.anonymous or not self.name else self.name
+        return "匿名" if self.anonymous or not self.name else self.name  # type: ignore[attr-defined]
 
     @property
     def amount_yuan(self) -> str:
-        return yuan(self.amount)
+        return yuan(self.amount)  # type: ignore[attr-defined]
 
 
 class Pledge(GiverMixin, models.Model):

@@ -8,7 +8,15 @@ from django.utils.translation import gettext_lazy as _
 from linli import authz
 from linli.disclosure.accounting import cash_account_code, quarter_range
 from linli.disclosure.models import (
-    EXPENSE_KINDS, INCOME_KINDS, Budget, FeeFigures, MoneyEntry, MoneyKind, Report, ReportKind, ReportState,
+    EXPENSE_KINDS,
+    INCOME_KINDS,
+    Budget,
+    FeeFigures,
+    MoneyEntry,
+    MoneyKind,
+    Report,
+    ReportKind,
+    ReportState,
 )
 from linli.disclosure.models import yuan as fmt
 

@@ -13,11 +13,26 @@ from django.utils.translation import gettext_lazy as _
 from linli import authz
 from linli.disclosure import selectors
 from linli.disclosure.accounting import (  # noqa: F401 - quarter_range and MAX_AMOUNT are used through this module
-    MAX_AMOUNT, amount_message, cash_account_code, check_amount, check_money_date, check_year, kind_account_code,
+    MAX_AMOUNT,
+    amount_message,
+    cash_account_code,
+    check_amount,
+    check_money_date,
+    check_year,
+    kind_account_code,
     quarter_range,
 )
 from linli.disclosure.models import (
-    Budget, DisclosureEvent, FeeFigures, MoneyEntry, MoneyKind, Objection, Report, ReportKind, ReportState, is_income,
+    Budget,
+    DisclosureEvent,
+    FeeFigures,
+    MoneyEntry,
+    MoneyKind,
+    Objection,
+    Report,
+    ReportKind,
+    ReportState,
+    is_income,
 )
 from linli.errors import DomainError, InvalidInput
 from linli.ledger import selectors as ledger_selectors
@@ -359,7 +374,7 @@ def report_publish(*, report: Report, by) -> Report:
     now = timezone.now()
     report.data = selectors.report_live_data(report)
     report.chain_head = ledger_selectors.chain_head(cash_account(report.compound), at=now)
-    report.changes = diff_lines(report.previous.data, report.data) if report.previous_id else []
+    report.changes = diff_lines(report.previous.data, report.data) if report.previous_id else []  # type: ignore[union-attr]
     report.state, report.published_at, report.published_by = ReportState.PUBLISHED, now, by
     report.save()
     _event(report.compound, "report.published", by, report=report.pk, version=report.version,
@@ -394,10 +409,10 @@ def diff_lines(before: dict | None, after: dict) -> list[dict]:
     for key in list(new) + [k for k in old if k not in new]:
         a, b = old.get(key), new.get(key)
         if a is None or b is None or a.get("value") != b.get("value"):
-            change = {"key": key, "section": (b or a).get("section"), "before": a and a.get("value"),
+            change = {"key": key, "section": (b or a).get("section"), "before": a and a.get("value"),  # type: ignore[union-attr]
                       "after": b and b.get("value")}
-            if "label" in (b or a):  # a line's own text (service reports); money lines have codes only
-                change["label"] = (b or a)["label"]
+            if "label" in (b or a):  # type: ignore[operator]  # a line's own text (service reports); money lines have codes only
+                change["label"] = (b or a)["label"]  # type: ignore[index]
             changes.append(change)
     return changes
 

@@ -175,7 +175,7 @@ def voucher(request, pk: int):
     authz.require(request.user, "disclosure.money.view", entry.compound)
     if not entry.voucher:
         raise Http404
-    return FileResponse(entry.voucher.open("rb"), filename=entry.voucher.name.rsplit("/", 1)[-1])
+    return FileResponse(entry.voucher.open("rb"), filename=entry.voucher.name.rsplit("/", 1)[-1])  # type: ignore[union-attr]
 
 
 def money_export(request, code: str):
@@ -230,7 +230,7 @@ def report_detail(request, pk: int):
     objections = list(report.objections.select_related("by"))
     labels = selectors.line_labels(data)
     for o in objections:
-        o.line_label = labels.get(o.line, o.line)
+        o.line_label = labels.get(o.line, o.line)  # type: ignore[attr-defined]
     draft = report.state == ReportState.DRAFT
     return render(request, "disclosure/report.html", {
         "report": report, "data": data, "objections": objections, "changes": selectors.present_changes(report),

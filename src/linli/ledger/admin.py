@@ -24,8 +24,7 @@ class LegInline(admin.TabularInline):
     model = Leg
     extra = 0
     can_delete = False
-    fields = ["account", "amount", "seq", "balance_after", "entry_hash"]
-    readonly_fields = fields
+    fields = readonly_fields = ("account", "amount", "seq", "balance_after", "entry_hash")
 
     def has_add_permission(self, request, obj=None):
         return False

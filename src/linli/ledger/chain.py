@@ -22,10 +22,10 @@ def canonical(obj) -> str:
 
 
 def timestamp(value: dt.datetime) -> str:
-    return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def entry_content(*, account: str, seq: int, transaction: str, posted_at: str, amount: int, balance_after: int,
+def entry_content(*, account: str | None, seq: int, transaction: str, posted_at: str, amount: int, balance_after: int,
                   memo: str) -> dict:
     return {"account": account, "seq": seq, "transaction": transaction, "posted_at": posted_at, "amount": amount,
             "balance_after": balance_after, "memo": memo}

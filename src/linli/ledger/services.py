@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import random
 import time
-from typing import Iterable
+from collections.abc import Iterable
 
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Sum
@@ -149,7 +149,7 @@ def _db_check_balanced(tx: Transaction) -> None:
         return
     rows = Leg.objects.filter(transaction=tx).values("account__asset_id").annotate(total=Sum("amount"))
     if len(Leg.objects.filter(transaction=tx)) < 2 or any(r["total"] for r in rows):
-        raise IntegrityError("ledger transaction %s is not balanced" % tx.pk)
+        raise IntegrityError(f"ledger transaction {tx.pk} is not balanced")
 
 
 def _write(*, key: str, request_hash: str, legs: list[tuple[int, int]], accounts: dict[int, Account], memo: str,

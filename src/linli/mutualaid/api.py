@@ -14,7 +14,19 @@ from ninja import Field, Path, Router, Schema
 
 from linli import authz
 from linli.api.main import PUBLIC
-from linli.api.types import ERRORS, MAX_ID, ErrorOut, Text, Time
+from linli.api.types import (
+    ERRORS,
+    MAX_ID,
+    ErrorOut,
+    Text20,
+    Text120,
+    Text150,
+    Text200,
+    Text300,
+    Text5000,
+    Text20000,
+    Time,
+)
 from linli.errors import NotAllowed, NotFound
 from linli.mutualaid import selectors
 from linli.mutualaid import services as aid
@@ -140,9 +152,9 @@ def task(request, id: Id):  # noqa: A002
 
 class AidVolunteerIn(Schema):
     community: Annotated[str, Field(max_length=40, pattern=CODE_VALIDATOR_RE)]
-    skills: Text(200) = ""
-    availability: Text(200) = ""
-    phone: Text(20) = ""
+    skills: Text200 = ""
+    availability: Text200 = ""
+    phone: Text20 = ""
 
 
 class AidVolunteerOut(Schema):
@@ -187,9 +199,9 @@ class AidSlotIn(Schema):
 
 class AidTaskIn(Schema):
     place_code: Annotated[str, Field(max_length=40, pattern=CODE_VALIDATOR_RE)]
-    title: Text(120)
-    place: Text(200)
-    description: Text(5000) = ""
+    title: Text120
+    place: Text200
+    description: Text5000 = ""
     places: Annotated[int, Field(strict=True, ge=1, le=500)]
     points: Annotated[int, Field(strict=True, ge=1, le=1000)]
     signup_deadline: Time
@@ -441,9 +453,9 @@ def alliance(request, code: Code):
 
 
 class AidScoreIn(Schema):
-    period: Text(20)
+    period: Text20
     scores: dict[int, Annotated[int, Field(strict=True, ge=0, le=100)]]
-    note: Text(300) = ""
+    note: Text300 = ""
 
 
 @router.post("/merchants/{code}/scores", response={201: AidScoringOut, **ERRORS})
@@ -497,8 +509,8 @@ def rule_set(request, code: Code, payload: AidRuleIn):
 
 class AidMerchantIn(Schema):
     code: Annotated[str, Field(max_length=30, pattern=r"^[A-Za-z0-9-]{1,30}$")]
-    name: Text(120)
-    address: Text(200) = ""
+    name: Text120
+    address: Text200 = ""
 
 
 class AidMerchantOut(Schema):
@@ -517,7 +529,7 @@ def merchant_create(request, code: Code, payload: AidMerchantIn):
 
 
 class AidStaffIn(Schema):
-    username: Text(150)
+    username: Text150
 
 
 @router.post("/merchants/{code}/staff", response={201: AidMerchantOut, **ERRORS})
@@ -535,7 +547,7 @@ def merchant_staff_add(request, code: ShopCode, payload: AidStaffIn):
 
 
 class AidCovenantIn(Schema):
-    text: Text(20000)
+    text: Text20000
 
 
 class AidCovenantOut(Schema):
@@ -551,9 +563,9 @@ def covenant_publish(request, code: Code, payload: AidCovenantIn):
 
 
 class AidCriterionIn(Schema):
-    name: Text(120)
+    name: Text120
     weight: Annotated[int, Field(strict=True, ge=1, le=100)]
-    evidence: Text(200) = ""
+    evidence: Text200 = ""
 
 
 @router.post("/communities/{code}/criteria", response={201: AidCriterionOut, **ERRORS})

@@ -81,8 +81,8 @@ def load_demo_aid() -> dict:
         bill = min(balance // 3, 2) * 3000 + 500
         if bill >= 3000:
             m, staffer = shops[i % 2]
-            code = aid.tillcode_issue(person=p, by=p)
-            aid.redemption_confirm(merchant=m, code=code.digits, bill_fen=bill, by=staffer)
+            till_code = aid.tillcode_issue(person=p, by=p)
+            aid.redemption_confirm(merchant=m, code=till_code.digits, bill_fen=bill, by=staffer)
     aid.merchant_settle(merchant=shops[1][0], money_fen=0, by=staff)
     aid.covenant_publish(community=community, by=staff, text=(
         "一、诚信经营，明码标价，不以次充好。\n二、信义贝每满 30 元抵扣 3 个，1 个信义贝抵 1 元，不设其他门槛。\n"

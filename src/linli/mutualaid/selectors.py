@@ -3,6 +3,7 @@ lists, a merchant's takings, the volunteer registry (scope-filtered)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
@@ -38,7 +39,7 @@ def board() -> dict:
         Q(pk__in=Completion.objects.values("community")) | Q(points_rule__isnull=False)
         | Q(pk__in=Merchant.objects.values("node")) | Q(pk__in=Task.objects.values("community"))
     ).order_by("name")
-    done = {r["community"]: r for r in Completion.objects.values("community").annotate(
+    done: dict[int, Any] = {r["community"]: r for r in Completion.objects.values("community").annotate(
         n=Count("id"), minutes=Sum("minutes"), people=Count("person", distinct=True), points=Sum("points"))}
     rows = []
     for c in communities:
@@ -131,12 +132,13 @@ def volunteers_visible(*, viewer, community: Node | None = None):
 def alliance(community: Node) -> dict:
     """Public: the covenant (latest version), the standard and every merchant's scores."""
     merchants = list(Merchant.objects.filter(node=community).order_by("name"))
-    scorings = {}
+    scorings: dict[int, list[Scoring]] = {}
     for s in Scoring.objects.filter(merchant__node=community).prefetch_related("scores__criterion").order_by("-at"):
         scorings.setdefault(s.merchant_id, []).append(s)
     for m in merchants:
-        m.history = scorings.get(m.pk, [])
-        m.latest = m.history[0] if m.history else None
+        history = scorings.get(m.pk, [])
+        m.history = history  # type: ignore[attr-defined]  # read by the template
+        m.latest = history[0] if history else None  # type: ignore[attr-defined]
     return {"covenant": Covenant.objects.filter(node=community).order_by("-version").first(),
             "criteria": list(Criterion.objects.filter(node=community, active=True)), "merchants": merchants}
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import wraps
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -264,7 +265,7 @@ def _merchant(code: str) -> Merchant:
 def till(request, code: str):
     merchant = _merchant(code)
     aid.require_till(request.user, merchant)
-    ctx = {"merchant": merchant, "quote": None, "done": None, "error": None,
+    ctx: dict[str, Any] = {"merchant": merchant, "quote": None, "done": None, "error": None,
            "rule": aid.rule_for(merchant.node), "step_yuan": f"{aid.rule_for(merchant.node).step_fen / 100:g}"}
     if request.method == "POST":
         ctx["code_value"], ctx["bill_value"] = request.POST.get("code", "").strip(), request.POST.get("bill", "").strip()

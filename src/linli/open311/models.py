@@ -38,13 +38,13 @@ class Open311Key(models.Model):
         return hashlib.sha256(raw.encode()).hexdigest()
 
     @classmethod
-    def issue(cls, *, name: str, jurisdiction: Node | None = None) -> tuple["Open311Key", str]:
+    def issue(cls, *, name: str, jurisdiction: Node | None = None) -> tuple[Open311Key, str]:
         raw = "o311_" + secrets.token_urlsafe(24)
         key = cls.objects.create(name=name, prefix=raw[:10], digest=cls.hash(raw), jurisdiction=jurisdiction)
         return key, raw
 
     @classmethod
-    def authenticate(cls, raw: str | None) -> "Open311Key | None":
+    def authenticate(cls, raw: str | None) -> Open311Key | None:
         if not raw:
             return None
         return cls.objects.select_related("jurisdiction").filter(digest=cls.hash(raw), revoked_at__isnull=True).first()

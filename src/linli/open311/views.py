@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from typing import Literal, overload
 
 from django.conf import settings
 from django.utils import timezone
@@ -26,7 +27,7 @@ from django.views.decorators.http import require_http_methods
 from linli import authz, throttle
 from linli.cases import selectors
 from linli.cases.models import PUBLIC_NOTE_EVENTS, RESOLVED_STATUSES, Category, Status
-from linli.errors import DomainError, InvalidInput, NotAllowed, NotFound
+from linli.errors import DomainError, NotAllowed, NotFound
 from linli.open311 import services
 from linli.open311.formats import error, respond
 from linli.open311.models import Open311Key, ServiceAttribute
@@ -44,7 +45,7 @@ _CODE = re.compile(CODE_VALIDATOR_RE)
 # Open311 has two states: closed once the work is done or the request has ended
 # (cases.models.RESOLVED_STATUSES), else open. mySociety's extended states for
 # servicerequestupdates:
-UPDATE_STATES = {
+UPDATE_STATES: dict[str, str] = {
     Status.RECEIVED: "OPEN", Status.ACCEPTED: "INVESTIGATING", Status.DISPATCHED: "ACTION_SCHEDULED",
     Status.ON_SITE: "IN_PROGRESS", Status.PLANNED: "ACTION_SCHEDULED", Status.IN_PROGRESS: "IN_PROGRESS",
     Status.DONE: "FIXED", Status.VISITED: "FIXED", Status.CLOSED: "CLOSED", Status.MERGED: "DUPLICATE",
@@ -105,7 +106,7 @@ def _date(params, name: str) -> dt.datetime | None:
         value = dt.datetime.fromisoformat(raw.replace(" ", "+"))
     except ValueError:
         raise Open311Error(400, _("%(name)s must be a W3C date and time, e.g. 2026-11-01T00:00:00+08:00.")
-                           % {"name": name})
+                           % {"name": name}) from None
     if timezone.is_naive(value):
         raise Open311Error(400, _("%(name)s must include a time zone (Z or +08:00).") % {"name": name})
     if not 1970 <= value.year <= 2200:
@@ -113,6 +114,10 @@ def _date(params, name: str) -> dt.datetime | None:
     return value
 
 
+@overload
+def _key(params, *, required: Literal[True]) -> Open311Key: ...
+@overload
+def _key(params, *, required: bool) -> Open311Key | None: ...
 def _key(params, *, required: bool) -> Open311Key | None:
     raw = _param(params, "api_key")
     if not raw:
@@ -240,7 +245,7 @@ def _attributes(post, category: Category) -> dict:
             try:
                 float(value)
             except ValueError:
-                raise Open311Error(400, _("Attribute %(code)s must be a number.") % {"code": a.code})
+                raise Open311Error(400, _("Attribute %(code)s must be a number.") % {"code": a.code}) from None
         if a.datatype == ServiceAttribute.Datatype.DATETIME:
             _date({a.code: value}, a.code)
         out[a.code] = value[:1000]
@@ -387,7 +392,7 @@ def _get_requests(request, fmt: str):
         try:
             ids = [int(x) for x in ids_param.split(",") if x.strip()]
         except ValueError:
-            raise Open311Error(400, _("service_request_id must be a comma-separated list of numbers."))
+            raise Open311Error(400, _("service_request_id must be a comma-separated list of numbers.")) from None
         if not ids or len(ids) > MAX_ROWS or not all(1 <= i <= 2**31 - 1 for i in ids):
             raise Open311Error(400, _("service_request_id must be a comma-separated list of numbers."))
         cases = selectors.public_case_list(ids=ids)

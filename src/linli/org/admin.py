@@ -19,7 +19,7 @@ class RoleInline(admin.TabularInline):
 
     model = RoleAssignment
     extra = 0
-    fields = readonly_fields = ["role", "node", "created_at"]
+    fields = readonly_fields = ("role", "node", "created_at")
     can_delete = False
 
     def has_add_permission(self, request, obj=None):
@@ -59,8 +59,8 @@ class NodeAdmin(LinliModelAdmin):
 class PersonAdmin(SafeInitialMixin, UserAdmin):
     list_display = ["username", "real_name", "phone", "is_staff", "is_active"]
     search_fields = ["username", "real_name", "phone"]
-    fieldsets = UserAdmin.fieldsets + ((_("Linli"), {"fields": ("real_name", "phone", "must_change_password",
-                                                                "erased_at")}),)
+    fieldsets = (*(UserAdmin.fieldsets or ()),
+                 (_("Linli"), {"fields": ("real_name", "phone", "must_change_password", "erased_at")}))
     readonly_fields = ["erased_at"]
     inlines = [RoleInline]
 

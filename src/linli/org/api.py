@@ -28,11 +28,11 @@ class NodeOut(Schema):
 
     @staticmethod
     def resolve_parent(obj: Node):
-        return obj.parent.code if obj.parent_id else None
+        return obj.parent.code if obj.parent else None
 
     @staticmethod
     def resolve_microgrid(obj: Node):
-        return obj.microgrid.code if obj.microgrid_id else None
+        return obj.microgrid.code if obj.microgrid else None
 
 
 class MeOut(Schema):

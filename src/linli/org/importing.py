@@ -124,7 +124,7 @@ def _check_rows(rows: list[dict], compound: Node) -> tuple[_Plan, list[RowError]
         mg = microgrids.get(row["microgrid_code"])
         if row["microgrid_code"] and mg is None:
             err(row, "microgrid_code", _("No micro-grid has code %(code)s.") % {"code": row["microgrid_code"]})
-        elif mg is not None and not mg.path.startswith(community.path):
+        elif mg is not None and community is not None and not mg.path.startswith(community.path):
             err(row, "microgrid_code", _("Micro-grid %(code)s is not in this compound's community.")
                 % {"code": row["microgrid_code"]})
         for who in ("owner", "resident"):

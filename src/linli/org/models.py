@@ -159,10 +159,10 @@ class Node(models.Model):
         ids = path_ids(self.path)
         return ids if include_self else ids[:-1]
 
-    def ancestors(self) -> models.QuerySet["Node"]:
+    def ancestors(self) -> models.QuerySet[Node]:
         return Node.objects.filter(id__in=self.ancestor_ids(include_self=False)).order_by("path")
 
-    def ancestor_of_kind(self, kind: str) -> "Node | None":
+    def ancestor_of_kind(self, kind: str) -> Node | None:
         if self.kind == kind:
             return self
         return self.ancestors().filter(kind=kind).first()

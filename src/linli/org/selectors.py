@@ -97,7 +97,8 @@ def home_places(*, viewer: Person) -> dict[str, list]:
         return next((n for n in chain(node) if n.kind == kind), None)
 
     def label(node: Node) -> Node:
-        node.home_label = " ".join(n.name for n in chain(node) if n.kind not in {NodeKind.DISTRICT, NodeKind.STREET})
+        node.home_label = " ".join(  # type: ignore[attr-defined]  # read by the template
+            n.name for n in chain(node) if n.kind not in {NodeKind.DISTRICT, NodeKind.STREET})
         return node
 
     for role in roles:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -49,7 +50,7 @@ def check_node(*, kind: str, code: str, name: str, parent: Node | None, area_m2=
             raise InvalidInput("node.area", _("A household's exclusive floor area must be greater than 0 m²."))
         if microgrid is None or microgrid.kind != NodeKind.MICROGRID:
             raise InvalidInput("node.microgrid", _("A household must belong to exactly one micro-grid."))
-        community = parent.ancestor_of_kind(NodeKind.COMMUNITY)
+        community = parent.ancestor_of_kind(NodeKind.COMMUNITY)  # type: ignore[union-attr]  # a household has a parent (ALLOWED_PARENTS)
         if community is None or not microgrid.path.startswith(community.path):
             raise InvalidInput(
                 "node.microgrid", _("Micro-grid %(code)s is not in this compound's community.") % {"code": microgrid.code}
@@ -86,8 +87,9 @@ def node_create(*, kind: str, code: str, name: str, parent: Node | None = None, 
     )
     node.path = f"{parent.path if parent else '/'}{node.pk}/"
     node.compound_id = node.pk if kind == NodeKind.COMPOUND else (parent.compound_id if parent else None)
-    node.request_microgrid_id = {NodeKind.HOUSEHOLD: getattr(microgrid, "pk", None),
-                                 NodeKind.MICROGRID: node.pk}.get(kind)
+    request_microgrid: dict[str, int | None] = {NodeKind.HOUSEHOLD: getattr(microgrid, "pk", None),
+                                                NodeKind.MICROGRID: node.pk}
+    node.request_microgrid_id = request_microgrid.get(kind)
     node.save(update_fields=["path", "compound", "request_microgrid"])
     if kind == NodeKind.HOUSEHOLD:
         request_microgrids_refresh(node=node)
@@ -107,7 +109,8 @@ def request_microgrids_refresh(*, node: Node) -> None:
     for path, microgrid in households.values_list("path", "microgrid"):
         for place in above:
             if path.startswith(place.path):
-                counts[place.pk][microgrid] = counts[place.pk].get(microgrid, 0) + 1
+                # A household always has a micro-grid (check_node).
+                counts[place.pk][microgrid] = counts[place.pk].get(microgrid, 0) + 1  # type: ignore[index, arg-type]
     for place in above:
         per = counts[place.pk]
         best = min(per, key=lambda mg: (-per[mg], mg)) if per else None
@@ -122,7 +125,7 @@ def node_update(*, node: Node, name: str | None = None, area_m2=None, microgrid:
     """Change what may change of a place (never its code, kind or parent). Returns whether anything changed.
     ``by`` as for ``node_create``, at the place itself."""
     _require_tree_edit(by, node)
-    new = {
+    new: dict[str, Any] = {
         "name": node.name if name is None else name.strip(),
         "area_m2": node.area_m2 if area_m2 is None else Decimal(area_m2),
         "microgrid": node.microgrid if microgrid is None else microgrid,

@@ -55,7 +55,7 @@ class PasswordChange(auth_views.PasswordChangeView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        services.person_password_changed(person=self.request.user, by=self.request.user)
+        services.person_password_changed(person=self.request.user, by=self.request.user)  # type: ignore[arg-type]
         return response
 
 

@@ -5,7 +5,7 @@ import logging
 import sys
 
 from django.db import InterfaceError, OperationalError
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views import defaults
@@ -46,7 +46,7 @@ def database_unavailable(request):
     message = database_unavailable_message()
     if request.path.startswith(("/api/", "/open311/")) or request.headers.get("accept", "").startswith(
             "application/json"):
-        response = JsonResponse({"code": "database.unavailable", "message": str(message), "details": []}, status=503)
+        response: HttpResponse = JsonResponse({"code": "database.unavailable", "message": str(message), "details": []}, status=503)
     else:
         response = render(request, "web/unavailable.html", {"message": message}, status=503)
     response["Retry-After"] = "30"

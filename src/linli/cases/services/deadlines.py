@@ -32,9 +32,9 @@ def _new_deadline(case: Case, clock: str, start: dt.datetime, *, colour: str = "
                   reason: str = "") -> Deadline | None:
     """The deadline a clock gets (unsaved), or None if the policy has no such clock."""
     spec = _clock_spec(case.policy, clock, colour)
-    if spec is None and due_at is None:
-        return None
     if due_at is None:
+        if spec is None:
+            return None
         due_at = _due(case.policy, spec, count_from or start, case.urgent)
     return Deadline(case=case, clock=clock, started_at=start, due_at=due_at,
                     working_time=bool(spec and spec.working_time), reason=reason, colour=colour)

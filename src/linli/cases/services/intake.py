@@ -87,7 +87,7 @@ def client_scope(*, by: Person | None = None, browser: str = "") -> str:
     account; an anonymous resident is their browser (a digest the page computes).
     Empty: no caller known, so the key cannot be trusted and is not used."""
     if getattr(by, "is_authenticated", False):
-        return f"person:{by.pk}"
+        return f"person:{by.pk}"  # type: ignore[union-attr]  # authenticated, so not None
     return f"browser:{browser}"[:80] if browser else ""
 
 

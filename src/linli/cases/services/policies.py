@@ -52,15 +52,16 @@ def policy_for(node: Node) -> TimeLimitPolicy:
             clocks[pk].append(PolicyClock(**{a: row[f"clock_{a}"] for a in clock_fields}))
     for pk, policy in policies.items():
         cached = policy.clocks.all()
-        cached._result_cache, cached._prefetch_done = clocks[pk], True
-        policy._prefetched_objects_cache = {"clocks": cached}
+        # Filled as prefetch_related("clocks") would (Django's private caches).
+        cached._result_cache, cached._prefetch_done = clocks[pk], True  # type: ignore[attr-defined]
+        policy._prefetched_objects_cache = {"clocks": cached}  # type: ignore[attr-defined]
     for node_id in reversed(ids):
         if node_id in assigned_to:
             return policies[assigned_to[node_id]]
-    policy = next((p for p in policies.values() if p.is_default), None)
-    if policy is None:
+    default = next((p for p in policies.values() if p.is_default), None)
+    if default is None:
         raise DomainError("no_policy", _("No time-limit policy is set up."))
-    return policy
+    return default
 
 
 @transaction.atomic

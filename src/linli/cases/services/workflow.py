@@ -45,7 +45,7 @@ from linli.errors import InvalidInput, NotFound
 from linli.org.models import Node, NodeKind, Person, Role, RoleAssignment
 
 # Who answers for a request dispatched to a kind of handler (at the dispatched place).
-ASSIGNEE_ROLES = {
+ASSIGNEE_ROLES: dict[str, str] = {
     AssigneeKind.PROPERTY: Role.PROPERTY_STAFF,
     AssigneeKind.COMMUNITY: Role.COMMUNITY_STAFF,
     AssigneeKind.PARTY_BRANCH: Role.PARTY_BRANCH,
@@ -71,13 +71,13 @@ def _check_assignee(case: Case, kind: str, node: Node | None, person: Person | N
         if person is None:
             raise InvalidInput("assignee_required", _("Choose the person to dispatch to."))
         return node, person
-    default = {
+    defaults: dict[str, Node | None] = {
         AssigneeKind.PROPERTY: case.compound,
         AssigneeKind.PARTY_BRANCH: case.compound,
         AssigneeKind.MICROGRID_LEADER: case.microgrid,
         AssigneeKind.COMMUNITY: (case.compound or case.node).ancestor_of_kind(NodeKind.COMMUNITY),
-    }[kind]
-    node = node or default
+    }
+    node = node or defaults[kind]
     role = ASSIGNEE_ROLES[kind]
     if node is None or not RoleAssignment.objects.filter(node=node, role=role, person__is_active=True).exists():
         # Nobody would be told and nobody could act: refuse rather than let the request sit unseen.

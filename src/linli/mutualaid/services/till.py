@@ -118,7 +118,8 @@ def merchant_staff_add(*, merchant: Merchant, person: Person, by: Person) -> Mer
 
 def staff_row(merchant: Merchant, person) -> MerchantStaff:
     """The row the till actions are asked about (an unsaved one if the person is not staff)."""
-    row = MerchantStaff.objects.filter(merchant=merchant, person_id=getattr(person, "pk", None)).first()
+    row = MerchantStaff.objects.filter(  # type: ignore[misc]  # an anonymous person's pk is None: no row
+        merchant=merchant, person_id=getattr(person, "pk", None)).first()
     return row or MerchantStaff(merchant=merchant)
 
 
