@@ -2,10 +2,17 @@
 history that is append-only is shown read-only."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import admin
 
+if TYPE_CHECKING:  # the mixin sits before a ModelAdmin in every admin class
+    _AdminBase = admin.ModelAdmin
+else:
+    _AdminBase = object
 
-class SafeInitialMixin:
+
+class SafeInitialMixin(_AdminBase):
     """An add page takes initial values from its query string (``?node=3``); a value the
     field cannot take (``?node=abc``, NUL) is dropped instead of failing the page with a
     500 while the form renders."""
