@@ -3,11 +3,9 @@ API offer; events and deadline reasons are codes shown in the reader's language;
 the request's vocabularies hold in the database."""
 from __future__ import annotations
 
-import importlib
 import re
 
 import pytest
-from django.apps import apps
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import translation
@@ -132,21 +130,6 @@ def test_events_are_stored_as_codes_of_the_vocabulary(world, report):
     actions = list(CaseEvent.objects.filter(case=case).values_list("action", flat=True))
     assert actions == [EventAction.CREATE, EventAction.ACCEPT, EventAction.DISPATCH]
     assert set(CaseEvent.objects.values_list("action", flat=True)) <= set(EventAction.values)
-
-
-def test_old_deadline_reasons_become_codes_and_a_colour_change_keeps_the_staff_reason(world, report):
-    migration = importlib.import_module("linli.cases.migrations.0007_deadline_reasons_as_codes")
-    case = report()
-    old = ["set at intake", "plan given without a visit", "done", "reopened", "closed", "declared unsolvable",
-           "reclassified from green", "merged into ABCDEFGH23", "reclassified green → yellow: 需要更换整段管道", ""]
-    rows = [Deadline.objects.create(case=case, clock="finish", started_at=case.received_at,
-                                    due_at=case.received_at, reason=r) for r in old]
-
-    migration.reasons_to_codes(apps, None)
-
-    assert [Deadline.objects.get(pk=d.pk).reason for d in rows] == [
-        "intake", "plan_without_visit", "done", "reopened", "closed", "unsolvable", "reclassified", "merged",
-        "需要更换整段管道", ""]
 
 
 def test_the_hotline_import_page_explains_columns_in_the_readers_language(client, world):

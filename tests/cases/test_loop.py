@@ -47,20 +47,3 @@ def test_the_detail_page_says_why_the_dispatch_was_refused(client, world, accept
     assert accepted.status == Status.ACCEPTED
 
 
-def test_the_migration_gives_stored_clocks_the_colour_they_were_started_for(world, accepted):
-    import importlib
-
-    from django.apps import apps
-
-    from linli.cases.models import Deadline
-
-    by = world.person("grid_c1")
-    case = services.case_dispatch(case=accepted, by=by, to=AssigneeKind.COMMUNITY)
-    services.case_plan(case=case, by=by, colour="green", note="明天更换灯泡")
-    services.case_reclassify(case=case, by=by, colour="yellow", note="需要采购配件")
-    Deadline.objects.update(colour="")  # as stored before the field existed
-    importlib.import_module("linli.cases.migrations.0011_deadline_colour").backfill(apps, None)
-    finish = list(Deadline.objects.filter(case=case, clock="finish").order_by("started_at", "id")
-                  .values_list("colour", "cancelled_at"))
-    assert [(colour, cancelled is not None) for colour, cancelled in finish] == [("green", True), ("yellow", False)]
-    assert set(Deadline.objects.exclude(clock__in=["finish", "progress"]).values_list("colour", flat=True)) == {""}

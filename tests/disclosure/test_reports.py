@@ -249,36 +249,3 @@ def test_a_report_published_from_an_english_browser_reads_in_chinese(dworld, mon
     assert "Property fees due" in english  # an English reader reads English
 
 
-def test_data_migration_drops_frozen_labels_and_keeps_the_report_frozen(dworld, money):
-    import importlib
-
-    from django.apps import apps
-    from django.db import connection
-
-    migration = importlib.import_module("linli.disclosure.migrations.0005_report_lines_carry_codes")
-    year, q = money
-    # A report as published before: labels frozen in the publisher's language (inserted; updates are refused).
-    old_lines = [{"key": "fee_received", "section": "income", "label": "Property fees received", "value": 900000},
-                 {"key": "fees_due", "section": "fees", "label": "应收物业费", "value": 1000000}]
-    old = Report.objects.create(compound=dworld["X"], kind="finance", year=year - 1, quarter=q, state="published",
-                                data={"lines": old_lines, "income": 900000},
-                                changes=[{"key": "fee_received", "label": "Property fees received", "before": 1,
-                                          "after": 2}])
-    service = published(dworld, year, q, kind="service")
-
-    class Editor:  # what the migration uses of a schema editor
-        def __init__(self):
-            self.connection = connection
-
-        def execute(self, sql, params=None):
-            with connection.cursor() as c:
-                c.execute(sql)
-
-    migration.forwards(apps, Editor())
-    old.refresh_from_db()
-    assert old.data == {"lines": [{"key": "fee_received", "section": "income", "value": 900000},
-                                  {"key": "fees_due", "section": "fees", "value": 1000000}], "income": 900000}
-    assert old.changes == [{"key": "fee_received", "before": 1, "after": 2}]
-    assert Report.objects.get(pk=service.pk).data["lines"][0]["label"] == "安装人脸识别门禁"  # own text kept
-    with pytest.raises(DatabaseError), transaction.atomic():  # still frozen afterwards
-        Report.objects.filter(pk=old.pk).update(data={"lines": []})

@@ -12,13 +12,13 @@ PG = [
     """,
     "CREATE TRIGGER disclosure_report_frozen BEFORE UPDATE OR DELETE ON disclosure_report "
     "FOR EACH ROW WHEN (OLD.state = 'published') EXECUTE FUNCTION disclosure_refuse_change();",
-    "CREATE TRIGGER disclosure_event_append_only BEFORE UPDATE OR DELETE ON disclosure_event "
+    "CREATE TRIGGER disclosure_event_append_only BEFORE UPDATE OR DELETE ON disclosure_disclosureevent "
     "FOR EACH ROW EXECUTE FUNCTION disclosure_refuse_change();",
 ]
 SQLITE = [
     "CREATE TRIGGER disclosure_report_frozen BEFORE UPDATE ON disclosure_report WHEN OLD.state = 'published' "
     "BEGIN SELECT RAISE(ABORT, 'published reports are frozen: publish a corrected version'); END;",
-    "CREATE TRIGGER disclosure_event_append_only BEFORE UPDATE ON disclosure_event "
+    "CREATE TRIGGER disclosure_event_append_only BEFORE UPDATE ON disclosure_disclosureevent "
     "BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;",
 ]
 
@@ -29,5 +29,5 @@ def install(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("disclosure", "0001_initial")]
+    dependencies = [("disclosure", "0002_initial")]
     operations = [migrations.RunPython(install, migrations.RunPython.noop)]

@@ -30,6 +30,6 @@ def install(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("mutualaid", "0001_mutual_aid_points_merchants_alliance")]
+    dependencies = [("mutualaid", "0002_initial"), ("ledger", "0003_database_rules")]
 
     operations = [migrations.RunPython(install, migrations.RunPython.noop)]

@@ -87,7 +87,7 @@ def assets(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("ledger", "0001_initial")]
+    dependencies = [("ledger", "0002_initial")]
 
     operations = [
         migrations.RunPython(install, migrations.RunPython.noop),
