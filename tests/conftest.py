@@ -83,6 +83,7 @@ def _rebuild(state: str) -> None:
     from django.core.management import call_command
 
     from linli.cases.presets import ensure_presets
+    from linli.ledger.services import STANDARD_ASSETS, asset_get
     from linli.org.models import Node, Person
 
     _Start.current = None
@@ -96,8 +97,11 @@ def _rebuild(state: str) -> None:
             return
         if Node.objects.exists() or Person.objects.exists():
             call_command("flush", interactive=False, verbosity=0)
-        # A flush also removes the rows of the data migrations: put the presets back (idempotent).
+        # A flush also removes the rows of the data migrations: put the presets and the
+        # ledger's standard assets back (idempotent).
         ensure_presets()
+        for code in STANDARD_ASSETS:
+            asset_get(code)
         if state == "world":
             _Start.world_ids = build_world().ids()
         elif state == "demo":

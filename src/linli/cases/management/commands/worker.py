@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import signal
 import time
 
@@ -45,6 +46,9 @@ class Command(BaseCommand):
         self.stopping = False
         self.sending = False
         previous = {sig: signal.signal(sig, self._on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
+        if not once:  # from here on a signal stops it cleanly (before, the process simply ends)
+            self.stdout.write(f"worker started (pid {os.getpid()}): SIGTERM or SIGINT stops it")
+            self.stdout.flush()
         try:
             while not self.stopping:
                 try:
