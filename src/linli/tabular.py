@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -110,11 +111,13 @@ def read_table(data: bytes, filename: str, columns: list[Column]) -> list[dict]:
     rows = _raw_rows(data, filename)
     if not rows:
         raise InvalidInput("import.empty", _("The file is empty."))
-    header = [h.strip().lstrip("\ufeff") for h in rows[0]]
+    # NFKC folds full-width forms, so "金额（元）" as the pages write it matches "金额(元)".
+    header = [unicodedata.normalize("NFKC", h.strip().lstrip("\ufeff")) for h in rows[0]]
     index: dict[str, int] = {}
     for col in columns:
+        names = {unicodedata.normalize("NFKC", name) for name in col.headers}
         for i, h in enumerate(header):
-            if h in col.headers or h.lower() == col.key:
+            if h in names or h.lower() == col.key:
                 index[col.key] = i
                 break
     missing = [c.headers[0] for c in columns if c.required and c.key not in index]

@@ -85,6 +85,13 @@ def test_import_all_rows(dworld):
     assert err.value.code == "disclosure.import_again"
 
 
+def test_import_reads_headers_written_with_full_width_brackets(dworld):
+    # The pages show the header as "金额（元）"; a spreadsheet typed from them imports too.
+    entries = services.money_import(compound=dworld["X"], data=CSV_OK.replace("金额(元)", "金额（元）").encode(),
+                                    filename="a.csv", by=dworld.person("property_x"))
+    assert [e.kind for e in entries] == ["parking", "fee_received", "cleaning"]
+
+
 def test_import_with_bad_rows_writes_nothing_and_lists_every_row(dworld):
     with pytest.raises(ImportRejected) as err:
         services.money_import(compound=dworld["X"], data=CSV_BAD.encode(), filename="a.csv",
