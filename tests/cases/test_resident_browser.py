@@ -59,7 +59,8 @@ def test_resident_reports_with_a_photo_and_lands_on_the_tracking_page(world, liv
     assert "13912345678" not in body
     # The photo is shown from the tracking link and really loads.
     # Every photo on the page loads (waits for them on a busy machine; times out, and fails, if one is broken).
-    phone.wait_for_function("Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)", timeout=15000)
+    phone.wait_for_function("() => Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)",
+                          timeout=15000)  # a function, not a string: the page's CSP forbids eval
     assert no_horizontal_scroll(phone)
     phone.screenshot(path=str(artifacts_dir / "resident-sent-390.png"), full_page=True)
 
