@@ -45,6 +45,8 @@ def test_check_in_and_till_on_a_phone(aidworld, live_server, phone, chromium):
     digits = phone.inner_text("#till-digits").replace(" ", "")
     assert re.fullmatch(r"\d{6}", digits)
     assert phone.locator(".qr-box svg").count() == 1
+    # The page counts down the code's two minutes (till-code.js, allowed by the CSP).
+    phone.wait_for_function("() => /还剩 \\d+ 秒/.test(document.getElementById('till-left').textContent)")
     phone.screenshot(path=str(IMG / "mutualaid-code-390.png"), full_page=True)
     # The cashier enters the code and a ¥65 bill on their own phone: 6 points off.
     context = chromium.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", device_scale_factor=1)

@@ -122,3 +122,35 @@ def test_community_staff_admit_a_merchant_and_its_staff_on_the_manage_page(aidwo
     page = c.post(url, {"op": "fund", "points": "-5", "key": "k"}, follow=True).content.decode()
     assert "信义贝数量须为大于零的整数。" in page
     assert aid.pool_account(aidworld.world["C1"]).balance == 1000
+
+
+def test_someone_not_yet_a_volunteer_who_scans_the_checkin_code_is_told_what_to_do(aidworld):
+    """Scanning the slot's code without being a confirmed volunteer here: a page that says
+    why and how to become one (not a bare "not allowed"), and no completion written."""
+    task, slot = slot_now(aidworld)
+    owner = aidworld.person("owner")  # lives in C1 but never registered
+    c = client_for(owner)
+    page = c.get(reverse("aid_checkin", args=[slot.token]))
+    body = page.content.decode()
+    assert page.status_code == 403
+    assert "只有本社区已确认的志愿者才能签到。" in body and reverse("aid_volunteer") in body
+    assert 'id="checkin-button"' not in body
+    assert c.post(reverse("aid_checkin", args=[slot.token])).status_code == 403
+    assert not Completion.objects.filter(slot=slot).exists()
+    # Registered but not yet confirmed: told to wait for the community, no sign-up link.
+    aid.volunteer_register(person=owner, community=aidworld.world["C1"], skills="", availability="",
+                           phone="", by=owner)
+    body = c.get(reverse("aid_checkin", args=[slot.token])).content.decode()
+    assert "正等待社区确认" in body and "请先报名成为志愿者" not in body
+
+
+def test_the_till_code_page_counts_down_and_renews_itself_at_most_five_times(aidworld):
+    c = client_for(aidworld.person("resident"))
+    body = c.post(reverse("aid_code")).content.decode()
+    seconds = int(re.search(r'data-seconds="(\d+)"', body).group(1))
+    assert 100 <= seconds <= 120 and 'data-renewals="0"' in body and "till-code.js" in body
+    # The script posts renewals=N+1 when the code runs out; the page carries the count on
+    # and a tampered or silly count is read as the limit or as zero.
+    assert 'data-renewals="3"' in c.post(reverse("aid_code"), {"renewals": "3"}).content.decode()
+    assert 'data-renewals="5"' in c.post(reverse("aid_code"), {"renewals": "42"}).content.decode()
+    assert 'data-renewals="0"' in c.post(reverse("aid_code"), {"renewals": "-1"}).content.decode()

@@ -212,7 +212,11 @@ def checkin(request, token: str):
     slot = Slot.objects.select_related("task__node").filter(token=token[:40]).first()
     if slot is None:
         raise Http404
-    authz.require(request.user, "mutualaid.task.signup", slot.task.node)
+    if not authz.can(request.user, "mutualaid.task.signup", slot.task.node):
+        # Someone scanned the code who is not (yet) a volunteer here: say what to do, not just "no".
+        return render(request, "mutualaid/checkin.html", {"slot": slot, "task": slot.task, "not_volunteer": True,
+                                                          "registered": Volunteer.objects.filter(
+                                                              person=request.user).exists()}, status=403)
     done = slot.completions.filter(person=request.user).first()
     error = None
     if request.method == "POST":
@@ -249,8 +253,11 @@ def till_code(request):
         return render(request, "mutualaid/code.html", {"code": None,
                                                        "summary": selectors.person_summary(request.user)})
     code = aid.tillcode_issue(person=request.user, by=request.user)
+    renewals = request.POST.get("renewals", "0")
     return render(request, "mutualaid/code.html", {
         "code": code, "qr": qr_svg(code.token), "seconds": int((code.expires_at - timezone.now()).total_seconds()),
+        # How many times the page renewed the code by itself (till-code.js stops after five).
+        "renewals": min(int(renewals), 5) if renewals.isdigit() and len(renewals) < 3 else 0,
         "summary": selectors.person_summary(request.user),
     })
 
