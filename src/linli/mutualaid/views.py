@@ -23,6 +23,7 @@ from linli.mutualaid import selectors
 from linli.mutualaid import services as aid
 from linli.mutualaid.models import Merchant, SignUp, Slot, Task, Volunteer
 from linli.mutualaid.services.transitions import possible
+from linli.numbers import ascii_digits, whole_number, yuan_to_fen
 from linli.org.models import Node, NodeKind
 from linli.org.posters import public_base_url, qr_svg
 
@@ -53,12 +54,19 @@ def _action(back):
 
 
 def parse_yuan(text) -> int:
-    """'65' / '65.5' / '¥65.50' -> fen."""
-    s = str(text or "").strip().replace(",", "").replace("¥", "").replace("元", "")
-    whole, _dot, frac = s.partition(".")
-    if not whole.isdigit() or len(whole) > 7 or (frac and (not frac.isdigit() or len(frac) > 2)):
+    """'65' / '65.5' / '¥65.50' / '６５' -> fen."""
+    fen = yuan_to_fen(text)
+    if fen is None:
         raise InvalidInput("mutualaid.bill", _("Enter the bill in yuan, e.g. 65.00."))
-    return int(whole) * 100 + int((frac + "00")[:2])
+    return fen
+
+
+def _int(value, default: int = 0) -> int:
+    """A whole-number field; anything else is refused with one message (InvalidInput)."""
+    number = whole_number(value, default=default)
+    if number is None:
+        raise InvalidInput("mutualaid.number", _("Write whole numbers."))
+    return number
 
 
 def yuan(fen: int) -> str:
@@ -257,7 +265,7 @@ def till_code(request):
     return render(request, "mutualaid/code.html", {
         "code": code, "qr": qr_svg(code.token), "seconds": int((code.expires_at - timezone.now()).total_seconds()),
         # How many times the page renewed the code by itself (till-code.js stops after five).
-        "renewals": min(int(renewals), 5) if renewals.isdigit() and len(renewals) < 3 else 0,
+        "renewals": min(int(renewals), 5) if ascii_digits(renewals) == renewals and len(renewals) < 3 else 0,
         "summary": selectors.person_summary(request.user),
     })
 
@@ -336,10 +344,10 @@ def alliance_score(request, code: str):
     scores = {}
     for key, value in request.POST.items():
         if key.startswith("c"):
-            try:
-                scores[int(key[1:])] = int(value)
-            except ValueError as exc:
-                raise InvalidInput("mutualaid.score", _("A score is a whole number from 0 to 100.")) from exc
+            criterion, score = whole_number(key[1:]), whole_number(value)
+            if criterion is None or score is None:
+                raise InvalidInput("mutualaid.score", _("A score is a whole number from 0 to 100."))
+            scores[criterion] = score
     s = aid.merchant_score(merchant=merchant, period=request.POST.get("period", ""), scores=scores,
                            note=request.POST.get("note", ""), by=request.user)
     messages.success(request, _("Scored %(total)s.") % {"total": s.total})
@@ -361,7 +369,7 @@ def task_new(request):
             start = timezone.make_aware(dt.datetime.combine(day, dt.time.fromisoformat(request.POST.get("start", ""))))
             end = timezone.make_aware(dt.datetime.combine(day, dt.time.fromisoformat(request.POST.get("end", ""))))
             task = aid.task_post(node=node, title=request.POST.get("title", ""), place=request.POST.get("place", ""),
-                                 places=int(request.POST.get("places") or 0), points=int(request.POST.get("points") or 0),
+                                 places=_int(request.POST.get("places")), points=_int(request.POST.get("points")),
                                  signup_deadline=start - dt.timedelta(hours=1), slots=[(start, end)],
                                  description=request.POST.get("description", ""), by=request.user)
             return redirect("aid_task", task.pk)
@@ -386,12 +394,12 @@ def manage(request, code: str):
         try:
             _refuse_nul(request)
             if op == "fund":
-                aid.pool_fund(community=community, points=int(p.get("points") or 0), key=p.get("key", ""), by=by)
+                aid.pool_fund(community=community, points=_int(p.get("points")), key=p.get("key", ""), by=by)
             elif op == "rule":
                 aid.rule_set(community=community, step_fen=parse_yuan(p.get("step")),
-                             points_per_step=int(p.get("points_per_step") or 0),
-                             expiry_days=int(p["expiry_days"]) if p.get("expiry_days") else None,
-                             suspend_below=int(p.get("suspend_below") or 0), by=by)
+                             points_per_step=_int(p.get("points_per_step")),
+                             expiry_days=_int(p["expiry_days"]) if p.get("expiry_days") else None,
+                             suspend_below=_int(p.get("suspend_below")), by=by)
             elif op == "merchant":
                 aid.merchant_create(community=community, code=p.get("code", ""), name=p.get("name", ""),
                                     address=p.get("address", ""), by=by)
@@ -405,7 +413,7 @@ def manage(request, code: str):
             elif op == "covenant":
                 aid.covenant_publish(community=community, text=p.get("text", ""), by=by)
             elif op == "criterion":
-                aid.criterion_add(community=community, name=p.get("name", ""), weight=int(p.get("weight") or 0),
+                aid.criterion_add(community=community, name=p.get("name", ""), weight=_int(p.get("weight")),
                                   evidence=p.get("evidence", ""), by=by)
             messages.success(request, _("Saved."))
         except NotAllowed:

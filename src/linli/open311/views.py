@@ -426,7 +426,7 @@ def requests(request, fmt: str):
 def request_detail(request, fmt: str, rid: str):
     key = _key(request.GET, required=False)
     jurisdiction = _jurisdiction(request.GET, key)
-    if not rid.isdigit() or not 1 <= int(rid) <= 2**31 - 1:
+    if not (rid.isascii() and rid.isdigit()) or not 1 <= int(rid) <= 2**31 - 1:
         raise Open311Error(404, _("No request has this service_request_id."))
     cases = selectors.public_case_list(ids=[int(rid)])
     if jurisdiction is not None:

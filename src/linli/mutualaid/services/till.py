@@ -49,6 +49,7 @@ from linli.mutualaid.services.accounts import (
     person_account_if_any,
     pool_account,
 )
+from linli.numbers import ascii_digits
 from linli.org.models import Node, Person
 
 CODE_LIFETIME = dt.timedelta(minutes=2)
@@ -154,10 +155,11 @@ def tillcode_issue(*, person: Person, by: Person, now: dt.datetime | None = None
 def _code_lookup(code: str, *, lock: bool) -> TillCode:
     """By its 6 digits (typed) or its QR token (scanned)."""
     code = (code or "").strip().replace(" ", "")
+    code = ascii_digits(code) or code  # "４１４０５９" typed with a Chinese keyboard
     qs = TillCode.objects.select_related("person")
     if lock:
         qs = qs.select_for_update()
-    if len(code) == 6 and code.isdigit():
+    if len(code) == 6 and code.isascii() and code.isdigit():
         found = qs.filter(digits=code).order_by("-created_at").first()
     elif 10 <= len(code) <= 40:
         found = qs.filter(token=code).first()

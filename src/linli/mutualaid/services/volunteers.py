@@ -9,6 +9,7 @@ from linli.errors import InvalidInput
 from linli.mutualaid.models import EventKind, Volunteer
 from linli.mutualaid.services._common import community_of, event
 from linli.mutualaid.services.transitions import step
+from linli.numbers import ascii_digits
 from linli.org import services as org
 from linli.org.models import Node, Person, Role, RoleAssignment
 
@@ -31,7 +32,8 @@ def volunteer_register(*, person: Person, community: Node, skills: str = "", ava
     if community not in home_communities(person):
         raise InvalidInput("mutualaid.not_resident", _("You can volunteer in the community where you live."))
     phone = (phone or person.phone or "").strip()
-    if phone and (not phone.isdigit() or not 5 <= len(phone) <= 20):
+    phone = ascii_digits(phone) or phone  # full-width digits from a Chinese keyboard are digits
+    if phone and (ascii_digits(phone) is None or not 5 <= len(phone) <= 20):
         raise InvalidInput("mutualaid.phone", _("Write the phone number in digits."))
     fields = {"skills": (skills or "").strip()[:200], "availability": (availability or "").strip()[:200], "phone": phone}
     volunteer = Volunteer.objects.select_for_update().filter(person=person, node=community).first()
