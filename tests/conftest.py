@@ -76,6 +76,69 @@ class _Start:
     world_ids: WorldIds | None = None
     demo_seconds = 0.0  # how long the demo took to load
     copies: dict[str, sqlite3.Connection] = {}  # SQLite: each state's database, copied when first built
+    pg_snapshots: dict[str, dict[str, tuple[int, bool]]] = {}  # PostgreSQL: state -> its sequences' values
+
+
+# PostgreSQL keeps each state as a copy of every table in a schema of its own, put back
+# with DELETE and INSERT … SELECT (triggers and foreign-key checks off for the copy):
+# loading the demo or building the world through the services again after each test that
+# flushed cost most of the PostgreSQL pass. Sequences are put back exactly, so ids repeat
+# as they do on SQLite.
+def _pg_tables() -> list[str]:
+    return sorted(connection.introspection.django_table_names(only_existing=True, include_views=False))
+
+
+def _pg_sequences(cursor) -> list[str]:
+    cursor.execute("SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'")
+    return [row[0] for row in cursor.fetchall()]
+
+
+def _pg_snapshot(state: str) -> None:
+    qn = connection.ops.quote_name
+    schema = qn(f"linli_snapshot_{state}")
+    values: dict[str, tuple[int, bool]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        cursor.execute(f"CREATE SCHEMA {schema}")
+        for table in _pg_tables():
+            cursor.execute(f"CREATE TABLE {schema}.{qn(table)} AS TABLE public.{qn(table)}")
+        for sequence in _pg_sequences(cursor):
+            cursor.execute(f"SELECT last_value, is_called FROM public.{qn(sequence)}")
+            values[sequence] = cursor.fetchone()
+    _Start.pg_snapshots[state] = values
+
+
+def _pg_restore(state: str) -> None:
+    from django.db import transaction
+
+    qn = connection.ops.quote_name
+    schema = qn(f"linli_snapshot_{state}")
+    tables = _pg_tables()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        for table in tables:
+            cursor.execute(f"DELETE FROM public.{qn(table)}")
+        for table in tables:
+            cursor.execute(f"INSERT INTO public.{qn(table)} SELECT * FROM {schema}.{qn(table)}")
+        for sequence, (value, called) in _Start.pg_snapshots[state].items():
+            cursor.execute("SELECT setval(%s, %s, %s)", [f"public.{qn(sequence)}", value, called])
+
+
+def _pg_flush_by_delete() -> None:
+    """Django flushes PostgreSQL after each transactional test with one TRUNCATE of every
+    table, which costs seconds on ~100 tables; DELETE of the few rows there are is quick.
+    (Only in the tests; a flush that must reset sequences keeps TRUNCATE.)"""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    truncate = DatabaseOperations.sql_flush
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        if not tables or reset_sequences:
+            return truncate(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
+        return ["SET LOCAL session_replication_role = replica;",
+                *(f"DELETE FROM {self.quote_name(table)};" for table in tables)]
+
+    DatabaseOperations.sql_flush = sql_flush  # type: ignore[method-assign]
 
 
 def _rebuild(state: str) -> None:
@@ -93,6 +156,11 @@ def _rebuild(state: str) -> None:
         if state in _Start.copies:
             _Start.copies[state].backup(connection.connection)
             ContentType.objects.clear_cache()  # a flush since may have renumbered them
+            _Start.current = state
+            return
+        if state in _Start.pg_snapshots:
+            _pg_restore(state)
+            ContentType.objects.clear_cache()
             _Start.current = state
             return
         if Node.objects.exists() or Person.objects.exists():
@@ -113,6 +181,8 @@ def _rebuild(state: str) -> None:
         if connection.vendor == "sqlite":
             _Start.copies[state] = sqlite3.connect(":memory:", check_same_thread=False)
             connection.connection.backup(_Start.copies[state])
+        elif connection.vendor == "postgresql":
+            _pg_snapshot(state)
     _Start.current = state
 
 
@@ -128,6 +198,8 @@ def _ensure(state: str) -> None:
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     _Start.blocker = django_db_blocker
+    if connection.vendor == "postgresql":
+        _pg_flush_by_delete()
     _rebuild("world")
 
 

@@ -321,6 +321,9 @@ def test_request_detail_and_missing(client, three):
     assert root.tag == "service_requests" and root.find("request/service_request_id").text == str(new.pk)
     assert_error(client.get(f"{BASE}requests/999999.json"), 404)
     assert_error(client.get(f"{BASE}requests/abc.xml"), 404, "xml")
+    # Digits to str.isdigit, not to int(): a 404 document, not a server error.
+    assert_error(client.get(f"{BASE}requests/%C2%B2.json"), 404)
+    assert_error(client.get(f"{BASE}requests/%E2%91%A0.json"), 404)
 
 
 def test_tokens(client, world, key):
