@@ -116,6 +116,9 @@ def _pg_restore(state: str) -> None:
     tables = _pg_tables()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL session_replication_role = replica")
+        # Like TRUNCATE: wait for a live-server thread still answering the last test's
+        # browser (its rows would interleave with ours and deadlock).
+        cursor.execute("LOCK TABLE " + ", ".join(f"public.{qn(t)}" for t in tables) + " IN ACCESS EXCLUSIVE MODE")
         for table in tables:
             cursor.execute(f"DELETE FROM public.{qn(table)}")
         for table in tables:
@@ -135,7 +138,10 @@ def _pg_flush_by_delete() -> None:
     def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
         if not tables or reset_sequences:
             return truncate(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
+        # LOCK first, as TRUNCATE does: a live-server thread still answering the last
+        # test's browser finishes before the rows go (else the two can deadlock).
         return ["SET LOCAL session_replication_role = replica;",
+                "LOCK TABLE " + ", ".join(self.quote_name(table) for table in tables) + " IN ACCESS EXCLUSIVE MODE;",
                 *(f"DELETE FROM {self.quote_name(table)};" for table in tables)]
 
     DatabaseOperations.sql_flush = sql_flush  # type: ignore[method-assign]
