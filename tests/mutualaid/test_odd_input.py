@@ -48,7 +48,7 @@ def test_no_odd_value_in_any_form_or_path_gives_a_server_error(aidworld):
     for name in ("cashier", "community_c1", "resident"):
         clients[name] = Client()
         clients[name].force_login(aidworld.person(name))
-    errors = []
+    errors: list[object] = []
     for v in ODD:
         for who, url, data in _forms(v):
             status = clients[who].post(url, data).status_code
