@@ -59,7 +59,7 @@ def clean_question(spec: dict[str, Any], n: int, earlier: list[dict[str, Any]]) 
         raise _bad(n, _("write the question."))
     if len(text) > 300:
         raise _bad(n, _("the question is longer than 300 characters."))
-    out: dict[str, Any] = {"kind": kind, "text": text, "required": bool(spec.get("required", kind != Kind.TEXT)),
+    out: dict[str, Any] = {"kind": kind, "text": text, "required": bool(spec.get("required", True)),
                            "options": [], "rows": [], "min_choices": 1, "max_choices": None, "scale_min": 1,
                            "scale_max": 5, "scale_min_label": "", "scale_max_label": "", "show_if": None}
     if kind in {Kind.SINGLE, Kind.MULTIPLE, Kind.RANKING, Kind.MATRIX}:
