@@ -79,10 +79,10 @@ class Kind(models.TextChoices):
 class Question(models.Model):
     survey = models.ForeignKey(Survey, verbose_name=_("questionnaire"), on_delete=models.CASCADE,
                                related_name="questions")
-    position = models.PositiveSmallIntegerField(_("number"))
+    position = models.PositiveSmallIntegerField(_("order"))
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    text = models.CharField(_("question"), max_length=300)
-    required = models.BooleanField(_("required"), default=True)
+    text = models.CharField(_("question text"), max_length=300)
+    required = models.BooleanField(_("must be answered"), default=True)
     # Multiple choice: how many options may be chosen.
     min_choices = models.PositiveSmallIntegerField(_("at least"), default=1)
     max_choices = models.PositiveSmallIntegerField(_("at most"), null=True, blank=True)
@@ -98,8 +98,8 @@ class Question(models.Model):
                                 on_delete=models.PROTECT, related_name="+")
 
     class Meta:
-        verbose_name = _("question")
-        verbose_name_plural = _("questions")
+        verbose_name = _("survey question")
+        verbose_name_plural = _("survey questions")
         ordering = ["survey", "position"]
         constraints = [
             models.UniqueConstraint(fields=["survey", "position"], name="survey_question_position_unique"),
@@ -113,9 +113,9 @@ class Question(models.Model):
 
 
 class Option(models.Model):
-    question = models.ForeignKey(Question, verbose_name=_("question"), on_delete=models.CASCADE,
+    question = models.ForeignKey(Question, verbose_name=_("survey question"), on_delete=models.CASCADE,
                                  related_name="options")
-    position = models.PositiveSmallIntegerField(_("number"))
+    position = models.PositiveSmallIntegerField(_("order"))
     text = models.CharField(_("option"), max_length=120)
 
     class Meta:
@@ -161,12 +161,12 @@ class Answer(models.Model):
 
     response = models.ForeignKey(Response, verbose_name=_("answer sheet"), on_delete=models.CASCADE,
                                  related_name="answers")
-    question = models.ForeignKey(Question, verbose_name=_("question"), on_delete=models.PROTECT, related_name="+")
-    value = models.JSONField(_("answer"))
+    question = models.ForeignKey(Question, verbose_name=_("survey question"), on_delete=models.PROTECT, related_name="+")
+    value = models.JSONField(_("answer value"))
 
     class Meta:
-        verbose_name = _("answer")
-        verbose_name_plural = _("answers")
+        verbose_name = _("question answer")
+        verbose_name_plural = _("question answers")
         constraints = [models.UniqueConstraint(fields=["response", "question"], name="survey_one_answer_per_question")]
 
 

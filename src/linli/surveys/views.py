@@ -83,7 +83,7 @@ def survey_detail(request, pk: int):
     questions = selectors.questions_of(survey)
     user = request.user
     homes = svc.respondent_homes(survey, user) if user.is_authenticated else []
-    error = None
+    error, status = None, 200
     if request.method == "POST":
         if not user.is_authenticated:
             return redirect(f"/login/?next={request.path}")
@@ -103,7 +103,7 @@ def survey_detail(request, pk: int):
         except DomainError as exc:
             if isinstance(exc, NotAllowed) and exc.code == "forbidden":
                 raise
-            error = str(exc.message)
+            error, status = str(exc.message), exc.status
     now = timezone.now()
     done = any(Response.objects.filter(survey=survey, respondent_key=respondent_key(survey, h, user)).exists()
                for h in homes[:20]) if homes else False
@@ -115,7 +115,7 @@ def survey_detail(request, pk: int):
         "may_export": authz.can(user, "surveys.results.export", survey),
         "per_household": survey.per == Per.HOUSEHOLD,
         "opens": timezone.localtime(survey.opens_at), "closes": timezone.localtime(survey.closes_at),
-    }, status=422 if error else 200)
+    }, status=status)
 
 
 def survey_results(request, pk: int):
