@@ -89,7 +89,7 @@ def test_only_residents_and_owners_under_the_place_answer(sv, who):
 def test_anonymous_visitors_cannot_answer(sv):
     before = written()
     with pytest.raises(DomainError) as exc:
-        svc.response_submit(survey=sv.survey, answers=sv.good(), by=None)
+        svc.response_submit(survey=sv.survey, answers=sv.good(), by=None)  # type: ignore[arg-type]
     assert (exc.value.code, written()) == ("forbidden", before)
 
 

@@ -73,18 +73,18 @@ def results(survey: Survey) -> dict[str, Any]:
             item["average"] = _two_places(sum(values), n) if n else ""
             item["svg"] = charts.bars([(t, c, f"{c}（{p}%）") for t, c, p in rows], title=q.text)
         elif q.kind == Kind.RANKING:
-            place_sum = Counter()
+            place_sum: Counter[int] = Counter()
             for order in values:
                 for place, oid in enumerate(order, start=1):
                     place_sum[oid] += place
             k = len(options)
             ranked = sorted(options, key=lambda o: (place_sum[o.pk], o.position))
             # The bar is longer the nearer the option came to first place.
-            rows = [(o.text, _two_places(place_sum[o.pk], n) if n else "", (k + 1) * n - place_sum[o.pk])
-                    for o in ranked]
-            item["rows"] = rows
+            places = [(o.text, _two_places(place_sum[o.pk], n) if n else "", (k + 1) * n - place_sum[o.pk])
+                      for o in ranked]
+            item["rows"] = places
             item["svg"] = charts.bars([(t, w if n else 0, _("place %(avg)s") % {"avg": a} if n else "")
-                                       for t, a, w in rows], title=q.text)
+                                       for t, a, w in places], title=q.text)
         elif q.kind == Kind.MATRIX:
             cells = Counter((r, c) for value in values for r, c in enumerate(value))
             table = []

@@ -30,7 +30,7 @@ def _refuse_nul(request) -> None:
 
 
 def survey_list(request):
-    surveys = selectors.survey_list(viewer=request.user)
+    surveys: list[Any] = list(selectors.survey_list(viewer=request.user))  # annotated for the template below
     now = timezone.now()
     for s in surveys:
         s.place_name = public_place_name(s.node)
@@ -56,7 +56,7 @@ def answers_from_post(questions: list[Question], post) -> dict[int, Any]:
     return out
 
 
-def _prepare(questions: list[Question], post) -> None:
+def _prepare(questions: list[Any], post) -> None:
     """What the template needs to draw each question (and keep what was typed)."""
     for q in questions:
         name = f"q{q.pk}"

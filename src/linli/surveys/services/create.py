@@ -25,7 +25,7 @@ def _bad(n: int, message) -> InvalidInput:
     return InvalidInput("surveys.question", _("Question %(n)s: %(problem)s") % {"n": n, "problem": message})
 
 
-def _clean_texts(items, n: int, what: str, limit: int, most: int) -> list[str]:
+def _clean_texts(items, n: int, what, limit: int, most: int) -> list[str]:
     if not isinstance(items, list | tuple):
         raise _bad(n, _("the options must be a list."))
     out = [str(x).strip() for x in items if str(x).strip()]
