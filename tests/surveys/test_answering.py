@@ -178,5 +178,34 @@ def test_an_anonymous_answer_keeps_no_person_or_household_and_still_counts_once(
     assert (r.person, r.household) == (None, None)
     assert r.respondent_key.startswith("anon:") and str(sv.world["X-101"].pk) not in r.respondent_key[5:6]
     assert len(r.respondent_key) == 69
-    assert Event.objects.get(survey=s, kind="answered").by is None
+    e = Event.objects.get(survey=s, kind="answered")
+    assert (e.by, e.data) == (None, {})
+    # Only the hour is kept, for the answer sheet and for its event.
+    assert (r.submitted_at.minute, r.submitted_at.second, r.submitted_at.microsecond) == (0, 0, 0)
+    assert e.at == r.submitted_at
     assert refused(sv, "spouse", sv_answers(s), survey=s)[0] == "surveys.already_answered"
+
+
+# --- closing early --------------------------------------------------------------------------
+
+def test_organisers_close_early_and_nobody_answers_after(sv):
+    svc.response_submit(survey=sv.survey, answers=sv.good(), by=sv.person("resident"))
+    closed = svc.survey_close(survey=sv.survey, by=sv.person("community_c1"))
+    assert closed.closes_at <= timezone.now()
+    e = Event.objects.get(survey=sv.survey, kind="closed")
+    assert e.by == sv.person("community_c1") and set(e.data) == {"before", "after"}
+    assert refused(sv, "owner", sv.good(), survey=closed)[0] == "surveys.closed"
+    assert Response.objects.count() == 1
+    with pytest.raises(DomainError) as exc:
+        svc.survey_close(survey=closed, by=sv.person("community_c1"))
+    assert (exc.value.code, str(exc.value.message)) == ("surveys.closed", "这份问卷已经截止。")
+
+
+@pytest.mark.parametrize("who", ["resident", "property_x", "community_c2"])
+def test_only_organisers_in_scope_close(sv, who):
+    closes = sv.survey.closes_at
+    with pytest.raises(DomainError) as exc:
+        svc.survey_close(survey=sv.survey, by=sv.person(who))
+    sv.survey.refresh_from_db()
+    assert (exc.value.code, sv.survey.closes_at) == ("forbidden", closes)
+    assert not Event.objects.filter(kind="closed").exists()

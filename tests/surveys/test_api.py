@@ -111,6 +111,15 @@ def test_private_results_and_exports_need_staff_in_scope(world, api_client):
     assert api_client.get(f"{API}/999999").json()["code"] == "surveys.not_found"
 
 
+def test_close_through_the_api(world, api_client):
+    s = post(api_client, world, "community_c1", "", new_survey()).json()
+    assert post(api_client, world, "resident", f"/{s['id']}/close", {}).status_code == 403
+    r = post(api_client, world, "community_c1", f"/{s['id']}/close", {})
+    assert r.status_code == 200
+    r = post(api_client, world, "community_c1", f"/{s['id']}/close", {})
+    assert (r.status_code, r.json()["code"]) == (409, "surveys.closed")
+
+
 def test_bad_question_specs_are_refused(world, api_client):
     body = new_survey(questions=[{"kind": "single", "text": "只有一项", "options": ["是"]}])
     r = post(api_client, world, "community_c1", "", body)

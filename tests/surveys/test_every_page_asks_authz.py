@@ -29,7 +29,7 @@ def kwargs_for(pattern, sv):
 
 def test_the_walk_covers_the_pages():
     assert {p.name for p in survey_patterns()} == {"surveys_list", "surveys_new", "surveys_detail", "surveys_results",
-                                                     "surveys_export"}
+                                                     "surveys_export", "surveys_close"}
 
 
 @pytest.mark.parametrize("who", ["anonymous", "resident"])

@@ -101,3 +101,16 @@ def test_the_creation_page_refuses_bad_input_clearly(world, client, change, mess
 def test_only_organisers_open_the_creation_page(world, client, who, status):
     client.force_login(world.person(who))
     assert client.get("/surveys/new").status_code == status
+
+
+def test_organisers_see_the_poster_and_close_from_the_page(sv, client):
+    client.force_login(sv.person("resident"))
+    page = client.get(f"/surveys/{sv.survey.pk}/").content.decode()
+    assert 'id="survey-close"' not in page and "二维码" not in page
+    assert client.post(f"/surveys/{sv.survey.pk}/close").status_code == 403
+    client.force_login(sv.person("community_c1"))
+    page = client.get(f"/surveys/{sv.survey.pk}/").content.decode()
+    assert 'id="survey-close"' in page and "<svg" in page and f"http://testserver/surveys/{sv.survey.pk}/" in page
+    r = client.post(f"/surveys/{sv.survey.pk}/close", follow=True)
+    assert "问卷已结束，不能再填写。" in r.content.decode() and "这份问卷已于" in r.content.decode()
+    assert 'id="survey-close"' not in r.content.decode()

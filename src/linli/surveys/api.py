@@ -208,6 +208,12 @@ def response_submit(request, id: Id, payload: ResponseIn):  # noqa: A002
     return 201, {"id": r.pk, "survey": s.pk, "submitted_at": r.submitted_at}
 
 
+@router.post("/{id}/close", response={200: SurveyOut, **ERRORS})
+def survey_close(request, id: Id):  # noqa: A002
+    """Close a questionnaire now, before its closing time (`surveys.survey.manage`)."""
+    return _out(svc.survey_close(survey=_survey(id), by=request.user))
+
+
 class ResultRow(Schema):
     label: str
     count: int | None = None

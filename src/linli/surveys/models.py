@@ -173,6 +173,7 @@ class Answer(models.Model):
 class EventKind(models.TextChoices):
     CREATED = "created", _("Questionnaire created")
     ANSWERED = "answered", _("Questionnaire answered")
+    CLOSED = "closed", _("Questionnaire closed early")
 
 
 class Event(models.Model):

@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from linli import authz
 from linli.errors import DomainError, InvalidInput, NotAllowed
@@ -77,6 +78,14 @@ def _prepare(questions: list[Any], post) -> None:
             o.value = str(o.pk)
 
 
+def _poster(request, survey: Survey) -> dict:
+    """The survey's public address and its QR code, for organisers to print and post in the units."""
+    from linli.org.posters import public_base_url, qr_svg
+
+    url = public_base_url(request) + survey.get_absolute_url()
+    return {"url": url, "qr": qr_svg(url)}
+
+
 def survey_detail(request, pk: int):
     survey = get_object_or_404(Survey.objects.select_related("node"), pk=pk)
     authz.require(request.user, "surveys.survey.view", survey)
@@ -113,6 +122,8 @@ def survey_detail(request, pk: int):
         "open": survey.is_open(now), "coming": now < survey.opens_at, "done": done, "error": error,
         "may_results": selectors.may_see_results(user, survey),
         "may_export": authz.can(user, "surveys.results.export", survey),
+        "poster": _poster(request, survey) if authz.can(user, "surveys.results.export", survey) else None,
+        "may_close": survey.is_open(now) and authz.can(user, "surveys.survey.manage", survey),
         "per_household": survey.per == Per.HOUSEHOLD,
         "opens": timezone.localtime(survey.opens_at), "closes": timezone.localtime(survey.closes_at),
     }, status=status)
@@ -123,6 +134,20 @@ def survey_results(request, pk: int):
     selectors.require_results(request.user, survey)
     return render(request, "surveys/results.html", {
         **selectors.results(survey), "may_export": authz.can(request.user, "surveys.results.export", survey)})
+
+
+@require_POST
+@login_required
+def survey_close(request, pk: int):
+    survey = get_object_or_404(Survey.objects.select_related("node"), pk=pk)
+    try:
+        svc.survey_close(survey=survey, by=request.user)
+        messages.success(request, _("The questionnaire is closed: nobody can answer any more."))
+    except NotAllowed:
+        raise
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    return redirect("surveys_detail", pk=survey.pk)
 
 
 @login_required

@@ -13,8 +13,10 @@ class SurveyRefused(DomainError):
     status = 409
 
 
-def event(survey: Survey, kind: str, by=None, **data) -> Event:
-    return Event.objects.create(survey=survey, kind=kind, by=by if getattr(by, "pk", None) else None, data=data)
+def event(survey: Survey, kind: str, by=None, at=None, **data) -> Event:
+    extra = {"at": at} if at is not None else {}
+    return Event.objects.create(survey=survey, kind=kind, by=by if getattr(by, "pk", None) else None, data=data,
+                                **extra)
 
 
 def refuse_nul(*texts: str) -> None:

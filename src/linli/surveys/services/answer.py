@@ -196,14 +196,18 @@ def response_submit(*, survey: Survey, answers: dict, by: Person, household: Nod
     if Response.objects.filter(survey=survey, respondent_key=key).exists():
         raise already
     cleaned = clean_answers(survey, answers)
+    # An anonymous answer keeps only the hour: an exact time could be matched with who was signed in then.
+    at = now.replace(minute=0, second=0, microsecond=0) if survey.anonymous else now
     try:
         with transaction.atomic():  # a savepoint: the other phone's answer may have come first
             response = Response.objects.create(
-                survey=survey, respondent_key=key, submitted_at=now,
+                survey=survey, respondent_key=key, submitted_at=at,
                 household=None if survey.anonymous else household, person=None if survey.anonymous else by)
     except IntegrityError:
         raise already from None
     Answer.objects.bulk_create([Answer(response=response, question_id=qid, value=v) for qid, v in cleaned.items()])
-    event(survey, EventKind.ANSWERED, None if survey.anonymous else by,
-          response=None if survey.anonymous else response.pk)
+    if survey.anonymous:
+        event(survey, EventKind.ANSWERED, None, at=at)
+    else:
+        event(survey, EventKind.ANSWERED, by, at=at, response=response.pk)
     return response

@@ -157,6 +157,26 @@ def survey_create(*, node: Node, title: str, questions: list[dict[str, Any]], op
     return survey
 
 
+@transaction.atomic
+def survey_close(*, survey: Survey, by: Person, now: dt.datetime | None = None) -> Survey:
+    """Close a questionnaire now, before its closing time (``surveys.survey.manage``
+    at its place). Answers already given stay; nobody can answer from now on."""
+    from django.utils import timezone
+
+    from linli.surveys.services._common import SurveyRefused
+
+    authz.require(by, "surveys.survey.manage", survey)
+    now = now or timezone.now()
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    if now >= survey.closes_at:
+        raise SurveyRefused("surveys.closed", _("This questionnaire is already closed."))
+    before = survey.closes_at
+    survey.closes_at = max(now, survey.opens_at + dt.timedelta(seconds=1))
+    survey.save(update_fields=["closes_at"])
+    event(survey, EventKind.CLOSED, by, before=before.isoformat(), after=survey.closes_at.isoformat())
+    return survey
+
+
 # --- the text format ------------------------------------------------------------------------
 
 KIND_WORDS = {
