@@ -114,6 +114,9 @@ BAD = [
     ("q4", 6, "surveys.answer.scale", "第 4 题：请选择 1 到 5 之间的分数。"),
     ("q4", "0", "surveys.answer.scale", "第 4 题：请选择 1 到 5 之间的分数。"),
     ("q4", True, "surveys.answer.scale", "第 4 题：请选择 1 到 5 之间的分数。"),
+    ("q4", "²", "surveys.answer.scale", "第 4 题：请选择 1 到 5 之间的分数。"),
+    ("q1", "①", "surveys.answer.single", "第 1 题：请选择其中一项。"),
+    ("q4", "1_0", "surveys.answer.scale", "第 4 题：请选择 1 到 5 之间的分数。"),
     ("q5", "short", "surveys.answer.ranking", "第 5 题：请给每一项排一个不同的名次（1 至 3）。"),
     ("q5", "same_place", "surveys.answer.ranking", "第 5 题：请给每一项排一个不同的名次（1 至 3）。"),
     ("q6", "one_row", "surveys.answer.matrix", "第 6 题：每一行都要选择一项。"),
@@ -140,6 +143,11 @@ def test_ranking_also_takes_places_as_the_page_sends_them(sv):
     r = svc.response_submit(survey=sv.survey, by=sv.person("resident"), answers=sv.good(
         q5={str(sv.o(5, 1)): "3", str(sv.o(5, 2)): "1", str(sv.o(5, 3)): "2"}))
     assert r.answers.get(question=sv.q(5)).value == [sv.o(5, 2), sv.o(5, 3), sv.o(5, 1)]
+
+
+def test_full_width_digits_are_read_as_digits(sv):
+    r = svc.response_submit(survey=sv.survey, by=sv.person("resident"), answers=sv.good(q4="４"))
+    assert r.answers.get(question=sv.q(4)).value == 4
 
 
 def test_an_unknown_question_is_refused(sv):

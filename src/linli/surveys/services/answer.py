@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from linli import authz
 from linli.errors import InvalidInput, NotAllowed
+from linli.numbers import ascii_digits
 from linli.org.models import Node, NodeKind, Person, Role
 from linli.org.selectors import public_place_name
 from linli.surveys.models import Answer, EventKind, Kind, Per, Question, Response, Survey
@@ -55,25 +56,28 @@ def _empty(value) -> bool:
         isinstance(value, list) and all(v in (None, "") for v in value))
 
 
-def _as_int(value) -> int | None:
+def as_int(value) -> int | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit() and len(value.strip()) < 10:
-        return int(value.strip())
+    if isinstance(value, str):
+        text = value.strip()
+        sign = -1 if text.startswith("-") else 1
+        digits = ascii_digits(text[1:] if sign < 0 else text)  # "２" is 2; "²" and "①" are not numbers
+        return sign * int(digits) if digits is not None and len(digits) < 10 else None
     return None
 
 
 def clean_answer(q: Question, value, option_ids: list[int]) -> Any:
     """The answer in its stored form, or InvalidInput with a clear message."""
     if q.kind == Kind.SINGLE:
-        choice = _as_int(value)
+        choice = as_int(value)
         if choice not in option_ids:
             raise _err(q, _("choose one of the options."))
         return choice
     if q.kind == Kind.MULTIPLE:
-        chosen = [_as_int(v) for v in value] if isinstance(value, list | tuple) else [_as_int(value)]
+        chosen = [as_int(v) for v in value] if isinstance(value, list | tuple) else [as_int(value)]
         if any(c not in option_ids for c in chosen) or len(set(chosen)) != len(chosen):
             raise _err(q, _("choose among the options, each once."))
         high = q.max_choices or len(option_ids)
@@ -90,22 +94,22 @@ def clean_answer(q: Question, value, option_ids: list[int]) -> Any:
             raise _err(q, _("the answer is longer than 2,000 characters."))
         return text
     if q.kind == Kind.SCALE:
-        number = _as_int(value)
+        number = as_int(value)
         if number is None or not q.scale_min <= number <= q.scale_max:
             raise _err(q, _("choose a number from %(low)s to %(high)s.") % {"low": q.scale_min, "high": q.scale_max})
         return number
     if q.kind == Kind.RANKING:
         if isinstance(value, dict):  # {option id: place}, as the page sends it
-            places = {_as_int(k): _as_int(v) for k, v in value.items()}
+            places = {as_int(k): as_int(v) for k, v in value.items()}
             if sorted(p or 0 for p in places.values()) != list(range(1, len(option_ids) + 1)):
                 raise _err(q, _("give every option a different place from 1 to %(n)s.") % {"n": len(option_ids)})
             value = sorted(places, key=lambda k: places[k] or 0)
-        order = [_as_int(v) for v in value] if isinstance(value, list | tuple) else []
+        order = [as_int(v) for v in value] if isinstance(value, list | tuple) else []
         if sorted(o or 0 for o in order) != sorted(option_ids):
             raise _err(q, _("give every option a different place from 1 to %(n)s.") % {"n": len(option_ids)})
         return order
     if q.kind == Kind.MATRIX:
-        cells = [_as_int(v) for v in value] if isinstance(value, list | tuple) else []
+        cells = [as_int(v) for v in value] if isinstance(value, list | tuple) else []
         if len(cells) != len(q.rows) or any(c not in option_ids for c in cells):
             raise _err(q, _("choose one column in every row."))
         return cells
@@ -132,7 +136,7 @@ def clean_answers(survey: Survey, answers: dict) -> dict[int, Any]:
     by_id = {q.pk: q for q in questions}
     raw: dict[int, Any] = {}
     for key, value in (answers or {}).items():
-        qid = _as_int(key)
+        qid = as_int(key)
         if qid not in by_id:
             raise InvalidInput("surveys.unknown_question", _("The answer names a question this questionnaire does not have."))
         if isinstance(value, str):

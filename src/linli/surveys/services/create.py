@@ -14,6 +14,7 @@ from linli.errors import InvalidInput
 from linli.org.models import Node, NodeKind, Person
 from linli.surveys.models import EventKind, Kind, Option, Per, Purpose, Question, Survey
 from linli.surveys.services._common import event, refuse_nul
+from linli.surveys.services.answer import as_int
 
 MAX_QUESTIONS = 100
 MAX_OPTIONS = 30
@@ -43,10 +44,12 @@ def _int(value, default: int | None, n: int, message) -> int | None:
         return default
     if isinstance(value, bool):
         raise _bad(n, message)
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise _bad(n, message) from None
+    if isinstance(value, int):
+        return value
+    number = as_int(value)
+    if number is None:
+        raise _bad(n, message)
+    return number
 
 
 def clean_question(spec: dict[str, Any], n: int, earlier: list[dict[str, Any]]) -> dict[str, Any]:
