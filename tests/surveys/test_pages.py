@@ -114,3 +114,13 @@ def test_organisers_see_the_poster_and_close_from_the_page(sv, client):
     r = client.post(f"/surveys/{sv.survey.pk}/close", follow=True)
     assert "问卷已结束，不能再填写。" in r.content.decode() and "这份问卷已于" in r.content.decode()
     assert 'id="survey-close"' not in r.content.decode()
+
+
+def test_the_list_reads_in_a_fixed_number_of_queries(sv, client, django_assert_max_num_queries):
+    from tests.surveys.conftest import make_survey
+
+    for i in range(8):
+        make_survey(sv.world, title=f"问卷{i}", node="Y" if i % 2 else "C1")
+    with django_assert_max_num_queries(8):
+        page = client.get("/surveys/").content.decode()
+    assert page.count('href="/surveys/') >= 9 and "问卷7" in page

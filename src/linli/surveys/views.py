@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from linli import authz
 from linli.errors import DomainError, InvalidInput, NotAllowed
 from linli.org.models import Node, NodeKind
-from linli.org.selectors import public_place_name
+from linli.org.selectors import public_place_name, public_places
 from linli.surveys import selectors
 from linli.surveys import services as svc
 from linli.surveys.models import Kind, Per, Purpose, Question, Response, Survey
@@ -33,8 +33,9 @@ def _refuse_nul(request) -> None:
 def survey_list(request):
     surveys: list[Any] = list(selectors.survey_list(viewer=request.user))  # annotated for the template below
     now = timezone.now()
+    names = public_places([s.node for s in surveys])  # one reading for the whole list
     for s in surveys:
-        s.place_name = public_place_name(s.node)
+        s.place_name = names[s.node_id].name
         s.state = "open" if s.is_open(now) else ("coming" if now < s.opens_at else "closed")
     return render(request, "surveys/list.html", {
         "surveys": surveys, "may_create": authz.can(request.user, "surveys.survey.manage")})
