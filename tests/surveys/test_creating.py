@@ -90,3 +90,14 @@ def test_only_organisers_in_scope_create(world, who):
 def test_organisers_in_scope_create(world, who):
     assert make_survey(world, by=who).questions.count() == len([ln for ln in TEXT.splitlines()
                                                                  if "：" in ln and not ln.startswith(("行", "仅当"))])
+
+
+def test_the_text_format_also_reads_english_keywords_and_optional_marks(world):
+    specs = svc.questions_from_text(
+        "single: Agree?\n- yes\n- no\ntext?: Why not?\nif 1=no\nscale 0-10 bad/good: Score\n"
+        "matrix: Rate\nrows: cleaning | security\n- good\n- bad\nranking: Order\n- a\n- b\n")
+    assert [(s["kind"], s.get("required", True)) for s in specs] == [
+        ("single", True), ("text", False), ("scale", True), ("matrix", True), ("ranking", True)]
+    assert specs[1]["show_if"] == (1, 2)
+    assert (specs[2]["scale_min"], specs[2]["scale_max"], specs[2]["scale_min_label"]) == (0, 10, "bad")
+    assert specs[3]["rows"] == ["cleaning", "security"]
