@@ -10,6 +10,7 @@ from linli.cases.demo import load_demo_cases
 from linli.disclosure.demo import load_demo_money
 from linli.mutualaid.demo import load_demo_aid
 from linli.org.demo import DEMO_PASSWORD, demo_logins, load_demo_org
+from linli.surveys.demo import load_demo_surveys
 
 __all__ = ["DEMO_PASSWORD", "demo_logins", "load_demo"]
 
@@ -20,4 +21,5 @@ def load_demo() -> dict:
     load_demo_cases()  # requests, boards and inspection campaigns of the seed reports
     load_demo_money()  # quarterly reports, co-managed fund, micro-funds and crowdfunding of the seed reports
     load_demo_aid()  # volunteers, tasks, points, merchants and the alliance (seeds 000, 001)
+    load_demo_surveys()  # the compound questionnaire of 珍宝琥珀 (seed 001) and a neighbourhood pact survey
     return stats

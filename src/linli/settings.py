@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "linli.open311",
     "linli.outbox",
     "linli.web",
+    "linli.surveys",
 ]
 
 MIDDLEWARE = [

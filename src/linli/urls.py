@@ -37,6 +37,7 @@ urlpatterns = [
     path("", include("linli.mutualaid.urls")),
     path("", include("linli.open311.urls")),
     path("", include("linli.outbox.urls")),
+    path("", include("linli.surveys.urls")),
 ]
 
 # A database error outside a view gets the same 503 page as inside one (linli.web.middleware).
