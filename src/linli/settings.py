@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "linli.outbox",
     "linli.web",
     "linli.surveys",
+    "linli.deliberation.votes",
 ]
 
 MIDDLEWARE = [

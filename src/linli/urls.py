@@ -38,6 +38,7 @@ urlpatterns = [
     path("", include("linli.open311.urls")),
     path("", include("linli.outbox.urls")),
     path("", include("linli.surveys.urls")),
+    path("", include("linli.deliberation.votes.urls")),
 ]
 
 # A database error outside a view gets the same 503 page as inside one (linli.web.middleware).
