@@ -23,6 +23,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from linli.deliberation.votes import rules
 from linli.org.models import Node, Person
@@ -59,7 +60,7 @@ class Choice(models.TextChoices):
 
 
 class Channel(models.TextChoices):
-    ONLINE = "online", _("Online")
+    ONLINE = "online", pgettext_lazy("vote", "Online")
     PAPER = "paper", _("Paper")
     PROXY = "proxy", _("Written proxy")
 
@@ -76,7 +77,7 @@ class OwnerRecord(models.Model):
     household = models.OneToOneField(Node, verbose_name=_("household"), on_delete=models.PROTECT,
                                      related_name="owner_record")
     compound = models.ForeignKey(Node, verbose_name=_("compound"), on_delete=models.PROTECT, related_name="+")
-    kind = models.CharField(_("owner"), max_length=10, choices=OwnerKind.choices)
+    kind = models.CharField(pgettext_lazy("vote", "owner"), max_length=10, choices=OwnerKind.choices)
     person = models.ForeignKey(Person, verbose_name=_("person"), null=True, blank=True, on_delete=models.PROTECT,
                                related_name="+")
     # A named owner: staff write the name so that it is unique for one buyer (e.g. "张三（尾号1234）").
@@ -176,7 +177,7 @@ class Ballot(models.Model):
     vote = models.ForeignKey(Vote, verbose_name=_("vote"), on_delete=models.PROTECT, related_name="ballots")
     owner_key = models.CharField(_("owner key"), max_length=80)
     choice = models.CharField(_("choice"), max_length=8, choices=Choice.choices)
-    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    channel = models.CharField(pgettext_lazy("vote", "channel"), max_length=8, choices=Channel.choices)
     cast_by = models.ForeignKey(Person, verbose_name=_("cast by"), null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="+")
     proxy_document = models.CharField(_("proxy document"), max_length=100, blank=True)

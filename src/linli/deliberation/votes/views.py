@@ -299,10 +299,17 @@ def result(request, pk: int):
     ]
     return render(request, "votes/result.html", {
         "vote": vote, "place": public_place_name(vote.compound), "sheet": sheet, "rows": rows, "fractions": fr,
-        "rule": _rule_text(vote), "audit": selectors.audit_trail(request.user, vote),
+        "rule": _rule_text(vote), "audit": _labelled(selectors.audit_trail(request.user, vote)),
         "publicity_until": (vote.published_at + dt.timedelta(days=vote.publicity_days)) if vote.published_at else None,
         "now": timezone.now(),
     })
+
+
+def _labelled(events):
+    labels = dict(Choice.choices)
+    for ev in events:
+        ev.choice_label = labels.get(ev.data.get("choice", ""), "")
+    return events
 
 
 def _meets(share, o) -> bool:
