@@ -45,6 +45,8 @@ def add_people(world) -> None:
         org.role_assign(person=p, role=role, node=world[code], by=None)
         world.people[name] = p
     org.role_assign(person=world.people["owner2"], role=Role.OWNER, node=world["X-201"], by=None)
+    world.people["owner2"].email = "owner2@example.org"
+    world.people["owner2"].save(update_fields=["email"])
 
 
 def open_vote(world, *, matter=Matter.PROPERTY_COMPANY, title="续聘物业服务企业", now=None) -> Vote:

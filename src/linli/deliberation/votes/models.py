@@ -280,7 +280,7 @@ class VoteEvent(models.Model):
     class Meta:
         verbose_name = _("vote event")
         verbose_name_plural = _("vote events")
-        ordering = ["at", "id"]
+        ordering = ["id"]
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

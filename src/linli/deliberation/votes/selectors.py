@@ -104,7 +104,7 @@ def audit_trail(viewer, vote: Vote):
     """Every event of the vote and its ballots, for tellers and managers in scope; [] for others."""
     if not authz.can(viewer, "votes.paper.enter", vote):
         return []
-    return list(VoteEvent.objects.filter(vote=vote).select_related("household", "by").order_by("at", "id"))
+    return list(VoteEvent.objects.filter(vote=vote).select_related("household", "by").order_by("id"))
 
 
 def paper_queue(viewer, vote: Vote):

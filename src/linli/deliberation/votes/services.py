@@ -163,7 +163,9 @@ def vote_create(*, compound: Node, title: str, matter: str, description: str = "
 
 
 def _notify_owners(vote: Vote, event: str) -> int:
-    """Queue a message to every owner with an account (outbox, in the event's transaction)."""
+    """Tell every owner with an account: an in-app notification, and an outbox row per channel
+    that can reach them (written in the event's transaction, sent by the worker)."""
+    from linli.cases.models import Notification
     from linli.outbox import services as outbox
     from linli.outbox.channels import Contact, channels
 
@@ -178,13 +180,14 @@ def _notify_owners(vote: Vote, event: str) -> int:
             subject = str(_("Owners' vote: voting is open"))
             body = str(_("{title}: voting is open until {closes}.")).format(
                 title=vote.title, closes=timezone.localtime(vote.closes_at).strftime("%Y-%m-%d %H:%M"))
-    body += "\n" + reverse("votes_detail", args=[vote.pk])
+    url = reverse("votes_detail", args=[vote.pk])
     queued = 0
     for person in people:
+        Notification.objects.create(recipient=person, kind="vote", title=subject[:200], body=body, url=url)
         for kind, channel in channels().items():
             address = channel.address_for(Contact(email=person.email or "", phone=person.phone or ""))
             if address:
-                outbox.message_enqueue(channel=kind, address=address, subject=subject, body=body, kind="vote",
+                outbox.message_enqueue(channel=kind, address=address, subject=subject, body=f"{body}\n{url}", kind="vote",
                                        node=vote.compound, dedupe_key=f"vote:{vote.pk}:{event}:{person.pk}:{kind}")
                 queued += 1
     return queued
