@@ -54,9 +54,9 @@ class VoteStatus(models.TextChoices):
 
 
 class Choice(models.TextChoices):
-    YES = rules.YES, _("Yes")
-    NO = rules.NO, _("No")
-    ABSTAIN = rules.ABSTAIN, _("Abstain")
+    YES = rules.YES, pgettext_lazy("vote", "Yes")
+    NO = rules.NO, pgettext_lazy("vote", "No")
+    ABSTAIN = rules.ABSTAIN, pgettext_lazy("vote", "Abstain")
 
 
 class Channel(models.TextChoices):

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from linli import authz
@@ -279,8 +280,8 @@ def result(request, pk: int):
                       status=404)
     t, o = sheet.tally, sheet.outcome
     rows = [
-        (_("Yes"), t.yes_owners, rules.m2(t.yes_area)), (_("No"), t.no_owners, rules.m2(t.no_area)),
-        (_("Abstain"), t.abstain_owners, rules.m2(t.abstain_area)),
+        (pgettext("vote", "Yes"), t.yes_owners, rules.m2(t.yes_area)), (pgettext("vote", "No"), t.no_owners, rules.m2(t.no_area)),
+        (pgettext("vote", "Abstain"), t.abstain_owners, rules.m2(t.abstain_area)),
         (_("Participating"), t.part_owners, rules.m2(t.part_area)),
         (_("Did not vote"), t.total_owners - t.part_owners, rules.m2(t.total_area - t.part_area)),
         (_("All owners"), t.total_owners, rules.m2(t.total_area)),
