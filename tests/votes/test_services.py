@@ -8,9 +8,9 @@ import datetime as dt
 import pytest
 from django.db import IntegrityError, transaction
 
+from linli.cases.models import Notification
 from linli.deliberation.votes import rules, selectors, services
 from linli.deliberation.votes.models import Ballot, Matter, OwnerRecord, PaperEntry, Vote, VoteEvent
-from linli.cases.models import Notification
 from linli.errors import DomainError, InvalidInput, NotFound
 from linli.outbox.models import OutboxMessage
 from tests.votes.conftest import add_people

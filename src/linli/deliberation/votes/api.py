@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Annotated, Literal
 
 from django.utils.translation import gettext_lazy as _
-from ninja import Path, Router, Schema
+from ninja import Field, Path, Router, Schema
 
 from linli import authz
 from linli.api.main import PUBLIC
@@ -21,11 +21,12 @@ from linli.errors import InvalidInput, NotFound
 from linli.org.models import CODE_VALIDATOR_RE, Node, NodeKind, Person
 
 router = Router(tags=["votes"])
+# What a public read may answer besides 200: a bad path (400/422) or nothing there (404).
+READ_ERRORS = {400: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 Id = Annotated[int, Path(..., ge=1, le=MAX_ID)]
 Code = Annotated[str, Path(..., max_length=40, pattern=CODE_VALIDATOR_RE)]
 ChoiceIn = Literal["yes", "no", "abstain"]
-MatterIn = Literal[tuple(Matter.values)]  # type: ignore[valid-type]
 
 
 def _viewer(request):
@@ -76,7 +77,7 @@ def _out(v: Vote) -> dict:
             "total_area": rules.m2(v.total_area), "total_area_cents": v.total_area}
 
 
-@router.get("/compounds/{code}", response={200: list[VoteOut], 404: ErrorOut}, auth=PUBLIC)
+@router.get("/compounds/{code}", response={200: list[VoteOut], **READ_ERRORS}, auth=PUBLIC)
 def vote_list(request, code: Code):
     """The compound's votes (drafts only to its managers)."""
     return [_out(v) for v in selectors.visible_votes(_viewer(request), _compound(code)).select_related("compound")]
@@ -84,7 +85,7 @@ def vote_list(request, code: Code):
 
 class VoteIn(Schema):
     title: Text200
-    matter: MatterIn
+    matter: Text40 = Field(..., description="one of: " + ", ".join(Matter.values))
     description: Text5000 = ""
     topic_ref: Text100 = ""
     publicity_days: int = 15
@@ -99,7 +100,7 @@ def vote_create(request, code: Code, body: VoteIn):
     return 201, _out(v)
 
 
-@router.get("/{pk}", response={200: VoteOut, 404: ErrorOut}, auth=PUBLIC)
+@router.get("/{pk}", response={200: VoteOut, **READ_ERRORS}, auth=PUBLIC)
 def vote_detail(request, pk: Id):
     return _out(_vote(request, pk))
 
@@ -154,7 +155,7 @@ def ballot_cast(request, pk: Id, body: BallotIn):
     vote = _vote(request, pk)
     mine = selectors.my_electors(request.user, vote)
     if body.household:
-        mine = [e for e in mine if any(u.household.code == body.household for u in e.units)]
+        mine = [e for e in mine if any(u.household.code == body.household for u in e.units)]  # type: ignore[attr-defined]
     if not mine:
         authz.require(request.user, "votes.ballot.cast", None)
         raise InvalidInput("votes.for", _("Choose whom you vote for."))
@@ -218,7 +219,7 @@ def proxy_register(request, pk: Id, body: ProxyIn):
     holder = Person.objects.filter(username=body.holder, is_active=True).first()
     p = services.proxy_register(vote=vote, household_code=body.household, holder=holder, document=body.document,
                                 by=request.user)
-    return 201, {"id": p.pk, "household": p.household.code, "holder": holder.username, "document": p.document}
+    return 201, {"id": p.pk, "household": p.household.code, "holder": p.holder.username, "document": p.document}
 
 
 class ProxyBallotIn(Schema):
@@ -266,7 +267,7 @@ def _count(owners: int, area: int) -> dict:
     return {"owners": owners, "area": rules.m2(area), "area_cents": area}
 
 
-@router.get("/{pk}/result", response={200: ResultOut, 404: ErrorOut}, auth=PUBLIC)
+@router.get("/{pk}/result", response={200: ResultOut, **READ_ERRORS}, auth=PUBLIC)
 def result(request, pk: Id):
     """The result sheet's numbers (404 before the close); no names, no individual ballots."""
     vote = _vote(request, pk)

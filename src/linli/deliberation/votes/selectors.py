@@ -56,7 +56,7 @@ def my_electors(viewer, vote: Vote) -> list[Elector]:
     for e in vote.electors.filter(person=viewer).select_related("household").order_by("household__path"):
         if authz.can(viewer, "votes.ballot.cast", e) and e.owner_key not in seen:
             seen.add(e.owner_key)
-            e.units = [x for x in vote.electors.filter(owner_key=e.owner_key).select_related("household")]
+            e.units = list(vote.electors.filter(owner_key=e.owner_key).select_related("household"))  # type: ignore[attr-defined]
             out.append(e)
     return out
 

@@ -226,6 +226,7 @@ def vote_open(*, vote: Vote, by: Person, now: dt.datetime | None = None) -> Vote
     vote = _lock(vote)
     _require_status(vote, VoteStatus.NOTICE)
     now = now or timezone.now()
+    assert vote.opens_at is not None and vote.closes_at is not None  # a noticed vote has both (CheckConstraint)
     if now < vote.opens_at:
         raise VoteRefused("votes.too_early", _("Voting opens at {at}, not before.").format(
             at=timezone.localtime(vote.opens_at).strftime("%Y-%m-%d %H:%M")))
@@ -243,6 +244,7 @@ def vote_close(*, vote: Vote, by: Person, now: dt.datetime | None = None) -> Vot
     vote = _lock(vote)
     _require_status(vote, VoteStatus.OPEN)
     now = now or timezone.now()
+    assert vote.closes_at is not None  # an open vote has it (CheckConstraint)
     if now < vote.closes_at:
         raise VoteRefused("votes.not_yet_closing", _("Voting closes at {at}, not before.").format(
             at=timezone.localtime(vote.closes_at).strftime("%Y-%m-%d %H:%M")))
@@ -390,7 +392,7 @@ def paper_resolve(*, entry: PaperEntry, choice: str, note: str, by: Person,
 
 
 @transaction.atomic
-def proxy_register(*, vote: Vote, household_code: str, holder: Person, document: str, by: Person,
+def proxy_register(*, vote: Vote, household_code: str, holder: Person | None, document: str, by: Person,
                    now: dt.datetime | None = None) -> Proxy:
     """Record a written proxy (the document's reference, e.g. its number in the committee's file)."""
     authz.require(by, "votes.vote.manage", vote)

@@ -26,7 +26,6 @@ from linli.deliberation.votes.models import (
     OwnerKind,
     PaperEntry,
     Proxy,
-    VoteStatus,
 )
 from linli.errors import DomainError, InvalidInput, NotAllowed, NotFound
 from linli.org.models import Node, NodeKind, Person
@@ -187,11 +186,11 @@ def ballot(request, pk: int):
             raise
         except DomainError as exc:
             error = exc.message
-    for e in mine:
-        e.ballot = cast.get(e.owner_key)
-        e.area_m2 = rules.m2(sum(x.area for x in e.units))
+    for e in mine:  # shown on the page beside each owner and proxy
+        e.ballot = cast.get(e.owner_key)  # type: ignore[attr-defined]
+        e.area_m2 = rules.m2(sum(x.area for x in e.units))  # type: ignore[attr-defined]
     for p in proxies:
-        p.ballot = cast.get(p.owner_key)
+        p.ballot = cast.get(p.owner_key)  # type: ignore[attr-defined]
     return render(request, "votes/ballot.html", {
         "vote": vote, "place": public_place_name(vote.compound), "mine": mine, "proxies": proxies,
         "choices": Choice.choices, "confirm": confirm, "error": error, "done": done, "rule": _rule_text(vote),
