@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 
 from linli.cases.models import Notification
 from linli.deliberation.votes import rules, selectors, services
-from linli.deliberation.votes.models import Ballot, Matter, OwnerRecord, PaperEntry, Vote, VoteEvent
+from linli.deliberation.votes.models import Ballot, Matter, OwnerRecord, PaperEntry, RegisterEvent, Vote, VoteEvent
 from linli.errors import DomainError, InvalidInput, NotFound
 from linli.outbox.models import OutboxMessage
 from tests.votes.conftest import add_people
@@ -54,6 +54,9 @@ def test_register_overrides_roles_and_unknown_households_count_alone(world):
     y = services.vote_create(compound=world["Y"], title="管理规约", matter=Matter.COVENANT,
                              by=world.person("committee_y"))
     assert list(y.electors.values_list("owner_key", flat=True)) == [f"h:{world['Y-101'].pk}"]
+    # Every change of the register is an event ("" = no entry: the owner roles decide).
+    assert list(RegisterEvent.objects.filter(household=world["X-102"]).values_list("before", "after", "by")) == [
+        ("", "n:张三（尾号1234）", committee.pk), ("n:张三（尾号1234）", "", committee.pk)]
     # The earlier vote keeps its snapshot.
     assert vote.electors.filter(owner_key__startswith="n:").count() == 1
 

@@ -103,6 +103,31 @@ class OwnerRecord(models.Model):
         return rules.DEVELOPER
 
 
+class RegisterEvent(models.Model):
+    """Append-only history of the register: who changed which household's owner, from what to what."""
+
+    compound = models.ForeignKey(Node, verbose_name=_("compound"), on_delete=models.PROTECT, related_name="+")
+    household = models.ForeignKey(Node, verbose_name=_("household"), on_delete=models.PROTECT, related_name="+")
+    before = models.CharField(_("before"), max_length=80, blank=True)
+    after = models.CharField(_("after"), max_length=80, blank=True)
+    by = models.ForeignKey(Person, verbose_name=_("by"), null=True, blank=True, on_delete=models.PROTECT,
+                           related_name="+")
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("register change")
+        verbose_name_plural = _("register changes")
+        ordering = ["id"]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("register events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("register events are append-only")
+
+
 class Vote(models.Model):
     compound = models.ForeignKey(Node, verbose_name=_("compound"), on_delete=models.PROTECT, related_name="votes")
     title = models.CharField(_("title"), max_length=200)

@@ -31,6 +31,7 @@ from linli.deliberation.votes.models import (
     PaperEntry,
     PaperStatus,
     Proxy,
+    RegisterEvent,
     Vote,
     VoteEvent,
     VoteStatus,
@@ -114,8 +115,13 @@ def register_set(*, household: Node, kind: str, person: Person | None = None, na
         raise InvalidInput("votes.household", _("Choose a household."))
     authz.require(by, "votes.register.edit", compound)
     name = (name or "").strip()
+    old = OwnerRecord.objects.select_for_update().filter(household=household).first()
+    before = old.owner_key if old is not None else ""
     if kind == "":
-        OwnerRecord.objects.filter(household=household).delete()
+        if old is not None:
+            old.delete()
+            RegisterEvent.objects.create(compound=compound, household=household, before=before, after="",
+                                         by=by if getattr(by, "pk", None) else None)
         return None
     if kind not in OwnerKind.values:
         raise InvalidInput("votes.owner_kind", _("Choose who owns the household."))
@@ -126,6 +132,9 @@ def register_set(*, household: Node, kind: str, person: Person | None = None, na
     fields = {"compound": compound, "kind": kind, "person": person if kind == OwnerKind.PERSON else None,
               "name": name if kind == OwnerKind.NAMED else "", "updated_at": timezone.now()}
     record, _created = OwnerRecord.objects.update_or_create(household=household, defaults=fields)
+    if record.owner_key != before:
+        RegisterEvent.objects.create(compound=compound, household=household, before=before, after=record.owner_key,
+                                     by=by if getattr(by, "pk", None) else None)
     return record
 
 
