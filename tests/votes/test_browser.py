@@ -48,3 +48,7 @@ def test_cast_a_ballot_and_read_the_result_sheet_on_a_phone(vw, live_server, pho
     assert "表决有效" in verdict and "未通过" in verdict  # 2 of 2 owners took part; 1 of 2 said yes
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     phone.screenshot(path=str(IMG / "votes-result-390.png"), full_page=True)
+    # Printed (A4, same template): the site's bar and the back link stay off the paper.
+    phone.emulate_media(media="print")
+    assert phone.locator(".topbar").is_hidden() and phone.locator(".vote-sheet .noprint").is_hidden()
+    assert phone.locator("#verdict").is_visible()
