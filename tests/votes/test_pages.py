@@ -103,6 +103,11 @@ def test_manager_creates_and_publishes_the_notice_from_pages(vw, client):
     assert Vote.objects.get(pk=vote.pk).status == "draft"
     r = client.post("/votes/compounds/X/new", {"title": "", "matter": "fund_use"})
     assert r.status_code == 422 and Vote.objects.count() == 2
+    for days in ("²", "-5", "1_0", "0", "99999"):
+        r = client.post("/votes/compounds/X/new", {"title": "t", "matter": "fund_use", "publicity_days": days})
+        assert r.status_code == 422 and "公示期为1至90天。" in text(r)
+    r = client.post("/votes/compounds/X/new", {"title": "全角天数", "matter": "fund_use", "publicity_days": "１０"})
+    assert r.status_code == 302 and Vote.objects.get(title="全角天数").publicity_days == 10
 
 
 def test_register_page_edits_an_entry(vw, client):

@@ -28,6 +28,7 @@ from linli.deliberation.votes.models import (
     Proxy,
 )
 from linli.errors import DomainError, InvalidInput, NotAllowed, NotFound
+from linli.numbers import whole_number
 from linli.org.models import Node, NodeKind, Person
 from linli.org.selectors import public_place_name
 
@@ -97,10 +98,10 @@ def vote_new(request, code: str):
         form = request.POST
         try:
             _clean(request)
-            days = form.get("publicity_days", "15").strip()
+            days = whole_number(form.get("publicity_days", "")[:4], default=15)
             vote = services.vote_create(compound=compound, title=form.get("title", ""), matter=form.get("matter", ""),
                                         description=form.get("description", ""), topic_ref=form.get("topic_ref", ""),
-                                        publicity_days=int(days) if days.isdigit() and len(days) < 4 else 0,
+                                        publicity_days=days if days is not None else 0,
                                         by=request.user)
             messages.success(request, _("The vote has been created as a draft with today's electorate."))
             return redirect("votes_detail", pk=vote.pk)
