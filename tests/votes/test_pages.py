@@ -116,3 +116,19 @@ def test_register_page_edits_an_entry(vw, client):
     assert "业主名册已更新" in text(r) and "建设单位（未售）" in text(r)
     client.force_login(vw.person("owner"))
     assert client.get("/votes/compounds/X/register").status_code == 403
+
+
+def test_pages_show_no_english_words(vw, client):
+    def body(url):
+        html = client.get(url).content.decode()
+        main = html.split("<main>", 1)[1].split("</main>", 1)[0]
+        return text(type("R", (), {"content": main.encode()})())
+
+    pages = [f"/votes/{vw.vote.pk}/", f"/votes/{vw.vote.pk}/ballot", "/votes/compounds/X/"]
+    client.force_login(vw.person("owner"))
+    for url in pages:
+        assert not re.findall(r"[A-Za-z]{2,}", body(url)), url
+    client.force_login(vw.person("committee"))
+    for url in [*pages[::2], f"/votes/{vw.vote.pk}/tellers", "/votes/compounds/X/new", "/votes/compounds/X/register"]:
+        found = [w for w in re.findall(r"[A-Za-z]{2,}", body(url)) if w != "owner"]  # the test world's names
+        assert found == [], (url, found)
