@@ -199,3 +199,16 @@ def test_topic_reference_is_kept(world):
     vote = services.vote_create(compound=world["X"], title="改造车棚", matter=Matter.COMMON_PARTS, topic_ref="topic:17",
                                 by=world.person("committee"))
     assert vote.topic_ref == "topic:17" and vote.status == "draft"
+
+
+def test_no_online_or_proxy_ballot_after_the_closing_time(vw):
+    vote, late = vw.vote, vw.vote.closes_at
+    proxy = services.proxy_register(vote=vote, household_code="X-201", holder=vw.person("resident"), document="委托书",
+                                    by=vw.person("committee"))
+    refused(lambda: services.ballot_cast(vote=vote, elector=vote.electors.get(household=vw["X-102"]), choice="yes",
+                                         by=vw.person("owner"), now=late), "votes.too_late", "投票期已过。")
+    refused(lambda: services.proxy_cast(proxy=proxy, choice="yes", by=vw.person("resident"), now=late),
+            "votes.too_late")
+    # A paper ballot handed in before the close may still be typed in.
+    assert services.paper_enter(vote=vote, household_code="X-102", choice="yes", by=vw.person("teller1"),
+                                now=late).status == "first"

@@ -288,6 +288,12 @@ def vote_tally(vote: Vote) -> rules.Tally:
 
 # --- ballots ---------------------------------------------------------------------------------
 
+def _in_time(vote: Vote, now: dt.datetime) -> None:
+    """Online and proxy ballots only until the closing time, even if nobody has closed the vote yet."""
+    if vote.closes_at is not None and now >= vote.closes_at:
+        raise VoteRefused("votes.too_late", _("The voting period is over."))
+
+
 def _already(vote: Vote, owner_key: str) -> None:
     """Refuse when the owner has a counted ballot, or a paper ballot being typed in."""
     ballot = vote.ballots.filter(owner_key=owner_key).first()
@@ -321,8 +327,9 @@ def ballot_cast(*, vote: Vote, elector: Elector, choice: str, by: Person, now: d
     if elector.vote_id != vote.pk:
         raise InvalidInput("votes.elector", _("This household is not in this vote."))
     _require_status(vote, VoteStatus.OPEN)
-    _already(vote, elector.owner_key)
     now = now or timezone.now()
+    _in_time(vote, now)
+    _already(vote, elector.owner_key)
     ballot = _ballot(vote, owner_key=elector.owner_key, choice=choice, channel=Channel.ONLINE, cast_by=by, cast_at=now)
     _event(vote, EventKind.ONLINE, by, owner_key=elector.owner_key, household=elector.household, now=now, choice=choice)
     return ballot
@@ -430,8 +437,9 @@ def proxy_cast(*, proxy: Proxy, choice: str, by: Person, now: dt.datetime | None
     choice = _choice(choice)
     vote = _lock(proxy.vote)
     _require_status(vote, VoteStatus.OPEN)
-    _already(vote, proxy.owner_key)
     now = now or timezone.now()
+    _in_time(vote, now)
+    _already(vote, proxy.owner_key)
     ballot = _ballot(vote, owner_key=proxy.owner_key, choice=choice, channel=Channel.PROXY, cast_by=by,
                      proxy_document=proxy.document, cast_at=now)
     _event(vote, EventKind.PROXY, by, owner_key=proxy.owner_key, household=proxy.household, now=now, choice=choice,
