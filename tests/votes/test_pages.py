@@ -132,3 +132,29 @@ def test_pages_show_no_english_words(vw, client):
     for url in [*pages[::2], f"/votes/{vw.vote.pk}/tellers", "/votes/compounds/X/new", "/votes/compounds/X/register"]:
         found = [w for w in re.findall(r"[A-Za-z]{2,}", body(url)) if w != "owner"]  # the test world's names
         assert found == [], (url, found)
+
+
+def test_mismatch_resolved_and_proxy_registered_from_the_tellers_page(vw, client):
+    vote = vw.vote
+    services.paper_enter(vote=vote, household_code="X-102", choice="yes", by=vw.person("teller1"))
+    entry = services.paper_enter(vote=vote, household_code="X-102", choice="no", by=vw.person("teller2"))
+    client.force_login(vw.person("committee"))
+    page = text(client.get(f"/votes/{vote.pk}/tellers"))
+    assert "两次录入不一致，待核对" in page
+    r = client.post(f"/votes/paper/{entry.pk}/resolve", {"choice": "yes", "note": ""}, follow=True)
+    assert "请说明如何核对（最多300个字）。" in text(r) and Ballot.objects.count() == 0
+    r = client.post(f"/votes/paper/{entry.pk}/resolve", {"choice": "yes", "note": "核对原件"}, follow=True)
+    assert "已核对，选票已计入。" in text(r)
+    assert list(Ballot.objects.values_list("channel", "choice")) == [("paper", "yes")]
+    r = client.post(f"/votes/{vote.pk}/proxies", {"household": "X-201", "holder": "nobody", "document": "委托书"},
+                    follow=True)
+    assert "请填写受托人的账号。" in text(r)
+    r = client.post(f"/votes/{vote.pk}/proxies", {"household": "X-201", "holder": "resident", "document": "委托书5号"},
+                    follow=True)
+    assert "书面委托已登记" in text(r)
+    client.force_login(vw.person("resident"))
+    page = text(client.get(f"/votes/{vote.pk}/ballot"))
+    assert "书面委托投票" in page and "委托书5号" in page
+    client.force_login(vw.person("teller1"))
+    r = client.post(f"/votes/paper/{entry.pk}/resolve", {"choice": "no", "note": "x"})
+    assert r.status_code == 403
