@@ -2,6 +2,7 @@
 environment variables; see docs/deployment.md."""
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from pathlib import Path
@@ -281,7 +282,26 @@ LINLI_BOARD_CACHE_SECONDS = int(os.environ.get("LINLI_BOARD_CACHE_SECONDS", "60"
 
 # Outgoing messages (linli.outbox): each entry is a channel class (linli.outbox.channels.Channel)
 # with its own kind ("email", "sms" …). In-app notifications always work; add an SMS gateway here.
-LINLI_OUTBOX_CHANNELS = env_list("LINLI_OUTBOX_CHANNELS", "linli.outbox.channels.EmailChannel")
+LINLI_OUTBOX_CHANNELS = env_list("LINLI_OUTBOX_CHANNELS",
+                                 "linli.outbox.channels.EmailChannel,linli.outbox.channels.SmsChannel")
+# SMS to residents who asked for updates (docs/cases.md "Residents hear back"): the provider
+# ("log" writes to the log, for the demo; "tencent" is Tencent Cloud SMS), its account, and
+# the provider's template id of each kind of message as JSON ({"resident.accepted": "1234567", …}).
+LINLI_SMS_PROVIDER = os.environ.get("LINLI_SMS_PROVIDER", "log")
+LINLI_SMS_TENCENT = {
+    "secret_id": os.environ.get("LINLI_SMS_TENCENT_SECRET_ID", ""),
+    "secret_key": os.environ.get("LINLI_SMS_TENCENT_SECRET_KEY", ""),
+    "sdk_app_id": os.environ.get("LINLI_SMS_TENCENT_APP_ID", ""),
+    "sign_name": os.environ.get("LINLI_SMS_SIGN_NAME", ""),
+    "region": os.environ.get("LINLI_SMS_TENCENT_REGION", "ap-guangzhou"),
+    "endpoint": os.environ.get("LINLI_SMS_TENCENT_ENDPOINT", "sms.tencentcloudapi.com"),
+    "scheme": "https",
+    "timeout": int(os.environ.get("LINLI_SMS_TIMEOUT", "10")),
+}
+LINLI_SMS_TEMPLATES = json.loads(os.environ.get("LINLI_SMS_TEMPLATES", "{}"))
+# No SMS between these hours (local time of LINLI_OUTBOX_QUIET_TZ) unless urgent: held until the end.
+LINLI_OUTBOX_QUIET_HOURS = (22, 8)
+LINLI_OUTBOX_QUIET_TZ = "Asia/Shanghai"
 # A message that fails is tried again after 1, 2, 4 … minutes (at most 6 hours apart), and
 # marked failed after this many attempts.
 LINLI_OUTBOX_MAX_ATTEMPTS = int(os.environ.get("LINLI_OUTBOX_MAX_ATTEMPTS", "8"))

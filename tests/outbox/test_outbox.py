@@ -84,7 +84,7 @@ def test_the_same_event_never_enqueues_twice(db, frozen):
 
 def test_an_unknown_channel_or_an_empty_address_is_refused(db):
     with pytest.raises(ValueError):
-        services.message_enqueue(channel="sms", address="13912345678", subject="", body="", dedupe_key="k:sms")
+        services.message_enqueue(channel="fax", address="13912345678", subject="", body="", dedupe_key="k:fax")
     with pytest.raises(ValueError):
         _enqueue(address="")
     assert OutboxMessage.objects.count() == 0

@@ -48,6 +48,8 @@ from linli.cases.schemas import (
     StatusName,
     TrackingCode,
     TrackOut,
+    UpdatesIn,
+    UpdatesOut,
 )
 from linli.errors import InvalidInput, NotFound
 from linli.org import selectors as org_selectors
@@ -205,6 +207,7 @@ def case_create(request, payload: CaseIn):
         contact_name=payload.contact_name, contact_phone=payload.contact_phone,
         contact_email=payload.contact_email, address=payload.address or "", urgent=payload.urgent,
         external_id=payload.external_id, client_token=payload.client_token, received_at=payload.received_at,
+        updates_wanted=payload.updates_wanted,
     )
     from linli.cases.notify import tracking_url
 
@@ -457,6 +460,7 @@ def _track(case: Case) -> dict:
         "timeline": [{**row, "text": str(row["text"]), "colour": row.get("colour") or None,
                       "colour_label": str(row.get("colour_label") or "")} for row in selectors.public_timeline(case)],
         "deadlines": [{**row, "label": str(row["label"])} for row in selectors.resident_deadlines(case)],
+        "told": [{"role": str(t["role"]), "name": t["name"]} for t in selectors.case_told(case)],
     }
 
 
@@ -474,6 +478,13 @@ def track_rate(request, code: TrackingCode, payload: RatingIn):
     services.case_visit(case=case, by=None, method="online", rating=payload.rating, comment=payload.comment,
                         tracking_code=case.tracking_code)
     return _track(selectors.case_by_tracking_code(code))
+
+
+@router.post("/updates/{token}", response={200: UpdatesOut, 404: ErrorOut, 422: ErrorOut}, auth=PUBLIC)
+def updates_set(request, token: Annotated[str, Path(max_length=24)], payload: UpdatesIn):
+    """The SMS opt-out link's twin (`cases.case.updates`): stop or restart the SMS updates of one request."""
+    case = services.case_updates_set(token=token, wanted=payload.wanted, by=request.user)
+    return {"tracking_code": case.tracking_code, "updates_wanted": case.updates_wanted}
 
 
 # ---------------------------------------------------------------------------

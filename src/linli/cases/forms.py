@@ -113,6 +113,7 @@ class IntakeForm(forms.Form):
         label=_("Phone for a call back (optional)"), max_length=20, required=False,
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
+    updates_wanted = forms.BooleanField(label=_("Tell me how it goes (SMS to this phone)"), required=False)
     client_token = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
     def __init__(self, *args, categories=(), **kwargs):
@@ -128,6 +129,14 @@ class IntakeForm(forms.Form):
 
     def clean_contact_phone(self):
         return clean_phone(self.cleaned_data["contact_phone"])
+
+    def clean(self):
+        data = super().clean() or {}
+        from linli.cases.services import MOBILE_RE
+
+        if data.get("updates_wanted") and not MOBILE_RE.match(data.get("contact_phone") or ""):
+            self.add_error("updates_wanted", _("To be told how it goes by SMS, leave an 11-digit mobile number."))
+        return data
 
 
 class HelpForm(IntakeForm):

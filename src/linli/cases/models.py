@@ -132,6 +132,7 @@ class EventAction(models.TextChoices):
     SUPERVISE = "supervise", _("Supervision 督办")
     EVALUATE = "evaluate", _("Evaluation")
     PHOTOS = "photos", _("Photos added")
+    UPDATES = "updates", _("SMS updates switched on or off")
 
     @property
     def sentence(self):
@@ -343,6 +344,11 @@ class Case(models.Model):
     client_scope = models.CharField(max_length=80, blank=True, default="", editable=False,
                                     verbose_name=_("caller of the client token"))
     urgent = models.BooleanField(_("urgent"), default=False)
+    # The resident ticked "tell me how it goes": updates go to ``contact_phone`` by SMS
+    # (notify.resident), until they follow the opt-out link /u/<updates_token>/.
+    updates_wanted = models.BooleanField(_("wants updates by SMS"), default=False)
+    updates_token = models.CharField(max_length=24, null=True, blank=True, unique=True, editable=False,
+                                     verbose_name=_("opt-out key"))
 
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.RECEIVED)
     colour = models.CharField(_("colour"), max_length=10, choices=Colour.choices, blank=True)

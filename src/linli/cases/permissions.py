@@ -24,6 +24,8 @@ def handler_roles(case) -> list:
 RULES: dict = {
     "cases.case.report": Rule(public=True, description="report a problem from a QR code (no login)"),
     "cases.case.track": Rule(public=True, description="follow one's own request by its tracking code"),
+    "cases.case.updates": Rule(public=True, description="stop or restart the SMS updates of one's request "
+                                                        "(the opt-out link's key is the proof)"),
     "cases.board.view": Rule(public=True, description="see the public board of a place"),
     "cases.case.record": Rule(
         roles=HANDLERS | {R.BUILDING_REP, R.SPECIAL_MICROGRID_MEMBER},

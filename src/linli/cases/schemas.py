@@ -113,6 +113,8 @@ class CaseIn(Schema):
     client_token: Annotated[str, Field(max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")] | None = Field(
         None, description="Sending the same token twice creates the request once")
     received_at: Time | None = Field(None, description="Original received time (hotline import; needs cases.case.import)")
+    updates_wanted: bool = Field(False, description="Tell the reporter of each step by SMS to contact_phone (a mobile "
+                                                    "number); every SMS carries an opt-out link")
 
 
 class NoteIn(Schema):
@@ -262,6 +264,11 @@ class PromiseOut(Schema):
     overdue: bool
 
 
+class ToldOut(Schema):
+    role: str
+    name: str
+
+
 class TrackOut(Schema):
     tracking_code: str
     status: str
@@ -271,6 +278,16 @@ class TrackOut(Schema):
     received_at: dt.datetime
     timeline: list[TimelineOut]
     deadlines: list[PromiseOut]
+    told: list[ToldOut]
+
+
+class UpdatesIn(Schema):
+    wanted: bool = Field(description="false: no more SMS about this request; true: SMS updates again")
+
+
+class UpdatesOut(Schema):
+    tracking_code: str
+    updates_wanted: bool
 
 
 class RatingIn(Schema):

@@ -527,3 +527,29 @@ def active_person(username: str | None) -> Person | None:
         raise InvalidInput("unknown_person", gettext_lazy("No active person has this username."),
                            details=[{"field": "person"}])
     return person
+
+
+def case_by_updates_token(token: str) -> Case | None:
+    """The request whose SMS opt-out key is ``token`` (the key is the proof)."""
+    if not token or len(token) > 24:
+        return None
+    return Case.objects.filter(updates_token=token).first()
+
+
+def case_told(case: Case) -> list[dict]:
+    """Who was told of the new request (``notify.case_received``): each person's role
+    there and masked name, in the order told. Empty until the worker has told them."""
+    from linli.cases import notify
+    from linli.org.models import Role, mask_name
+
+    if case.staff_told_at is None:
+        return []
+    told_ids = set(Notification.objects.filter(case=case, kind="staff.received")
+                   .values_list("recipient_id", flat=True))
+    rows = []
+    for role, people in notify.first_responders(case):
+        for p in people:
+            if p.pk in told_ids:
+                rows.append({"role": Role(role).label, "name": mask_name(p.get_full_name() or p.username)})
+                told_ids.discard(p.pk)
+    return rows

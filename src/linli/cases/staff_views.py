@@ -163,6 +163,7 @@ def _detail(request, case, *, failed: str = "", bound=None, error=None, status: 
         "colours_needing_due": [case.policy.colour_label(c) for c in ("green", "yellow", "red")
                                 if c not in finish_limits],
         "duplicates": list(case.duplicates.all()),
+        "told": selectors.case_told(case),
     }
     return render(request, "cases/detail.html", context, status=status)
 

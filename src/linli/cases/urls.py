@@ -13,4 +13,6 @@ urlpatterns = [
     path("t/<str:code>", views.case_track, name="case_track"),
     path("t/<str:code>/rate", views.case_rate, name="case_rate"),
     path("t/<str:code>/photos/<int:pk>", views.case_track_photo, name="case_track_photo"),
+    # The opt-out link in every SMS update (the key is the proof).
+    path("u/<str:token>/", views.updates_stop, name="updates_stop"),
 ]

@@ -30,7 +30,7 @@ from linli.web.middleware import DATABASE_ERRORS, database_unavailable_message
 INTAKE_KINDS = {NodeKind.UNIT, NodeKind.BUILDING}
 # (submissions, seconds) per client; override with the setting LINLI_INTAKE_THROTTLE.
 INTAKE_THROTTLE = (10, 600)
-KEPT_ON_THROTTLE = ("category", "description", "contact_name", "contact_phone", "client_token")
+KEPT_ON_THROTTLE = ("category", "description", "contact_name", "contact_phone", "updates_wanted", "client_token")
 # The largest body a valid report can have: MAX_PHOTOS photos of MAX_BYTES and the words.
 MAX_INTAKE_BODY = MAX_PHOTOS * MAX_BYTES + 1024 * 1024
 
@@ -117,7 +117,7 @@ def _intake(request, code: str, kind: str, refused: bool = False):
                         node=node, category=data["category"], description=data["description"], source=Source.QR,
                         by=request.user, contact_name=data["contact_name"], contact_phone=data["contact_phone"],
                         photos=[p.as_file() for p in data["photos"]], client_token=data["client_token"],
-                        client_browser=_browser(request),
+                        client_browser=_browser(request), updates_wanted=data["updates_wanted"],
                     )
                 except InvalidInput as exc:
                     form.add_error(None, str(exc.message))
@@ -180,6 +180,7 @@ def _render_track(request, case, *, rating_form=None, error=None, status=200):
             for n in selectors.notifications_for_tracking(case)[:20]
         ],
         "report_again": case.node.kind in INTAKE_KINDS,
+        "told": selectors.case_told(case),
         "volunteer": selectors.volunteer_name(case.helper) if case.kind == CaseKind.HELP else "",
         "can_rate": case.status == Status.DONE,
         # A duplicate's reporter learns how the other request stands, never its code: the
@@ -253,3 +254,17 @@ def case_track_photo(request, code: str, pk: int):
     response = FileResponse(photo.image.open("rb"), content_type=content_type)
     response["Cache-Control"] = "private, max-age=86400"
     return response
+
+
+def updates_stop(request, token: str):
+    """The opt-out link in every SMS (``/u/<token>/``): no login, the key is the proof.
+    The page says what the link does; its button stops (or restarts) the SMS updates."""
+    case = selectors.case_by_updates_token(token)
+    if case is None:
+        return render(request, "cases/updates.html", {"missing": True}, status=404)
+    authz.require(request.user, "cases.case.updates", case)
+    changed = False
+    if request.method == "POST":
+        case = services.case_updates_set(token=token, wanted=request.POST.get("wanted") == "1", by=request.user)
+        changed = True
+    return render(request, "cases/updates.html", {"case": case, "changed": changed, "missing": False})

@@ -445,7 +445,40 @@ def objection_create(*, report: Report, line: str, text: str, by) -> Objection:
     obj = Objection.objects.create(report=report, line=line, text=text, by=by, created_at=now,
                                    due_at=now + dt.timedelta(days=objection_answer_days()))
     _event(report.compound, "objection.raised", by, report=report.pk, objection=obj.pk, line=line)
+    _objection_tell(obj)
     return obj
+
+
+def objection_answerers(compound: Node) -> list:
+    """Who must answer an objection to a compound's report: the holders of the roles of
+    ``disclosure.objection.answer`` at the compound; if nobody holds one, the community's
+    staff (who then see that the compound has nobody to answer)."""
+    from linli.org.models import Person, Role
+
+    roles = authz.RULES["disclosure.objection.answer"].roles
+    people = list(Person.objects.filter(roles__node=compound, roles__role__in=roles, is_active=True)
+                  .distinct().order_by("pk"))
+    community = compound.ancestor_of_kind(NodeKind.COMMUNITY)
+    if not people and community is not None:
+        people = list(Person.objects.filter(roles__node=community, roles__role=Role.COMMUNITY_STAFF, is_active=True)
+                      .distinct().order_by("pk"))
+    return people
+
+
+def _objection_tell(objection: Objection) -> None:
+    """In-app notification (and its outbox messages) to whoever must answer, with the deadline."""
+    from django.urls import reverse
+
+    from linli.cases import notify
+
+    report = objection.report
+    with translation.override(settings.LANGUAGE_CODE):
+        due = timezone.localtime(objection.due_at).strftime("%Y-%m-%d %H:%M")
+        title = str(_("An owner objects to %(report)s: answer by %(due)s") % {"report": report.title, "due": due})
+        body = str(_("Answer by %(due)s on the report's page. The objection: %(text)s")
+                   % {"due": due, "text": objection.text[:300]})
+    notify.people_tell(objection_answerers(report.compound), kind="disclosure.objection", title=title, body=body,
+                       url=reverse("disclosure_report", args=[report.pk]), node=report.compound)
 
 
 @transaction.atomic

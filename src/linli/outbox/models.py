@@ -35,6 +35,11 @@ class OutboxMessage(models.Model):
     # The place the message is about, for who may see it (authz scope); empty: superusers only.
     node = models.ForeignKey("org.Node", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
                              verbose_name=_("place"))
+    # Template parameters for channels that send templates (SMS): {"template": kind, "params": {...}}.
+    params = models.JSONField(default=dict, blank=True, verbose_name=_("template parameters"))
+    # Urgent messages pass the quiet hours; others are held until ``not_before`` (08:00).
+    urgent = models.BooleanField(default=False, verbose_name=_("urgent"))
+    not_before = models.DateTimeField(null=True, blank=True, verbose_name=_("held until"))
     dedupe_key = models.CharField(max_length=120, unique=True, verbose_name=_("dedupe key"))
     state = models.CharField(max_length=10, choices=MessageState.choices, default=MessageState.PENDING,
                              verbose_name=_("state"))

@@ -19,6 +19,7 @@ import contextlib
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -35,15 +36,44 @@ def _setting(name: str, default):
     return getattr(settings, name, default)
 
 
+def quiet_until(at: dt.datetime) -> dt.datetime | None:
+    """The end of the quiet hours (``LINLI_OUTBOX_QUIET_HOURS``, 22:00–08:00 in
+    ``LINLI_OUTBOX_QUIET_TZ``, Asia/Shanghai) if ``at`` lies inside them, else None."""
+    start, end = _setting("LINLI_OUTBOX_QUIET_HOURS", (22, 8))
+    if start == end:
+        return None
+    local = at.astimezone(ZoneInfo(_setting("LINLI_OUTBOX_QUIET_TZ", "Asia/Shanghai")))
+    morning = local.replace(hour=end, minute=0, second=0, microsecond=0)
+    if start > end:  # over midnight
+        if local.hour >= start:
+            return morning + dt.timedelta(days=1)
+        if local.hour < end:
+            return morning
+        return None
+    return morning if start <= local.hour < end else None
+
+
+def _hold(sender, at: dt.datetime, urgent: bool) -> dt.datetime | None:
+    """When a message that may go at ``at`` is held to instead (quiet hours), or None."""
+    if urgent or sender is None or not getattr(sender, "quiet_hours", False):
+        return None
+    return quiet_until(at)
+
+
 @transaction.atomic
 def message_enqueue(*, channel: str, address: str, subject: str, body: str, dedupe_key: str, kind: str = "",
-                    node=None, now: dt.datetime | None = None) -> OutboxMessage:
+                    node=None, now: dt.datetime | None = None, params: dict | None = None,
+                    urgent: bool = False) -> OutboxMessage:
     """Queue one message. Call it inside the transaction of the event that causes it.
 
     ``dedupe_key`` names the event and the channel (e.g. ``notification:17:email``): a
-    key seen before returns the row already queued and queues nothing.
+    key seen before returns the row already queued and queues nothing. ``params`` are
+    the template parameters of channels that send templates (SMS). On a channel with
+    quiet hours (SMS) a message that is not ``urgent`` queued between 22:00 and 08:00 is
+    held until 08:00 (``not_before``).
     """
-    if channel not in channels():
+    known = channels()
+    if channel not in known:
         raise ValueError(f"outbox channel {channel!r} is not configured (LINLI_OUTBOX_CHANNELS)")
     if not address:
         raise ValueError("an outgoing message needs an address")
@@ -51,11 +81,13 @@ def message_enqueue(*, channel: str, address: str, subject: str, body: str, dedu
     if existing is not None:
         return existing
     now = now or timezone.now()
+    held = _hold(known[channel], now, urgent)
     try:
         with transaction.atomic():
             return OutboxMessage.objects.create(
                 channel=channel, address=address[:254], subject=subject[:200], body=body, kind=kind[:30], node=node,
-                dedupe_key=dedupe_key, created_at=now, next_attempt_at=now)
+                dedupe_key=dedupe_key, created_at=now, next_attempt_at=held or now, not_before=held,
+                params=params or {}, urgent=urgent)
     except IntegrityError:
         # Another transaction queued the same key a moment ago.
         return OutboxMessage.objects.get(dedupe_key=dedupe_key)
@@ -104,9 +136,17 @@ def _mark_failed_attempt(message: OutboxMessage, error: BaseException) -> str:
         state, next_at = MessageState.FAILED, now
     else:
         state, next_at = MessageState.PENDING, now + retry_delay(message.attempts)
+        # A retry that would fall in the quiet hours waits for the morning too.
+        next_at = _hold(channel_of(message.channel), next_at, message.urgent) or next_at
     OutboxMessage.objects.filter(pk=message.pk, state=MessageState.SENDING).update(
         state=state, claimed_until=None, last_error=text, next_attempt_at=next_at)
     return state
+
+
+def _mark_held(message: OutboxMessage, until: dt.datetime) -> None:
+    OutboxMessage.objects.filter(pk=message.pk, state=MessageState.SENDING).update(
+        state=MessageState.PENDING, claimed_until=None, attempts=max(0, message.attempts - 1),
+        next_attempt_at=until, not_before=until)
 
 
 def messages_release(messages: list[OutboxMessage]) -> int:
@@ -126,6 +166,7 @@ class DrainResult:
     retried: int = 0
     failed: int = 0
     released: int = 0
+    held: int = 0
     errors: list[str] = field(default_factory=list)
 
 
@@ -157,6 +198,11 @@ def outbox_drain(*, batch: int = 20, should_stop=lambda: False, around_send=cont
                 result.released += messages_release(claimed[i:])
                 break
             sender = channel_of(message.channel)
+            held = _hold(sender, timezone.now(), message.urgent)
+            if held is not None:  # due before the quiet hours, reached in them (a claim ran out): wait
+                _mark_held(message, held)
+                result.held += 1
+                continue
             try:
                 if sender is None:
                     raise LookupError(f"channel {message.channel!r} is not configured")

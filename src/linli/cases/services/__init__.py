@@ -28,6 +28,7 @@ from linli.cases.services.campaigns import campaign_add_problem, campaign_create
 from linli.cases.services.escalation import ChainLevel, breach, escalation_acknowledge, escalation_chain
 from linli.cases.services.intake import (
     EARLIEST_RECEIVED,
+    MOBILE_RE,
     PHONE_RE,
     case_create,
     check_due_at,
@@ -36,7 +37,7 @@ from linli.cases.services.intake import (
     client_scope,
     normalise_phone,
 )
-from linli.cases.services.notifications import notification_mark_read, notifications_mark_all_read
+from linli.cases.services.notifications import case_updates_set, notification_mark_read, notifications_mark_all_read
 from linli.cases.services.photos import AFTER_PHOTO_STATUSES, case_add_photos
 from linli.cases.services.policies import place_of, policy_assign, policy_for
 from linli.cases.services.privacy import case_contacts_erase
@@ -61,11 +62,11 @@ from linli.cases.services.workflow import (
 )
 
 __all__ = [
-    "AFTER_PHOTO_STATUSES", "EARLIEST_RECEIVED", "PHONE_RE", "CaseStateError", "ChainLevel", "action_spec", "breach",
+    "AFTER_PHOTO_STATUSES", "EARLIEST_RECEIVED", "MOBILE_RE", "PHONE_RE", "CaseStateError", "ChainLevel", "action_spec", "breach",
     "campaign_add_problem", "campaign_create", "campaign_participant_add", "case_accept", "case_add_photos",
     "case_arrive", "case_close", "case_contacts_erase", "case_create", "case_declare_unsolvable", "case_dispatch",
     "case_finish", "case_match_helper", "case_merge", "case_plan", "case_progress", "case_reclassify", "case_reopen",
-    "case_send_back", "case_supervise", "case_transfer", "case_visit", "check_due_at",
+    "case_send_back", "case_supervise", "case_updates_set", "case_transfer", "case_visit", "check_due_at",
     "check_received_at", "clean_text", "client_scope",
     "escalation_acknowledge", "escalation_chain",
     "normalise_phone", "notification_mark_read", "notifications_mark_all_read", "place_of", "policy_assign",

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import secrets
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -32,6 +33,8 @@ from linli.org.models import Node, NodeKind, Person
 # A call-back number: an 11-digit mobile (1…) or a landline with its area code (028-…),
 # optionally written with the country code +86 / 0086 and spaces.
 PHONE_RE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8})$")
+# A number that can receive SMS (the updates a resident asks for).
+MOBILE_RE = re.compile(r"^1\d{10}$")
 
 
 # Characters no intake keeps: C0 controls but tab and line feed, DEL and the C1 controls,
@@ -137,6 +140,7 @@ def _case_create(
     plan: str = "",
     due_at: dt.datetime | None = None,
     external_id: str = "",
+    updates_wanted: bool = False,
 ) -> Case:
     description = clean_text(description)
     contact_name, address, external_id = clean_text(contact_name), clean_text(address), clean_text(external_id)
@@ -156,11 +160,15 @@ def _case_create(
     place = place_of(node)
     if place["compound_id"] is None and node.kind not in (NodeKind.COMMUNITY, NodeKind.GRID, NodeKind.MICROGRID):
         raise InvalidInput("bad_place", _("A request must be about a compound or a place in one."))
+    contact_phone = normalise_phone(clean_text(contact_phone))
+    if updates_wanted and not MOBILE_RE.match(contact_phone):
+        raise InvalidInput("updates_need_mobile", _("To be told how it goes by SMS, leave an 11-digit mobile number."))
     kind = CaseKind.HELP if category.kind == CaseKind.HELP else CaseKind.PROBLEM
     case = Case(
         node=node, compound_id=place["compound_id"], microgrid_id=place["microgrid_id"], category=category, kind=kind,
         description=description, source=source, reporter=by if getattr(by, "is_authenticated", False) else None,
-        contact_name=contact_name, contact_phone=normalise_phone(clean_text(contact_phone)),
+        contact_name=contact_name, contact_phone=contact_phone, updates_wanted=bool(updates_wanted),
+        updates_token=secrets.token_urlsafe(9) if updates_wanted else None,
         contact_email=contact_email, address=address, received_at=received_at, client_token=client_token or None,
         client_scope=client_scope, urgent=urgent,
         campaign=campaign, responsible=responsible, plan=plan, external_id=external_id,

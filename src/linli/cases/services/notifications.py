@@ -27,3 +27,25 @@ def notification_mark_read(*, notification, by: Person):
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
     return notification
+
+
+@transaction.atomic
+def case_updates_set(*, token: str, wanted: bool, by=None):
+    """The resident's opt-out link ``/u/<token>/`` (in every SMS): stop, or start again,
+    the SMS updates of one request. The token is the proof; no login. Recorded as a
+    (non-public) event of the request."""
+    from linli.cases.locks import case_lock
+    from linli.cases.models import Case, EventAction
+    from linli.cases.services.transitions import _event
+
+    found = Case.objects.filter(updates_token=token).values_list("pk", flat=True).first() if token else None
+    if found is None:
+        raise NotFound("updates.not_found", _("This link is not valid (any more)."))
+    case = case_lock(found)
+    authz.require(by, "cases.case.updates", case)
+    if case.updates_wanted != wanted:
+        case.updates_wanted = wanted
+        case.save(update_fields=["updates_wanted", "updated_at"])
+        _event(case, EventAction.UPDATES, by, timezone.now(), case.status, case.status, data={"wanted": wanted},
+               public=False)
+    return case

@@ -279,6 +279,7 @@ def case_visit(*, case: Case, by: Person | None, method: str, rating: str, comme
         _event(case, EventAction.VISIT, by if tracking_code is None else None, at, before, case.status, note=comment,
                data={"method": method, "rating": rating, "reopened": True})
         _reopen_clocks(case, at)
+        notify.reopened(case, by, unsatisfied=True)
     else:
         case.save()
         _event(case, EventAction.VISIT, by if tracking_code is None else None, at, before, case.status, note=comment,
@@ -312,6 +313,7 @@ def case_reopen(*, case: Case, by: Person, note: str, at: dt.datetime | None = N
     case.save()
     _reopen_clocks(case, at)
     _event(case, EventAction.REOPEN, by, at, before, case.status, note=note)
+    notify.reopened(case, by)
     return case
 
 
