@@ -295,12 +295,13 @@ LINLI_SMS_TENCENT = {
     "sign_name": os.environ.get("LINLI_SMS_SIGN_NAME", ""),
     "region": os.environ.get("LINLI_SMS_TENCENT_REGION", "ap-guangzhou"),
     "endpoint": os.environ.get("LINLI_SMS_TENCENT_ENDPOINT", "sms.tencentcloudapi.com"),
-    "scheme": "https",
+    "scheme": os.environ.get("LINLI_SMS_TENCENT_SCHEME", "https"),
     "timeout": int(os.environ.get("LINLI_SMS_TIMEOUT", "10")),
 }
 LINLI_SMS_TEMPLATES = json.loads(os.environ.get("LINLI_SMS_TEMPLATES", "{}"))
 # No SMS between these hours (local time of LINLI_OUTBOX_QUIET_TZ) unless urgent: held until the end.
-LINLI_OUTBOX_QUIET_HOURS = (22, 8)
+# "22-8"; "0-0" switches them off.
+LINLI_OUTBOX_QUIET_HOURS = tuple(int(h) for h in os.environ.get("LINLI_OUTBOX_QUIET_HOURS", "22-8").split("-", 1))
 LINLI_OUTBOX_QUIET_TZ = "Asia/Shanghai"
 # A message that fails is tried again after 1, 2, 4 … minutes (at most 6 hours apart), and
 # marked failed after this many attempts.
