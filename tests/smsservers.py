@@ -14,6 +14,7 @@ import hashlib
 import hmac
 import json
 import threading
+import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -71,6 +72,8 @@ class _Handler(BaseHTTPRequestHandler):
         if self.headers.get("X-TC-Action") != "SendSms" or self.headers.get("X-TC-Version") != "2021-01-11":
             return self._error("InvalidAction", "The action is not supported.")
         data = json.loads(payload)
+        if fake.delay:
+            time.sleep(fake.delay)  # a provider that takes its time: two workers overlap
         with fake.lock:
             if fake.fail_next > 0:
                 fake.fail_next -= 1
@@ -103,6 +106,7 @@ class FakeTencentSms:
         self.sent: list[dict] = []
         self.refused: list[str] = []
         self.fail_next = 0
+        self.delay = 0.0
         self.lock = threading.Lock()
         self.httpd = _Server(("127.0.0.1", 0), _Handler)
         self.httpd.fake = self
