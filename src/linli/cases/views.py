@@ -259,6 +259,7 @@ def case_track_photo(request, code: str, pk: int):
 def updates_stop(request, token: str):
     """The opt-out link in every SMS (``/u/<token>/``): no login, the key is the proof.
     The page says what the link does; its button stops (or restarts) the SMS updates."""
+    authz.require(request.user, "cases.case.updates")  # public: the key is the proof
     case = selectors.case_by_updates_token(token)
     if case is None:
         return render(request, "cases/updates.html", {"missing": True}, status=404)
