@@ -220,6 +220,24 @@ def case_received(case) -> None:
     _create(recipients=people, case=case, kind="staff.received",
             title=_("New request %(code)s: %(category)s") % {"code": case.tracking_code, "category": case.category.name},
             body=case.description[:200], url=staff_url(case))
+    if case.kind == "help":
+        help_offered(case, told=people)
+
+
+def help_offered(case, *, told=()) -> None:
+    """A neighbour asks for help: offer it to the confirmed volunteers of the community
+    (the mutual-aid registry), not only to the residents of the building. They read what
+    is needed (phone numbers masked) and tell the micro-grid leader, who matches one."""
+    from linli.cases.selectors import mask_phones, registry_volunteers
+
+    skip = {p.pk for p in told} | ({case.reporter_id} if case.reporter_id else set())
+    volunteers = [p for p in registry_volunteers(case) if p.pk not in skip]
+    place = case.compound.name if case.compound_id else case.node.name
+    _create(recipients=volunteers, case=case, kind="help.offered",
+            title=_("A neighbour in %(place)s needs help: %(category)s") % {"place": place,
+                                                                           "category": case.category.name},
+            body=_("%(need)s — if you can help, tell your micro-grid leader.")
+            % {"need": mask_phones(case.description[:200])}, url="")
 
 
 def received_fanout(*, batch: int = 50, should_stop=lambda: False) -> int:

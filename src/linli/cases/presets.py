@@ -8,6 +8,8 @@ import datetime as dt
 from typing import Any
 
 MIN, HOUR, DAY = 1, 60, 24 * 60
+# The code of the mutual-help policy (every help request's policy).
+HELP_POLICY = "help"
 
 PRESETS: dict[str, dict[str, Any]] = {
     "515303": {
@@ -41,6 +43,22 @@ PRESETS: dict[str, dict[str, Any]] = {
             ("finish", "yellow", 24 * HOUR, False, False),
             ("return_visit", "", 3 * DAY, False, False),
             ("progress", "red", 7 * DAY, False, False),
+        ],
+        "default": False,
+    },
+    # Mutual help is not a repair job: a neighbour answers within the day; nobody has to be
+    # on site or give a plan within minutes. Help requests take this policy (intake).
+    HELP_POLICY: {
+        "name": "邻里互助",
+        "description": "当天响应（24小时内）找到能帮忙的人；不计到场和方案时限；约好的帮忙3天内完成；完成后3天内回访。",
+        "service_hours": None,
+        "labels": {"green": "3天内", "yellow": "1个月内", "red": "长期", "grey": "无法帮忙"},
+        "clocks": [
+            ("respond", "", 1 * DAY, False, False),
+            ("finish", "green", 3 * DAY, False, False),
+            ("finish", "yellow", 30 * DAY, False, False),
+            ("finish", "red", 182 * DAY, False, False),
+            ("return_visit", "", 3 * DAY, False, False),
         ],
         "default": False,
     },

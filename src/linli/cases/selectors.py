@@ -267,6 +267,10 @@ def _whom(kind: str) -> str:
     }.get(kind, _("the people in charge"))
 
 
+# Mutual help: the "plan" of a help request says who helps, and when.
+HELP_PLAN_SENTENCE = gettext_lazy("Who can help, and when")
+
+
 def public_timeline(case: Case) -> list[dict]:
     """The public events of a request as sentences: [{"at", "text", "note", "link", "colour"}].
     Each sentence is the event's (``EventAction.sentence``) in the reader's language, filled
@@ -281,6 +285,8 @@ def public_timeline(case: Case) -> list[dict]:
             sentence = EventAction.HELP_MATCH.sentence
         elif action == EventAction.VISIT and data.get("reopened"):
             sentence = VISIT_REOPENED_SENTENCE
+        elif action == EventAction.PLAN and case.kind == CaseKind.HELP:
+            sentence = HELP_PLAN_SENTENCE
         colour = data.get("colour", "") if action == EventAction.PLAN else (
             data.get("to", "") if action == EventAction.RECLASSIFY else "")
         link = ""  # a merge names no other request: its code would open that request to this reporter
@@ -332,7 +338,7 @@ def tracking_photo(case: Case, pk: int):
 class HelpCandidate:
     """A person who may be matched to a mutual-help request, and why they are offered."""
 
-    NEAR = {"building": 0, "microgrid": 1, "compound": 2}
+    NEAR = {"building": 0, "microgrid": 1, "compound": 2, "community": 3}
 
     def __init__(self, person, near: str, role: str):
         self.person, self.near, self.role = person, near, role
@@ -379,7 +385,24 @@ def help_candidates(case: Case) -> list[HelpCandidate]:
         cand = HelpCandidate(ra.person, where, role)
         if ra.person_id not in best or cand.rank < best[ra.person_id].rank:
             best[ra.person_id] = cand
+    for person in registry_volunteers(case):
+        if person.pk not in best and person.pk != case.reporter_id:
+            best[person.pk] = HelpCandidate(person, "community", "volunteer")
     return sorted(best.values(), key=lambda c: c.rank)
+
+
+def registry_volunteers(case: Case) -> list[Person]:
+    """The confirmed volunteers of the request's community in the mutual-aid registry
+    (``linli.mutualaid``: ``Volunteer`` rows with status confirmed), oldest first."""
+    from linli.mutualaid.models import Volunteer, VolunteerStatus
+    from linli.org.models import NodeKind
+
+    community = (case.compound or case.node).ancestor_of_kind(NodeKind.COMMUNITY)
+    if community is None:
+        return []
+    rows = (Volunteer.objects.filter(node=community, status=VolunteerStatus.CONFIRMED, person__is_active=True)
+            .select_related("person").order_by("created_at", "pk"))
+    return [v.person for v in rows]
 
 
 def record_places(*, viewer) -> list[Node]:

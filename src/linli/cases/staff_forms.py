@@ -157,7 +157,8 @@ class MatchHelperForm(StaffForm):
 
     def __init__(self, *args, candidates=(), **kwargs):
         super().__init__(*args, **kwargs)
-        near = {"building": _("same building"), "microgrid": _("same micro-grid"), "compound": _("this compound")}
+        near = {"building": _("same building"), "microgrid": _("same micro-grid"), "compound": _("this compound"),
+                "community": _("registered volunteer of the community")}
         role = {"volunteer": _("volunteer"), "resident": _("resident")}
         self.candidates = {str(c.person.pk): c.person for c in candidates}
         cast(forms.ChoiceField, self.fields["volunteer"]).choices = [("", _("Choose…"))] + [

@@ -26,6 +26,7 @@ from linli.cases import importing, selectors, services, staff_forms, timing
 from linli.cases.actions import ACTIONS
 from linli.cases.models import (
     AssigneeKind,
+    CaseKind,
     Clock,
     Colour,
     Escalation,
@@ -141,7 +142,8 @@ def _detail(request, case, *, failed: str = "", bound=None, error=None, status: 
     for name in names:
         action = ACTIONS[name]
         form = bound if name == failed and bound is not None else _make_form(name, case)
-        forms.append({"name": name, "action": action, "form": form, "open": name == failed,
+        label = HELP_LABELS.get(name, action.label) if case.kind == CaseKind.HELP else action.label
+        forms.append({"name": name, "action": action, "label": label, "form": form, "open": name == failed,
                       "url": reverse("case_act", args=[case.pk, name]), "multipart": form.is_multipart()})
     finish_limits = {pc.colour for pc in case.policy.clocks.all() if pc.clock == Clock.FINISH}
     context = {
@@ -227,6 +229,23 @@ NEXT_STEP: dict[str, Any] = {
 }
 
 
+# Mutual help is not a repair job: its steps are named for what neighbours do.
+HELP_LABELS: dict[str, Any] = {
+    "plan": gettext_lazy("Who can help"),
+    "match_helper": gettext_lazy("Who can help"),
+}
+HELP_NEXT_STEP: dict[str, Any] = {
+    **NEXT_STEP,
+    Status.ACCEPTED: gettext_lazy("Who can help"),
+    Status.DISPATCHED: gettext_lazy("Who can help"),
+    Status.ON_SITE: gettext_lazy("Who can help"),
+}
+
+
+def next_step(case) -> Any:
+    return (HELP_NEXT_STEP if case.kind == CaseKind.HELP else NEXT_STEP).get(case.status, "")
+
+
 def _one_row_per_case(deadlines, now) -> list[dict]:
     """Supervision rows: one per request, at its earliest deadline, naming its other clocks."""
     rows: dict[int, dict] = {}
@@ -244,7 +263,7 @@ def queue(request):
     now = timezone.now()
     cases = list(selectors.queue(viewer=request.user, now=now)[: QUEUE_LIMIT + 1])
     more = len(cases) > QUEUE_LIMIT
-    items = [{"case": c, "left": time_left(c.next_due, now), "next": NEXT_STEP.get(c.status, "")}  # type: ignore[attr-defined]
+    items = [{"case": c, "left": time_left(c.next_due, now), "next": next_step(c)}  # type: ignore[attr-defined]
              for c in cases[:QUEUE_LIMIT]]
     supervision = supervised = None
     if authz.can(request.user, "cases.case.supervise"):
@@ -284,7 +303,7 @@ def notifications(request):
     now = timezone.now()
     # Someone without a queue (a volunteer matched to a help request) finds their requests here.
     assigned = [] if authz.can(request.user, "cases.queue.view") else [
-        {"case": c, "left": time_left(c.next_due, now), "next": NEXT_STEP.get(c.status, "")}  # type: ignore[attr-defined]
+        {"case": c, "left": time_left(c.next_due, now), "next": next_step(c)}  # type: ignore[attr-defined]
         for c in selectors.assigned_to(viewer=request.user)[:QUEUE_LIMIT]]
     return render(request, "cases/staff/notifications.html",
                   {"rows": rows, "unread": sum(1 for n in rows if n.read_at is None), "assigned": assigned})

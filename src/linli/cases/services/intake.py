@@ -85,6 +85,14 @@ def normalise_phone(raw: str) -> str:
     return phone
 
 
+def _help_policy():
+    """The mutual-help policy (``presets.HELP_POLICY``), if it is set up."""
+    from linli.cases.models import TimeLimitPolicy
+    from linli.cases.presets import HELP_POLICY
+
+    return TimeLimitPolicy.objects.prefetch_related("clocks").filter(code=HELP_POLICY).first()
+
+
 def client_scope(*, by: Person | None = None, browser: str = "") -> str:
     """Whose one-time keys these are: a signed-in person or API token holder is their
     account; an anonymous resident is their browser (a digest the page computes).
@@ -172,7 +180,7 @@ def _case_create(
         contact_email=contact_email, address=address, received_at=received_at, client_token=client_token or None,
         client_scope=client_scope, urgent=urgent,
         campaign=campaign, responsible=responsible, plan=plan, external_id=external_id,
-        policy=policy_for(node),
+        policy=_help_policy() or policy_for(node) if kind == CaseKind.HELP else policy_for(node),
     )
     # Asked of the unsaved request, so that its micro-grid counts for scope.
     if source in (Source.SNAPSHOT, Source.PHONE, Source.VISIT):  # campaigns: campaign_add_problem checks
