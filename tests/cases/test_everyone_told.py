@@ -123,3 +123,22 @@ def test_a_request_reopened_by_staff_tells_the_handler_and_the_supervisor_but_no
     services.case_reopen(case=Case.objects.get(pk=case.pk), by=world.person("community_c1"), note="居民再次来电")
     assert set(Notification.objects.filter(case=case, kind="staff.reopened")
                .values_list("recipient__username", flat=True)) == {"property_x", "leader_m1"}
+
+
+def test_a_phone_call_recorded_with_the_callers_opt_in_texts_the_caller_not_the_staff_member(world, repair, settings):
+    from linli.outbox.models import OutboxMessage
+
+    settings.LINLI_OUTBOX_QUIET_HOURS = (0, 0)
+    community = world.person("community_c1")
+    staff = Client()
+    staff.force_login(community)
+    answer = staff.post("/cases/new", {"source": "phone", "place": world["X-B1-U1"].pk, "category": "repair",
+                                       "description": "来电：三楼灯不亮", "contact_phone": "13800003333",
+                                       "updates_wanted": "on"})
+    assert answer.status_code == 302
+    case = Case.objects.get()
+    assert case.updates_wanted
+    services.case_accept(case=case, by=community)
+    assert list(OutboxMessage.objects.filter(channel="sms").values_list("address", "kind")) == [
+        ("13800003333", "resident.accepted")]
+    assert not Notification.objects.filter(recipient=community, kind__startswith="resident.").exists()

@@ -23,8 +23,8 @@ TEMPLATES = {"resident.accepted": "100001", "resident.planned": "100002", "resid
              "resident.reopened": "100004", "resident.escalated": "100005", "resident.progress": "100006"}
 
 
-def local(*args) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=SHANGHAI)
+def local(y: int, m: int, d: int, hh: int = 0, mm: int = 0) -> dt.datetime:
+    return dt.datetime(y, m, d, hh, mm, tzinfo=SHANGHAI)
 
 
 @pytest.fixture
@@ -186,7 +186,7 @@ def test_the_phone_form_stores_the_opt_in_with_a_mobile_number(world, client):
     answer = client.post("/q/X-B1-U1", data)
     assert answer.status_code == 302
     case = Case.objects.get()
-    assert case.updates_wanted and len(case.updates_token) == 12
+    assert case.updates_wanted and len(case.updates_token or "") == 12
 
 
 @pytest.mark.parametrize("phone", ["", "028-12345678"])

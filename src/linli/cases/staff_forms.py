@@ -188,6 +188,8 @@ class RecordForm(StaffForm):
     contact_phone = forms.CharField(label=_("Resident's phone (optional)"), max_length=20, required=False,
                                     widget=forms.TextInput(attrs={"inputmode": "tel"}))
     urgent = forms.BooleanField(label=_("Urgent (ignores service hours)"), required=False)
+    updates_wanted = forms.BooleanField(label=_("The resident wants to be told how it goes (SMS to this phone)"),
+                                        required=False)
     # One request per form, however often it is sent (a double tap, a resend after a timeout).
     client_token = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
 
@@ -209,6 +211,14 @@ class RecordForm(StaffForm):
 
     def clean_contact_phone(self):
         return clean_phone(self.cleaned_data["contact_phone"])
+
+    def clean(self):
+        data = super().clean() or {}
+        from linli.cases.services import MOBILE_RE
+
+        if data.get("updates_wanted") and not MOBILE_RE.match(data.get("contact_phone") or ""):
+            self.add_error("updates_wanted", _("To be told how it goes by SMS, leave an 11-digit mobile number."))
+        return data
 
 
 class HotlineImportForm(TreeImportForm):

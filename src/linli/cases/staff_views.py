@@ -352,7 +352,7 @@ def case_record(request):
                 node=d["place"], category=next(c for c in categories if c.code == d["category"]),
                 description=d["description"], source=d["source"], by=request.user, contact_name=d["contact_name"],
                 contact_phone=d["contact_phone"], photos=photos, urgent=d["urgent"],
-                client_token=f"staff-{request.user.pk}-{d['client_token']}" if d["client_token"] else None,
+                updates_wanted=d["updates_wanted"], client_token=f"staff-{request.user.pk}-{d['client_token']}" if d["client_token"] else None,
             )
         except DomainError as exc:
             error = exc
