@@ -77,6 +77,8 @@ class _Demo:
             node=self.rng.choice(units), category=category, description=description, source=source, by=by,
             received_at=received, contact_name=self.rng.choice(SURNAMES) + self.rng.choice(["女士", "先生", "阿姨", "大爷"]),
             contact_phone=f"139{self.rng.randint(0, 99999999):08d}",
+            # Some residents asked to hear back by SMS (the log provider writes them; /outbox/ lists them).
+            updates_wanted=self.made % 10 == 0,
         )
 
     def work(self, case: Case, *, colour: str, dispatcher: Person, handler, visitor: Person,

@@ -176,7 +176,8 @@ def resident(case, event: str, *, level: str = "") -> None:
     recipients = [case.reporter] if _reporter_reads_in_app(case) else []
     _create(recipients=recipients, case=case, for_reporter=True, kind=f"resident.{event}",
             title=f"{title} ({case.tracking_code})", body=body, url=tracking_url(case),
-            sms=_sms_values(case, event, level), urgent=case.urgent)
+            sms=_sms_values(case, event, level) if case.updates_wanted and case.updates_token else None,
+            urgent=case.urgent)
 
 
 def _holders(node, roles) -> list:
