@@ -7,6 +7,8 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from django.test import Client
 from django.utils import timezone
 
@@ -123,6 +125,21 @@ def test_the_log_provider_writes_the_text_with_the_number_masked(db, clock, sett
 ])
 def test_the_quiet_hours_are_22_to_8_in_shanghai(at, until):
     assert services.quiet_until(at) == until
+
+
+@given(st.datetimes(min_value=dt.datetime(2000, 1, 1), max_value=dt.datetime(2100, 1, 1),
+                    timezones=st.just(dt.UTC)))
+def test_a_held_message_goes_at_the_next_eight_oclock_within_ten_hours(at):
+    until = services.quiet_until(at)
+    hour = at.astimezone(SHANGHAI).hour
+    if 8 <= hour < 22:
+        assert until is None
+    else:
+        assert until is not None
+        local_until = until.astimezone(SHANGHAI)
+        assert (local_until.hour, local_until.minute, local_until.second) == (8, 0, 0)
+        assert dt.timedelta(0) < until - at <= dt.timedelta(hours=10)
+        assert services.quiet_until(until) is None
 
 
 def test_an_sms_queued_at_night_is_held_until_eight_and_an_urgent_one_passes(db, sms, clock):
