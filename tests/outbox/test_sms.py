@@ -7,10 +7,10 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 from django.test import Client
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 
 from linli.cases import services as cases
 from linli.cases.models import Case, CaseEvent, Category, Source
