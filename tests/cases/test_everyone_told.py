@@ -142,3 +142,13 @@ def test_a_phone_call_recorded_with_the_callers_opt_in_texts_the_caller_not_the_
     assert list(OutboxMessage.objects.filter(channel="sms").values_list("address", "kind")) == [
         ("13800003333", "resident.accepted")]
     assert not Notification.objects.filter(recipient=community, kind__startswith="resident.").exists()
+
+
+def test_someone_told_who_has_since_lost_the_role_is_still_named(world, repair, client):
+    from linli.org.models import RoleAssignment
+
+    case = _report(world, repair, code="X-B2-U1")
+    notify.received_fanout()
+    RoleAssignment.objects.filter(person=world.person("grid_c1"), role="grid_worker").delete()
+    api = client.get(f"/api/v1/track/{case.tracking_code}").json()
+    assert {"role": "", "name": "g**"} in api["told"] and len(api["told"]) == 2

@@ -575,4 +575,7 @@ def case_told(case: Case) -> list[dict]:
             if p.pk in told_ids:
                 rows.append({"role": Role(role).label, "name": mask_name(p.get_full_name() or p.username)})
                 told_ids.discard(p.pk)
+    # Told then, holding none of those roles now: still named (without a role).
+    for p in Person.objects.filter(pk__in=told_ids).order_by("pk"):
+        rows.append({"role": "", "name": mask_name(p.get_full_name() or p.username)})
     return rows
