@@ -19,8 +19,6 @@ def open311_request_create(*, key: Open311Key, node: Node, category: Category, d
     case = case_services.case_create(
         node=node, category=category, description=description, source=Source.OPEN311, by=None,
         contact_name=contact_name, contact_phone=contact_phone, contact_email=contact_email, address=address,
-        # attribute[notify]=true: the reporter asked to be told of each step by SMS (a Linli extension).
-        updates_wanted=str((attributes or {}).get("notify", "")).lower() in ("1", "true", "yes"),
     )
     Open311Submission.objects.create(case=case, key=key, attributes=attributes or {}, account_id=account_id,
                                      device_id=device_id, media_url=media_url)
