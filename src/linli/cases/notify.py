@@ -34,7 +34,8 @@ def _contact(notification) -> Contact:
     if notification.case_id:
         case = notification.case
         wants_sms = case.updates_wanted and bool(case.updates_token)
-        return Contact(email=case.contact_email or "", phone=case.contact_phone if wants_sms else "")
+        return Contact(email=case.contact_email or "", phone=case.contact_phone or "",
+                       sms_phone=case.contact_phone if wants_sms else "")
     return Contact()
 
 

@@ -38,6 +38,9 @@ class Contact:
 
     email: str = ""
     phone: str = ""
+    # A mobile number that asked for SMS (a resident's "tell me how it goes"): the SMS
+    # channel writes only to these, never to any phone a contact happens to have.
+    sms_phone: str = ""
 
 
 class Channel:
@@ -212,7 +215,7 @@ class SmsChannel(Channel):
     quiet_hours = True
 
     def address_for(self, contact: Contact) -> str:
-        phone = contact.phone or ""
+        phone = contact.sms_phone or ""
         return phone if MOBILE_RE.match(phone) else ""
 
     def mask(self, address: str) -> str:
