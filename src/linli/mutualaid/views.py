@@ -63,6 +63,9 @@ def parse_yuan(text) -> int:
 
 def _int(value, default: int = 0) -> int:
     """A whole-number field; anything else is refused with one message (InvalidInput)."""
+    text = str(value or "").strip()
+    if text.startswith("-") and whole_number(text[1:]) is not None:
+        return -int(whole_number(text[1:]) or 0)  # a negative number: the service says what is allowed
     number = whole_number(value, default=default)
     if number is None:
         raise InvalidInput("mutualaid.number", _("Write whole numbers."))
