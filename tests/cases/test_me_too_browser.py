@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from linli.cases import services
-from linli.cases.models import Category, Source
-from linli.cases.models import CaseSupporter
+from linli.cases.models import CaseSupporter, Category, Source
 from linli.org.models import Node
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -102,7 +102,7 @@ def test_confirmed_money_counts_and_the_ledger_posts_it(dworld, campaign):
     p.refresh_from_db()
     assert p.state == PledgeState.RECEIVED and p.decided_by == manager and p.receipt is not None
     assert funds.campaign_progress(campaign)["received"] == 30_000 and escrow(campaign) == 30_000
-    assert Transaction.objects.filter(pk=p.receipt_id).exists()
+    assert p.receipt is not None and Transaction.objects.filter(pk=p.receipt.pk).exists()
     public = Client().get(f"/campaigns/{campaign.pk}/").content.decode()
     assert "¥300.00" in public and "李四" in public and "匿名" in public
     q.refresh_from_db()

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 
 import pytest
-from django.test import Client
 
 from linli.errors import NotAllowed
 from linli.org import role_import, services

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -31,7 +32,7 @@ def _place(code: str) -> Node:
     return node
 
 
-def grantable(viewer, node: Node) -> list[tuple[str, str]]:
+def grantable(viewer, node: Node) -> list[tuple[str, Any]]:
     """The roles the viewer may give somewhere at or below ``node`` (the form's choices)."""
     rank = services.rank_at(viewer, node)
     return [(r.value, r.label) for r in Role if services.role_rank(r.value) <= rank]
