@@ -172,3 +172,16 @@ def test_api_me_too_on_an_old_request_is_refused(world, report, clock, api_clien
     assert r.status_code == 409 and r.json()["code"] == "cases.support.not_open"
     assert not CaseSupporter.objects.exists()
     assert dt.timedelta(days=31) > dt.timedelta(days=selectors.SUPPORT_DAYS)
+
+
+def test_many_presses_from_one_address_are_slowed_down(reported, settings):
+    settings.LINLI_INTAKE_THROTTLE = (2, 600)
+    for i in range(2):
+        c = browser()
+        open_page(c)
+        assert me_too(c, reported).status_code == 302, i
+    c = browser()
+    open_page(c)
+    r = me_too(c, reported)
+    assert r.status_code == 429
+    assert CaseSupporter.objects.filter(case=reported).count() == 2

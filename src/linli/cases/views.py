@@ -158,6 +158,12 @@ def qr_support(request, code: str):
     node = _intake_node(code)
     authz.require(request.user, "cases.case.support", node)
     try:
+        # Counted once per browser; a new browser per press is slowed down per address.
+        hits, window = throttle.rate("LINLI_INTAKE_THROTTLE", INTAKE_THROTTLE)
+        throttle.check_and_count(throttle.client_key(request, "cases.support"), limit=hits, window=window)
+    except throttle.Throttled as exc:
+        return _support_page(request, node, error=exc.message, status=exc.status)
+    try:
         case = selectors.supportable_cases(node=node).get(pk=int(request.POST.get("case") or 0))
     except (ValueError, Case.DoesNotExist):
         error = _("This request is no longer open here; report your problem as a new request.")
