@@ -201,3 +201,8 @@ def test_api_pledge_with_csrf_idempotent_then_confirm_and_reject(dworld, campaig
     r = api_client.post(f"/api/v1/disclosure/pledges/{out['id']}/reject", {"reason": "未到账"}, content_type="application/json",
                         **csrf)
     assert r.status_code == 200 and r.json()["state"] == "rejected"
+
+
+def test_the_fund_page_leads_residents_to_pledge_on_an_open_campaign(campaign):
+    body = Client().get(f"/funds/{campaign.fund.code}/").content.decode()
+    assert f'href="/campaigns/{campaign.pk}/#pledge"' in body and "我要认捐" in body
