@@ -185,3 +185,19 @@ def test_many_presses_from_one_address_are_slowed_down(reported, settings):
     r = me_too(c, reported)
     assert r.status_code == 429
     assert CaseSupporter.objects.filter(case=reported).count() == 2
+
+
+def test_an_anonymous_reporter_sees_their_own_request_marked_and_cannot_join_it(world):
+    c = browser()
+    body = open_page(c)
+    import re
+
+    token = re.search(r'name="client_token" value="([0-9a-f]{32})"', body).group(1)
+    r = c.post("/q/X-B1-U1", {"category": "repair", "description": "电梯按钮坏了好几天", "client_token": token,
+                              "csrfmiddlewaretoken": c.cookies["csrftoken"].value})
+    assert r.status_code == 302
+    case = Case.objects.get()
+    assert "这条是您反映的" in open_page(c)
+    r = me_too(c, case)
+    assert r.status_code == 409 and "您自己反映了这条诉求" in r.content.decode()
+    assert not CaseSupporter.objects.exists()
