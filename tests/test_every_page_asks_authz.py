@@ -36,7 +36,7 @@ EXEMPT = {"login", "logout", "set_language", "developers", "open311_unknown",
 # The home page greets a visitor who is not signed in with the sign-in link only.
 ANONYMOUS_HOME = {"home"}
 MY_MODULES = ("linli.web.", "linli.cases.", "linli.open311.", "linli.ledger.", "linli.disclosure.", "linli.outbox.",
-              "django.contrib.auth.")
+              "django.contrib.auth.", "linli.org.")
 
 
 class Recording(dict):
@@ -109,6 +109,7 @@ def objects(world):
         "token": token.pk, "case": case.pk, "photo": photo.pk, "tracking_code": case.tracking_code,
         "escalation": escalation.pk, "notification": notification.pk, "inspection": inspection.pk,
         "unit": "X-B1-U1", "category": "repair", "person": world.person("resident").pk,
+        "role": world.person("leader_m1").roles.get().pk,
     }
 
 
@@ -129,9 +130,13 @@ PK_OF = {
     "case_detail": "case", "case_act": "case", "case_photo": "case", "notification_read": "notification",
     "escalation_ack": "escalation", "inspection": "inspection", "inspection_participant_add": "inspection",
     "inspection_problem_add": "inspection", "case_track_photo": "photo",
+    # pledges
+    "pledge_offer": "campaign", "campaign_pledges": "campaign", "pledge_confirm": "pledge", "pledge_reject": "pledge",
+    # role pages
+    "role_withdraw": "role",
 }
 # ``code`` names a place, except on these pages.
-CODE_OF = {"qr_entry": "unit", "qr_help": "unit", "case_track": "tracking_code", "case_rate": "tracking_code", "case_track_photo": "tracking_code",
+CODE_OF = {"qr_entry": "unit", "qr_help": "unit", "qr_support": "unit", "case_track": "tracking_code", "case_rate": "tracking_code", "case_track_photo": "tracking_code",
            "open311_service_definition": "category"}
 
 

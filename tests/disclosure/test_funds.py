@@ -259,7 +259,7 @@ def test_only_named_supervisors_decide_not_even_a_superuser(dworld, fund):
 def test_pledge_states_read_as_money_words_in_chinese(dworld, fund):
     from linli.disclosure.models import PledgeState
 
-    assert [str(label) for _v, label in PledgeState.choices] == ["已认捐", "已到账", "已退款", "已取消"]
+    assert [str(label) for _v, label in PledgeState.choices] == ["已认捐", "已到账", "已退款", "已取消", "未到账"]
 
 
 # --- double submits, stale states, reads that must not write -------------------------

@@ -5,6 +5,7 @@ from linli.cases.models import (
     Campaign,
     Case,
     CaseEvent,
+    CaseSupporter,
     Category,
     ContactReveal,
     Deadline,
@@ -150,3 +151,10 @@ class ContactRevealAdmin(ReadOnlyAdmin):
     search_fields = ["viewer__username", "viewer__real_name", "case__tracking_code"]
     date_hierarchy = "at"
     list_select_related = ["viewer", "case", "case__category"]
+
+
+@admin.register(CaseSupporter)
+class CaseSupporterAdmin(ReadOnlyAdmin):
+    list_display = ["case", "person", "at"]
+    list_filter = [("person", admin.EmptyFieldListFilter)]
+    search_fields = ["case__tracking_code"]

@@ -18,8 +18,9 @@ from django.http import FileResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from ninja import File, Form, Path, Query, Router, UploadedFile
+from ninja import File, Form, Path, Query, Router, Schema, UploadedFile
 
+from linli import authz
 from linli.api.main import PUBLIC
 from linli.api.types import ERRORS, MAX_ID, ErrorOut, Time
 from linli.cases import selectors, services
@@ -572,3 +573,45 @@ def policy_assign(request, payload: PolicyIn):
     node = selectors.place_by_code(payload.node, field="node")
     services.policy_assign(node=node, policy=policy, by=request.user)
     return {"node": node.code, "policy": policy.code, "name": policy.name}
+
+
+# --- "我也遇到了": open requests of a building, and joining one ---------------------------
+
+class DuplicateHintOut(Schema):
+    id: int
+    category: str
+    place: str
+    received_on: dt.date
+    status: str
+    supporters: int
+    joined: bool
+    own: bool
+
+
+class SupportOut(Schema):
+    case: int
+    supporters: int
+
+
+@router.get("/places/{code}/open-requests", response={200: list[DuplicateHintOut], 404: ErrorOut, 422: ErrorOut},
+            auth=PUBLIC)
+def duplicate_hints(request, code: Annotated[str, Path(..., max_length=40, pattern=CODE_VALIDATOR_RE)]):
+    """The open requests of the same building reported in the last 30 days (what the QR page shows
+    before its form, "已有邻居反映"): public wording only, no description, name or phone."""
+    node = org_selectors.node_by_code(code)
+    if node is None:
+        raise NotFound("not_found", _("Not found."))
+    authz.require(request.user, "cases.case.support", node)
+    scope = services.client_scope(by=request.user)
+    return selectors.duplicate_hints(node=node, scope=scope)
+
+
+@router.post("/cases/{id}/me-too", response={201: SupportOut, **ERRORS})
+def case_me_too(request, id: Annotated[int, Path(..., ge=1, le=MAX_ID)]):  # noqa: A002
+    """"我也遇到了": the signed-in caller joins an open request (counted once per person; 409 the
+    second time or on one's own request, or when the request is no longer open)."""
+    case = Case.objects.filter(pk=id).first()
+    if case is None:
+        raise NotFound("not_found", _("Not found."))
+    services.case_support(case=case, by=request.user)
+    return 201, {"case": case.pk, "supporters": selectors.supporter_count(case)}

@@ -595,3 +595,32 @@ class ContactReveal(models.Model):
         verbose_name = _("contact shown")
         verbose_name_plural = _("contacts shown")
         ordering = ["-at", "-id"]
+
+
+class CaseSupporter(models.Model):
+    """"我也遇到了": a neighbour who has the same problem adds themself to an open
+    request instead of reporting it again. One row per caller (``client_scope``: a
+    signed-in person's account, or an anonymous resident's browser), append-only;
+    the count is shown on the request, its tracking page and the public board."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="supporters", verbose_name=_("request"))
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="+", verbose_name=_("person"))
+    client_scope = models.CharField(_("caller"), max_length=80, editable=False)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("neighbour with the same problem")
+        verbose_name_plural = _("neighbours with the same problem")
+        ordering = ["at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "client_scope"], name="case_supporter_once_per_caller"),
+            models.CheckConstraint(condition=~Q(client_scope=""), name="case_supporter_has_caller"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} +1"
+
+    @property
+    def node(self):
+        return self.case.node

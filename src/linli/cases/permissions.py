@@ -23,6 +23,7 @@ def handler_roles(case) -> list:
 
 RULES: dict = {
     "cases.case.report": Rule(public=True, description="report a problem from a QR code (no login)"),
+    "cases.case.support": Rule(public=True, description="say \"me too\" (我也遇到了) on an open request of one's building"),
     "cases.case.track": Rule(public=True, description="follow one's own request by its tracking code"),
     "cases.case.updates": Rule(public=True, description="stop or restart the SMS updates of one's request "
                                                         "(the opt-out link's key is the proof)"),

@@ -24,6 +24,7 @@ from linli.cases.models import (
     Case,
     CaseEvent,
     CaseKind,
+    CaseSupporter,
     Category,
     ContactReveal,
     Deadline,
@@ -579,3 +580,61 @@ def case_told(case: Case) -> list[dict]:
     for p in Person.objects.filter(pk__in=told_ids).order_by("pk"):
         rows.append({"role": "", "name": mask_name(p.get_full_name() or p.username)})
     return rows
+
+
+# --- "我也遇到了": open requests of the same building -------------------------------------
+
+SUPPORT_DAYS = 30
+SUPPORT_SHOWN = 5
+
+
+def support_area(node: Node) -> Node:
+    """Where "the same problem" is looked for: the building of a unit or household
+    (a building's own page: the building); a place outside any building: itself."""
+    from linli.org.models import NodeKind
+
+    return node.ancestor_of_kind(NodeKind.BUILDING) or node
+
+
+def supportable_cases(*, node: Node, now: dt.datetime | None = None) -> QuerySet[Case]:
+    """Open problem reports (not finished, not merged) of the same building received in
+    the last 30 days, newest first: what the intake page offers for "我也遇到了"."""
+    from linli.cases.models import UNFIXED_STATUSES
+
+    now = now or timezone.now()
+    area = support_area(node)
+    return (
+        Case.objects.filter(node__path__startswith=area.path, kind=CaseKind.PROBLEM, status__in=UNFIXED_STATUSES,
+                            received_at__gte=now - dt.timedelta(days=SUPPORT_DAYS))
+        .order_by("-received_at", "-id")
+    )
+
+
+def duplicate_hints(*, node: Node, scope: str = "", now: dt.datetime | None = None) -> list[dict]:
+    """What the intake page shows before the form ("已有邻居反映"): public wording only,
+    no description (it may name people), no name, no phone, no tracking code.
+    ``scope`` (the caller) marks the requests this caller reported or already joined."""
+    from django.db.models import Count
+
+    from linli.org.selectors import public_places
+
+    rows = list(
+        supportable_cases(node=node, now=now).select_related("category", "node")
+        .annotate(n_supporters=Count("supporters"))[:SUPPORT_SHOWN]
+    )
+    joined = set()
+    if scope and rows:
+        joined = set(CaseSupporter.objects.filter(case__in=[c.pk for c in rows], client_scope=scope)
+                     .values_list("case_id", flat=True))
+    places = public_places([c.node for c in rows])
+    return [
+        {"id": c.pk, "category": c.category.name, "place": places[c.node.id].name,
+         "received_on": timezone.localtime(c.received_at).date(), "status": c.get_status_display(),
+         "supporters": c.n_supporters, "joined": c.pk in joined,
+         "own": bool(scope) and (c.client_scope == scope or f"person:{c.reporter_id}" == scope)}
+        for c in rows
+    ]
+
+
+def supporter_count(case: Case) -> int:
+    return CaseSupporter.objects.filter(case=case).count()

@@ -6,6 +6,7 @@ from linli.cases import staff_views as v
 urlpatterns = [
     path("queue/", v.queue, name="queue"),
     path("cases/new", v.case_record, name="case_record"),
+    path("cases/new/same", v.case_record_support, name="case_record_support"),
     path("cases/import", v.hotline_import, name="hotline_import"),
     path("cases/import-template.csv", v.hotline_import_template, name="hotline_import_template"),
     path("cases/<int:pk>", v.case_detail, name="case_detail"),

@@ -26,6 +26,7 @@ from linli.cases import importing, selectors, services, staff_forms, timing
 from linli.cases.actions import ACTIONS
 from linli.cases.models import (
     AssigneeKind,
+    Case,
     CaseKind,
     Clock,
     Colour,
@@ -166,6 +167,7 @@ def _detail(request, case, *, failed: str = "", bound=None, error=None, status: 
                                 if c not in finish_limits],
         "duplicates": list(case.duplicates.all()),
         "told": selectors.case_told(case),
+        "me_too": selectors.supporter_count(case),
     }
     return render(request, "cases/detail.html", context, status=status)
 
@@ -342,7 +344,10 @@ def case_record(request):
     authz.require(request.user, "cases.case.record")
     places = selectors.record_places(viewer=request.user)
     categories = list(selectors.categories())
-    form = staff_forms.RecordForm(request.POST or None, request.FILES or None, places=places, categories=categories)
+    checking = request.method == "GET" and "place" in request.GET  # "see what is reported here" (no JS)
+    initial = {k: request.GET.get(k, "") for k in ("place", "category", "description", "source")} if checking else None
+    form = staff_forms.RecordForm(request.POST or None, request.FILES or None, places=places, categories=categories,
+                                  initial=initial)
     error = None
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -367,8 +372,38 @@ def case_record(request):
     form.set_labels(selectors.place_labels(places))  # only for a page shown, not for a request recorded
     if not places and request.method == "GET":
         status = 200
-    return render(request, "cases/staff/record.html", {"form": form, "error": error, "places": places},
-                  status=status)
+    return render(request, "cases/staff/record.html",
+                  {"form": form, "error": error, "places": places, **_record_hints(request, form)}, status=status)
+
+
+def _record_hints(request, form) -> dict:
+    """"已有邻居反映" on /cases/new: the open requests of the chosen place's building."""
+    key = request.POST.get("place") or request.GET.get("place") or ""
+    node = form.places.get(key)
+    if node is None:
+        return {"hints": []}
+    scope = services.client_scope(by=request.user)
+    return {"hints": selectors.duplicate_hints(node=node, scope=scope), "support_url": reverse("case_record_support"),
+            "support_place": key, "hint_place": node}
+
+
+@login_required
+@require_POST
+def case_record_support(request):
+    """"我也遇到了" from /cases/new: the signed-in person joins an open request instead of recording it again."""
+    authz.require(request.user, "cases.case.record")
+    place = request.POST.get("place", "")
+    try:
+        case = Case.objects.get(pk=int(request.POST.get("case") or 0))
+        services.case_support(case=case, by=request.user)  # checks the request is open and recent
+    except (ValueError, Case.DoesNotExist):
+        messages.error(request, _("This request is no longer open here; report your problem as a new request."))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Thank you: your neighbours' request now counts you too. You need not report it "
+                                    "again."))
+    return redirect(reverse("case_record") + (f"?place={place}" if place.isdigit() else ""))
 
 
 @login_required

@@ -14,6 +14,7 @@ Board contract (``board_figures(*, node, now=None) -> dict``), JSON-serialisable
       "total": 82,                       # requests (merged duplicates excluded)
       "open": 9,                         # not finished yet: status received … in_progress
       "finished": 70,                    # status done, visited or closed
+      "me_too": 5,                       # "我也遇到了" rows on these requests (once per caller)
       "counts_by_colour": {"green": 55, "yellow": 15, "red": 12, "grey": 0, "none": 0},
       "counts_by_status": {"received": 1, …, "merged": 2},   # every status; merged counted here only
       "on_time": {"respond": {"due": 80, "met_on_time": 78, "rate": 0.975}, "on_site": …, "plan": …,
@@ -22,7 +23,7 @@ Board contract (``board_figures(*, node, now=None) -> dict``), JSON-serialisable
       "median_response_minutes": 4.0,    # received → accepted; None when nothing was accepted
       "monthly": [{"month": "2025-12", "reported": 3, "finished": 2}, … 12 months, oldest first],
       "recent": [{"category": "公共设施报修", "category_code": "repair", "place": "丽晶公馆 1栋",
-                  "colour": "green", "status": "closed", "received_on": "2026-11-20"}, … up to 10],
+                  "colour": "green", "status": "closed", "received_on": "2026-11-20", "me_too": 0}, … up to 10],
     }
 
 Definitions (each is a direct count; ``tests/cases/test_boards.py`` checks them
@@ -60,6 +61,7 @@ from linli.cases.models import (
     FIXED_STATUSES,
     UNFIXED_STATUSES,
     Case,
+    CaseSupporter,
     Clock,
     Colour,
     Deadline,
@@ -185,13 +187,13 @@ def _recent(cases: QuerySet[Case]) -> list[dict]:
         cases.select_related("category", "node").only(
             "id", "colour", "status", "received_at", "category__name", "category__code", "node__path", "node__name",
             "node__kind",
-        ).order_by("-received_at", "-id")[:RECENT]
+        ).annotate(n_me_too=Count("supporters")).order_by("-received_at", "-id")[:RECENT]
     )
     places = public_places([c.node for c in rows])
     return [
         {"category": c.category.name, "category_code": c.category.code, "place": places[c.node.id].name,
          "colour": c.colour or None, "status": c.status,
-         "received_on": timezone.localtime(c.received_at).date().isoformat()}
+         "received_on": timezone.localtime(c.received_at).date().isoformat(), "me_too": c.n_me_too}
         for c in rows
     ]
 
@@ -226,6 +228,8 @@ def board_figures(*, node: Node, now: dt.datetime | None = None) -> dict:
         "total": total,
         "open": sum(by_status[s] for s in UNFIXED_STATUSES),
         "finished": sum(by_status[s] for s in FIXED_STATUSES),
+        # "我也遇到了": neighbours who joined a request instead of reporting it again.
+        "me_too": CaseSupporter.objects.filter(case__in=cases).count(),
         "counts_by_colour": by_colour,
         "counts_by_status": by_status,
         "on_time": on_time_by_clock(deadlines, now),

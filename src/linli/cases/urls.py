@@ -5,6 +5,8 @@ from linli.cases import views
 urlpatterns = [
     # The short URL printed under every QR code: the phone intake page of a unit or building.
     path("q/<str:code>", views.qr_entry, name="qr_entry"),
+    # "我也遇到了": join an open request of the same building instead of reporting it again.
+    path("q/<str:code>/same", views.qr_support, name="qr_support"),
     # Ask a neighbour for help (互助) from the same code.
     path("q/<str:code>/help", views.qr_help, name="qr_help"),
     # "Follow my request": a form with a tracking code → its tracking page.

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from linli import authz, throttle
 from linli.cases import selectors, services
 from linli.cases.forms import FindForm, HelpForm, IntakeForm, PhotoSizeCap, RatingForm
-from linli.cases.models import CaseKind, Source, Status, VisitMethod
+from linli.cases.models import Case, CaseKind, Source, Status, VisitMethod
 from linli.cases.photos import MAX_BYTES, MAX_PHOTOS
 from linli.errors import DomainError, InvalidInput, NotFound
 from linli.org import selectors as org_selectors
@@ -136,6 +136,54 @@ def _intake(request, code: str, kind: str, refused: bool = False):
         "building": node.ancestor_of_kind(NodeKind.BUILDING), "form": form, "kind": kind, "error": error,
         "find_form": FindForm(), "photos_sent": not refused and bool(request.FILES),
         "has_help": kind != CaseKind.HELP and selectors.categories(CaseKind.HELP).exists(),
+        **_hint_context(request, node, kind),
+    }
+    return render(request, "cases/intake.html", context, status=status)
+
+
+def _hint_context(request, node, kind: str, *, error=None, joined: bool | None = None) -> dict:
+    """"已有邻居反映": the open requests of the same building, before the form (problems only)."""
+    if kind == CaseKind.HELP:
+        return {"hints": []}
+    scope = services.client_scope(by=request.user, browser=_browser(request))
+    return {"hints": selectors.duplicate_hints(node=node, scope=scope),
+            "support_url": reverse("qr_support", args=[node.code]),
+            "support_error": error, "support_joined": request.GET.get("joined") == "1" if joined is None else joined}
+
+
+@require_POST
+def qr_support(request, code: str):
+    """"我也遇到了": the resident adds themself to an open request of their building
+    instead of reporting it again (a plain form POST; counted once per browser)."""
+    node = _intake_node(code)
+    authz.require(request.user, "cases.case.support", node)
+    try:
+        # Counted once per browser; a new browser per press is slowed down per address.
+        hits, window = throttle.rate("LINLI_INTAKE_THROTTLE", INTAKE_THROTTLE)
+        throttle.check_and_count(throttle.client_key(request, "cases.support"), limit=hits, window=window)
+    except throttle.Throttled as exc:
+        return _support_page(request, node, error=exc.message, status=exc.status)
+    try:
+        case = selectors.supportable_cases(node=node).get(pk=int(request.POST.get("case") or 0))
+    except (ValueError, Case.DoesNotExist):
+        error = _("This request is no longer open here; report your problem as a new request.")
+        return _support_page(request, node, error=error, status=409)
+    try:
+        services.case_support(case=case, by=request.user, client_browser=_browser(request), node=node)
+    except DomainError as exc:
+        return _support_page(request, node, error=exc.message, status=exc.status)
+    return redirect(reverse("qr_entry", args=[node.code]) + "?joined=1")
+
+
+def _support_page(request, node, *, error, status: int):
+    categories = list(selectors.categories(CaseKind.PROBLEM))
+    initial = {"category": categories[0].code} if len(categories) == 1 else {}
+    context = {
+        "node": node, "compound": node.ancestor_of_kind(NodeKind.COMPOUND),
+        "building": node.ancestor_of_kind(NodeKind.BUILDING), "form": IntakeForm(categories=categories, initial=initial),
+        "kind": CaseKind.PROBLEM, "error": None, "find_form": FindForm(), "photos_sent": False,
+        "has_help": selectors.categories(CaseKind.HELP).exists(),
+        **_hint_context(request, node, CaseKind.PROBLEM, error=error, joined=False),
     }
     return render(request, "cases/intake.html", context, status=status)
 
@@ -181,6 +229,7 @@ def _render_track(request, case, *, rating_form=None, error=None, status=200):
         ],
         "report_again": case.node.kind in INTAKE_KINDS,
         "told": selectors.case_told(case),
+        "me_too": selectors.supporter_count(case),
         "volunteer": selectors.volunteer_name(case.helper) if case.kind == CaseKind.HELP else "",
         "can_rate": case.status == Status.DONE,
         # A duplicate's reporter learns how the other request stands, never its code: the

@@ -606,6 +606,7 @@ class PledgeOut(Schema):
     source: str
     amount: int
     state: str
+    online: bool = False
 
 
 class CrowdfundingOut(Schema):
@@ -626,7 +627,7 @@ class CrowdfundingOut(Schema):
 
 def _pledge(p: Pledge) -> dict:
     return {"id": p.pk, "campaign": p.campaign_id, "name": p.public_name, "anonymous": p.anonymous,
-            "source": p.source, "amount": p.amount, "state": p.state}
+            "source": p.source, "amount": p.amount, "state": p.state, "online": p.online}
 
 
 def _campaign_out(c: CrowdfundingCampaign) -> dict:
@@ -686,4 +687,34 @@ def campaign_close(request, id: Id):  # noqa: A002
 def pledge_receive(request, id: Id):  # noqa: A002
     """The pledged money arrived: it goes into the campaign's escrow; 409 when received already."""
     p = funds.pledge_receive(pledge=_get(Pledge, id, related=("campaign__fund__node",)), by=request.user)
+    return _pledge(p)
+
+
+class PledgeOfferIn(Schema):
+    amount: Fen
+    name: Text100 = ""
+    shown: Literal["full", "masked", "anonymous"] = "full"
+    client_token: ClientToken | None = Field(None, description="Sending the same token twice records one pledge")
+
+
+@router.post("/campaigns/{id}/pledges/mine", response={201: PledgeOut, **ERRORS})
+def pledge_offer(request, id: Id, payload: PledgeOfferIn):  # noqa: A002
+    """A signed-in resident pledges to an open campaign: pending (not counted in the progress)
+    until a manager confirms the money arrived (``/pledges/{id}/receive``) or rejects it."""
+    c = _campaign(id)
+    token = (payload.client_token or "").strip()
+    p = funds.pledge_offer(campaign=c, amount=payload.amount, name=payload.name, shown=payload.shown,
+                           key=f"pledge:{c.pk}:person:{request.user.pk}:{token}" if token else None, by=request.user)
+    return 201, _pledge(p)
+
+
+class PledgeRejectIn(Schema):
+    reason: Text300
+
+
+@router.post("/pledges/{id}/reject", response={200: PledgeOut, **ERRORS})
+def pledge_reject(request, id: Id, payload: PledgeRejectIn):  # noqa: A002
+    """The pledged money did not arrive: the pledge is closed as rejected, with the reason; 409 when decided."""
+    p = funds.pledge_reject(pledge=_get(Pledge, id, related=("campaign__fund__node",)), reason=payload.reason,
+                            by=request.user)
     return _pledge(p)

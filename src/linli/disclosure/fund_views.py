@@ -8,8 +8,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from linli import authz
+from linli import authz, throttle
 from linli.disclosure import funds, services
 from linli.disclosure.accounting import fund_account_code
 from linli.disclosure.models import (
@@ -17,8 +18,10 @@ from linli.disclosure.models import (
     Fund,
     FundKind,
     IncomeSource,
+    NameShown,
     Party,
     Pledge,
+    PledgeState,
     SpendingRequest,
     yuan,
 )
@@ -144,16 +147,98 @@ def campaign_new(request, code: str):
     messages.success(request, _("CrowdfundingCampaign started."))
 
 
-def campaign_detail(request, pk: int):
+def campaign_detail(request, pk: int, *, offer=None, error=None, status: int = 200):
     c = get_object_or_404(CrowdfundingCampaign.objects.select_related("fund__node"), pk=pk)
     authz.require(request.user, "disclosure.fund.view", c.fund.node)
     pledges = list(c.pledges.all())
     _progress(c, pledges)
+    mine = None
+    ref = request.GET.get("pledged", "")
+    if ref.isdigit():  # the thank-you after a pledge: only to the browser that sent it
+        mine = next((p for p in pledges if p.pk == int(ref) and p.client_key
+                     and p.client_key.startswith(_pledge_scope(request, c) + ":")), None)
     return render(request, "disclosure/campaign.html", {
-        "c": c, "pledges": pledges, "by_source": {str(IncomeSource(k).label): yuan(v) for k, v in c.by_source.items()},  # type: ignore[attr-defined]
+        "c": c, "pledges": [p for p in pledges if p.state != PledgeState.REJECTED],
+        "pending": sum(p.amount for p in pledges if p.state == PledgeState.PLEDGED),
+        "by_source": {str(IncomeSource(k).label): yuan(v) for k, v in c.by_source.items()},  # type: ignore[attr-defined]
         "may_manage": c.state == "open" and authz.can(request.user, "disclosure.fund.manage", c.fund.node),
-        "sources": IncomeSource.choices, "escrow": funds.escrow_account_of(c),
+        "may_pledge": c.state == "open" and c.deadline >= timezone.localdate()
+        and authz.can(request.user, "disclosure.pledge.offer", c.fund.node),
+        "sources": IncomeSource.choices, "escrow": funds.escrow_account_of(c), "shown_choices": NameShown.choices,
+        "offer": offer or {"shown": NameShown.FULL}, "offer_error": error, "form_key": new_form_key(), "mine": mine,
+    }, status=status)
+
+
+# --- residents' own pledges ------------------------------------------------------------
+
+PLEDGE_THROTTLE = (10, 600)
+
+
+def _pledge_scope(request, c: CrowdfundingCampaign) -> str:
+    """Whose one-time keys these are: the signed-in person, or this browser (a digest of
+    its CSRF cookie, which the campaign page sets and every POST carries)."""
+    import hashlib
+
+    from django.conf import settings
+
+    if request.user.is_authenticated:
+        who = f"person:{request.user.pk}"
+    else:
+        secret = request.META.get("CSRF_COOKIE") or ""
+        who = "browser:" + hashlib.sha256(f"{settings.SECRET_KEY}:browser:{secret}".encode()).hexdigest()[:32]
+    return f"pledge:{c.pk}:{who}"
+
+
+@require_POST
+def pledge_offer(request, pk: int):
+    """A resident pledges on the public campaign page (no login needed): recorded as
+    pending until a manager confirms that the money arrived."""
+    c = get_object_or_404(CrowdfundingCampaign.objects.select_related("fund__node"), pk=pk)
+    authz.require(request.user, "disclosure.pledge.offer", c.fund.node)
+    offer = {k: request.POST.get(k, "")[:100] for k in ("name", "amount", "shown")}
+    try:
+        refuse_nul(request)
+        hits, window = throttle.rate("LINLI_PLEDGE_THROTTLE", PLEDGE_THROTTLE)
+        throttle.check_and_count(throttle.client_key(request, "disclosure.pledge"), limit=hits, window=window)
+        token = (request.POST.get("key") or "").strip()[:64]
+        p = funds.pledge_offer(campaign=c, amount=_yuan_or_error(offer["amount"]), name=offer["name"],
+                               shown=offer["shown"], key=f"{_pledge_scope(request, c)}:{token}" if token else None,
+                               by=request.user)
+    except NotAllowed:
+        raise
+    except DomainError as exc:
+        return campaign_detail(request, pk, offer=offer, error=exc.message, status=exc.status)
+    return redirect(reverse("campaign_detail", args=[c.pk]) + f"?pledged={p.pk}#mine")
+
+
+def campaign_pledges(request, pk: int):
+    """The managers' page of a campaign's pledges: confirm that the money arrived, or reject."""
+    c = get_object_or_404(CrowdfundingCampaign.objects.select_related("fund__node"), pk=pk)
+    authz.require(request.user, "disclosure.fund.manage", c.fund.node)
+    pledges = list(c.pledges.select_related("decided_by", "pledged_by"))
+    _progress(c, pledges)
+    return render(request, "disclosure/campaign_pledges.html", {
+        "c": c, "waiting": [p for p in pledges if p.state == PledgeState.PLEDGED],
+        "decided": [p for p in pledges if p.state != PledgeState.PLEDGED], "open": c.state == "open",
     })
+
+
+def _pledge_list_url(pk, *a, **k):
+    return reverse("campaign_pledges", args=[get_object_or_404(Pledge, pk=pk).campaign_id])
+
+
+@_action(_pledge_list_url)
+def pledge_reject(request, pk: int):
+    funds.pledge_reject(pledge=get_object_or_404(Pledge.objects.select_related("campaign__fund__node"), pk=pk),
+                        reason=request.POST.get("reason", ""), by=request.user)
+    messages.success(request, _("Pledge marked as not received."))
+
+
+@_action(_pledge_list_url)
+def pledge_confirm(request, pk: int):
+    funds.pledge_receive(pledge=get_object_or_404(Pledge.objects.select_related("campaign__fund__node"), pk=pk),
+                         by=request.user)
+    messages.success(request, _("Receipt recorded in the public ledger."))
 
 
 def _campaign_url(pk, *a, **k):

@@ -39,6 +39,7 @@ from linli.disclosure.models import (
     Fund,
     FundKind,
     IncomeSource,
+    NameShown,
     Party,
     Pledge,
     PledgeState,
@@ -344,8 +345,44 @@ def pledge_add(*, campaign: CrowdfundingCampaign, source: str, amount: int, name
 
 
 @transaction.atomic
+def pledge_offer(*, campaign: CrowdfundingCampaign, amount: int, name: str = "", shown: str = NameShown.FULL,
+                 key: str | None = None, by) -> Pledge:
+    """A resident pledges from their phone (``disclosure.pledge.offer``, anyone): recorded as
+    pending (``pledged``, not counted in the progress) until a manager confirms that the
+    money arrived (``pledge_receive``) or rejects it (``pledge_reject``). ``shown``: how the
+    public list names them (full name, surname only, anonymous). ``key`` (the form's or API
+    client's one-time token, scoped to the caller) makes a double submit one pledge.
+    Locks the campaign row first (a replay waits for its original, then finds it)."""
+    authz.require(by, "disclosure.pledge.offer", campaign.fund.node)
+    amount = _amount(amount)
+    if shown not in NameShown.values:
+        raise InvalidInput("pledge.shown", _("Choose how your name is shown."))
+    name = (name or "").strip()[:100]
+    if shown != NameShown.ANONYMOUS and not name:
+        raise InvalidInput("fund.name", _("Give your name, or choose to pledge anonymously."))
+    c = _open(campaign)
+    if c.deadline < timezone.localdate():
+        raise DomainError("campaign.past_deadline", _("This campaign's deadline has passed."))
+    key = (key or "").strip()[:200] or None
+    if key:
+        first = Pledge.objects.filter(client_key=key).first()
+        if first is not None:
+            if (first.campaign_id, first.amount, first.name) != (c.pk, amount, "" if shown == NameShown.ANONYMOUS else name):
+                raise DomainError("pledge.key_reused",
+                                  _("This form was already sent with other details; reload the page to pledge again."))
+            return first
+    p = Pledge.objects.create(
+        campaign=c, source=IncomeSource.RESIDENTS, amount=amount, name="" if shown == NameShown.ANONYMOUS else name,
+        anonymous=shown == NameShown.ANONYMOUS, masked=shown == NameShown.MASKED, online=True, client_key=key,
+        pledged_by=by if getattr(by, "is_authenticated", False) else None)
+    _event(c.fund.node, "campaign.pledge_offered", by, campaign=c.pk, pledge=p.pk, amount=p.amount)
+    return p
+
+
+@transaction.atomic
 def pledge_receive(*, pledge: Pledge, by) -> Pledge:
-    """The pledged money has arrived: it goes into the campaign's escrow."""
+    """The pledged money has arrived: it goes into the campaign's escrow (the public
+    progress counts it from now on). Locks the campaign, then the pledge."""
     authz.require(by, "disclosure.fund.manage", pledge.campaign.fund.node)
     c = _open(pledge.campaign)
     p = Pledge.objects.select_for_update().get(pk=pledge.pk)
@@ -355,8 +392,29 @@ def pledge_receive(*, pledge: Pledge, by) -> Pledge:
     p.receipt = ledger.ledger_post(legs=[(src, -p.amount), (escrow_account_open(c), p.amount)],
                                    idempotency_key=f"pledge:{p.pk}:receipt", memo=f"{p.public_name} 认捐到账", by=by)
     p.state = PledgeState.RECEIVED
-    p.save(update_fields=["receipt", "state"])
+    p.decided_by, p.decided_at = by, timezone.now()
+    p.save(update_fields=["receipt", "state", "decided_by", "decided_at"])
     _event(c.fund.node, "campaign.received", by, campaign=c.pk, pledge=p.pk, amount=p.amount)
+    return p
+
+
+@transaction.atomic
+def pledge_reject(*, pledge: Pledge, reason: str, by) -> Pledge:
+    """The pledged money did not arrive (or the pledge is not genuine): the pledge is
+    closed as ``rejected`` with the reason; nothing reaches the ledger. Locks as
+    ``pledge_receive`` does."""
+    authz.require(by, "disclosure.fund.manage", pledge.campaign.fund.node)
+    reason = (reason or "").strip()[:300]
+    if not reason:
+        raise InvalidInput("pledge.reason", _("Say why the pledge is not received."))
+    c = _open(pledge.campaign)
+    p = Pledge.objects.select_for_update().get(pk=pledge.pk)
+    if p.state != PledgeState.PLEDGED:
+        raise DomainError("pledge.state", _("This pledge has already been received or closed."))
+    p.state, p.reject_reason = PledgeState.REJECTED, reason
+    p.decided_by, p.decided_at = by, timezone.now()
+    p.save(update_fields=["state", "reject_reason", "decided_by", "decided_at"])
+    _event(c.fund.node, "campaign.pledge_rejected", by, campaign=c.pk, pledge=p.pk, amount=p.amount)
     return p
 
 

@@ -409,6 +409,16 @@ class PledgeState(models.TextChoices):
     RECEIVED = "received", _("Received")
     REFUNDED = "refunded", _("Refunded")
     CANCELLED = "cancelled", _("Cancelled")
+    # A resident's pledge whose money never arrived (or was not theirs to give).
+    REJECTED = "rejected", _("Not received")
+
+
+class NameShown(models.TextChoices):
+    """How a resident's pledge names them in public."""
+
+    FULL = "full", _("My name")
+    MASKED = "masked", _("My surname only (张*)")
+    ANONYMOUS = "anonymous", _("Anonymous")
 
 
 class GiverMixin:
@@ -433,15 +443,49 @@ class Pledge(GiverMixin, models.Model):
     receipt = models.OneToOneField("ledger.Transaction", verbose_name=_("receipt"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     refund = models.OneToOneField("ledger.Transaction", verbose_name=_("refund"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # A resident's own pledge from the campaign page (not one recorded by a manager):
+    # pending until a manager confirms the money arrived (or rejects it).
+    online = models.BooleanField(_("pledged online by the giver"), default=False)
+    masked = models.BooleanField(_("name shown as surname only"), default=False)
+    pledged_by = models.ForeignKey(Person, verbose_name=_("pledged by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    # The giver's one-time key (their form's or API client's): the same pledge sent twice is one pledge.
+    client_key = models.CharField(_("one-time key"), max_length=200, null=True, blank=True, unique=True,
+                                  editable=False)
+    decided_by = models.ForeignKey(Person, verbose_name=_("confirmed or rejected by"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("confirmed or rejected at"), null=True, blank=True)
+    reject_reason = models.CharField(_("why not received"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("pledge")
         verbose_name_plural = _("pledges")
         ordering = ["created_at", "id"]
-        constraints = [models.CheckConstraint(name="pledge_amount", condition=_between("amount", 1))]
+        constraints = [
+            models.CheckConstraint(name="pledge_amount", condition=_between("amount", 1)),
+            models.CheckConstraint(name="pledge_state_known", condition=models.Q(state__in=PledgeState.values)),
+            # Money counted as received is money the ledger holds.
+            models.CheckConstraint(name="pledge_received_has_receipt",
+                                   condition=~models.Q(state=PledgeState.RECEIVED) | models.Q(receipt__isnull=False)),
+            models.CheckConstraint(name="pledge_rejected_has_reason",
+                                   condition=~models.Q(state=PledgeState.REJECTED) | ~models.Q(reject_reason="")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.campaign}: {self.public_name} {self.amount_yuan}"
+
+    @property
+    def public_name(self) -> str:
+        if self.anonymous or not self.name:
+            return "匿名"
+        if self.masked:
+            return self.name[:1] + "*" * max(1, min(len(self.name) - 1, 2))
+        return self.name
+
+    @property
+    def reference(self) -> str:
+        """What the giver writes on the transfer so the manager can match it: 认捐 #12."""
+        return f"#{self.pk}"
 
 
 

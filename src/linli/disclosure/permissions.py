@@ -23,6 +23,8 @@ RULES: dict = {
     "disclosure.fund.view": Rule(public=True, description="see funds, their requests, approvals, donations and campaigns"),
     "disclosure.fund.manage": Rule(roles=frozenset({R.COMMUNITY_STAFF, R.STREET_STAFF, R.OWNERS_COMMITTEE}),
                         description="create funds, name supervisors, record donations, run crowdfunding"),
+    "disclosure.pledge.offer": Rule(public=True,
+                                    description="pledge money to an open campaign (pending until a manager confirms)"),
     "disclosure.fund.spend": Rule(roles=frozenset({R.COMMUNITY_STAFF, R.OWNERS_COMMITTEE, R.PROPERTY_STAFF}),
                                description="ask to spend from a fund (approval by its supervisors follows)"),
     # Asked about a Supervisor row: only the person it names decides, at its level

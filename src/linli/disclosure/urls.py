@@ -37,4 +37,9 @@ urlpatterns += [
     path("campaigns/<int:pk>/pledges", fund_views.pledge_new, name="pledge_new"),
     path("campaigns/<int:pk>/close", fund_views.campaign_close, name="campaign_close"),
     path("pledges/<int:pk>/receive", fund_views.pledge_receive, name="pledge_receive"),
+    # Residents pledge on the public page; managers confirm or reject on their own page.
+    path("campaigns/<int:pk>/pledge", fund_views.pledge_offer, name="pledge_offer"),
+    path("campaigns/<int:pk>/pledges/", fund_views.campaign_pledges, name="campaign_pledges"),
+    path("pledges/<int:pk>/confirm", fund_views.pledge_confirm, name="pledge_confirm"),
+    path("pledges/<int:pk>/reject", fund_views.pledge_reject, name="pledge_reject"),
 ]

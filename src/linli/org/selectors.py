@@ -132,3 +132,33 @@ def person_password_resettable(*, viewer: Person, person: Person) -> bool:
     roles = list(person.roles.select_related("node"))
     return bool(roles) and not any(r.role in authz.STAFF_ROLES for r in roles) and all(
         authz.can(viewer, "org.person.password.reset", r.node) for r in roles)
+
+
+# --- role pages ---------------------------------------------------------------------------
+
+def role_places(*, viewer: Person) -> list[Node]:
+    """The places whose roles ``viewer`` manages (where they hold a role that may
+    give roles: community or street staff), outermost first."""
+    from linli import authz
+
+    if not getattr(viewer, "is_authenticated", False):
+        return []
+    if viewer.is_superuser:
+        return list(Node.objects.filter(parent__isnull=True).order_by("path"))
+    rule = authz.RULES["org.role.assign"]
+    paths = authz.role_scopes(viewer, rule.roles)
+    return list(Node.objects.filter(path__in=paths).order_by("path"))
+
+
+def role_holders(*, viewer: Person, node: Node) -> QuerySet[RoleAssignment]:
+    """The roles held at ``node`` and below, as far as ``viewer`` may give and take them."""
+    qs = RoleAssignment.objects.filter(node__path__startswith=node.path).select_related("person", "node")
+    return authz.filter_visible(qs, viewer, "org.role.assign", node_field="node").order_by("node__path", "role", "id")
+
+
+def role_history(*, viewer: Person, node: Node, limit: int = 100) -> list:
+    """Who gave or took which role at ``node`` and below, newest first."""
+    from linli.org.models import RoleEvent
+
+    qs = RoleEvent.objects.filter(node__path__startswith=node.path).select_related("person", "node", "by")
+    return list(authz.filter_visible(qs, viewer, "org.role.assign", node_field="node")[:limit])

@@ -158,16 +158,41 @@ def role_assign(*, person: Person, role: str, node: Node, by: Person | None,
     from linli import authz
     from linli.org.models import Role
 
+    if role not in Role.values:
+        raise InvalidInput("role.unknown", _("Unknown role."))
     if action != "org.role.assign" and role not in (Role.OWNER, Role.RESIDENT):
         raise NotAllowed("forbidden", _("You may not do this here."))
     if by is not None:
         authz.require(by, action, node)
+        _require_rank(by, role, node)
     if node.kind not in ROLE_SCOPE_KINDS[role]:
         raise InvalidInput("role.scope", _("This role cannot be held at a %(kind)s.") % {"kind": node.get_kind_display()})
     assignment, created = RoleAssignment.objects.get_or_create(person=person, role=role, node=node)
     if created:
         RoleEvent.objects.create(action=RoleEvent.Action.GRANT, person=person, role=role, node=node, by=by)
     return assignment
+
+
+# Who may give whom: street staff any role of their street, community staff any role of
+# their community but street staff, the rest no role (they hold no ``org.role.assign``).
+ROLE_RANK = {"street_staff": 3, "community_staff": 2}
+
+
+def role_rank(role: str) -> int:
+    return ROLE_RANK.get(role, 1)
+
+
+def rank_at(person: Person, node: Node) -> int:
+    """The highest rank among the roles ``person`` holds at ``node`` or above it."""
+    if person.is_superuser:
+        return max(ROLE_RANK.values())
+    held = person.roles.filter(node_id__in=node.ancestor_ids()).values_list("role", flat=True)
+    return max((role_rank(r) for r in held), default=0)
+
+
+def _require_rank(by: Person, role: str, node: Node) -> None:
+    if role_rank(role) > rank_at(by, node):
+        raise NotAllowed("role.above_own", _("You may not give or take a role above your own."))
 
 
 @transaction.atomic
@@ -177,6 +202,7 @@ def role_revoke(*, assignment: RoleAssignment, by: Person | None) -> None:
 
     if by is not None:
         authz.require(by, "org.role.assign", assignment.node)
+        _require_rank(by, assignment.role, assignment.node)
     RoleEvent.objects.create(action=RoleEvent.Action.WITHDRAW, person=assignment.person, role=assignment.role,
                              node=assignment.node, by=by)
     assignment.delete()

@@ -26,9 +26,11 @@ def home(request):
     areas = [{"node": a, "evaluation": a.pk in ranked} for a in places["areas"]]
     may_see_outbox = request.user.is_authenticated and authz.can(request.user, "outbox.message.view")
     may_record = request.user.is_authenticated and authz.can(request.user, "cases.case.record")
+    may_give_roles = request.user.is_authenticated and authz.can(request.user, "org.role.assign")
     return render(request, "web/home.html", {"roots": roots, "roles": places["roles"], "units": places["units"],
                                              "compounds": places["compounds"], "areas": areas,
-                                             "may_see_outbox": may_see_outbox, "may_record": may_record})
+                                             "may_see_outbox": may_see_outbox, "may_record": may_record,
+                                             "may_give_roles": may_give_roles})
 
 
 def _node_or_404(code: str):

@@ -41,6 +41,7 @@ from linli.cases.services.notifications import case_updates_set, notification_ma
 from linli.cases.services.photos import AFTER_PHOTO_STATUSES, case_add_photos
 from linli.cases.services.policies import place_of, policy_assign, policy_for
 from linli.cases.services.privacy import case_contacts_erase
+from linli.cases.services.supporters import AlreadySupported, case_support
 from linli.cases.services.transitions import CaseStateError, action_spec, transition_possible
 from linli.cases.services.workflow import (
     case_accept,
@@ -62,7 +63,8 @@ from linli.cases.services.workflow import (
 )
 
 __all__ = [
-    "AFTER_PHOTO_STATUSES", "EARLIEST_RECEIVED", "MOBILE_RE", "PHONE_RE", "CaseStateError", "ChainLevel", "action_spec", "breach",
+    "AFTER_PHOTO_STATUSES", "AlreadySupported", "case_support", "EARLIEST_RECEIVED", "MOBILE_RE", "PHONE_RE",
+    "CaseStateError", "ChainLevel", "action_spec", "breach",
     "campaign_add_problem", "campaign_create", "campaign_participant_add", "case_accept", "case_add_photos",
     "case_arrive", "case_close", "case_contacts_erase", "case_create", "case_declare_unsolvable", "case_dispatch",
     "case_finish", "case_match_helper", "case_merge", "case_plan", "case_progress", "case_reclassify", "case_reopen",

@@ -9,5 +9,5 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0004_loop_resident_updates")]
+    dependencies = [("cases", "0004_resident_updates")]
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
