@@ -128,3 +128,23 @@ def test_the_favicon_answers_and_every_page_links_it(client, world):
     body = b"".join(r.streaming_content) if r.streaming else r.content
     assert body[:4] == b"\x00\x00\x01\x00"  # an ICO file
     assert '<link rel="icon" href="/favicon.ico"' in client.get("/login/").content.decode()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_changed_pages_at_phone_and_desktop_width(resident_pages, world, live_server, chromium, artifacts_dir, width):
+    """Screenshots of the pages issue 12 changed (test-artifacts/pages-*), nothing wider than the screen."""
+    context = chromium.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    try:
+        case_services.case_create(node=world["X-B2-U1"], category=Category.objects.get(code="repair"),
+                                  description="二单元门禁坏了", source=Source.QR)
+        browser_login(page, live_server, "community_c1", "pw-community_c1")
+        for name, path in [("queue", "/queue/"), ("microgrid", "/places/C1-M1/"), ("ledger", "/ledger/"),
+                           ("ledger-accounting", "/ledger/?view=accounting"), ("account", "/ledger/accounts/X:cash/"),
+                           ("verify", "/ledger/verify/"), ("track", resident_pages[5])]:
+            page.goto(live_server.url + path)
+            assert page.evaluate("document.documentElement.scrollWidth") <= width, path
+            page.screenshot(path=str(artifacts_dir / f"pages-{name}-{width}.png"), full_page=True)
+        assert "X-B2X-B2-U1" in page.goto(live_server.url + "/queue/").text()
+    finally:
+        context.close()

@@ -95,6 +95,7 @@ def login(client: Client, username: str) -> None:
 def walk(client: Client, data_words: set[str]):
     seen: set[str] = set()
     queue = deque(["/"])
+    came_from: dict[str, str] = {}
     problems: list[str] = []
     pages = 0
     while queue and pages < PER_ROLE:
@@ -106,6 +107,9 @@ def walk(client: Client, data_words: set[str]):
         pages += 1
         if r.status_code >= 500:
             problems.append(f"{url}: {r.status_code}")
+            continue
+        if r.status_code in (403, 404):  # a link shown to someone who cannot follow it: a dead end
+            problems.append(f"{url}: {r.status_code} (linked from {came_from.get(url)})")
             continue
         if r.status_code in (301, 302):
             target = r["Location"]
@@ -132,6 +136,7 @@ def walk(client: Client, data_words: set[str]):
                 continue
             target = parts.path + (f"?{parts.query}" if parts.query else "")
             if target not in seen:
+                came_from.setdefault(target, url)
                 queue.append(target)
     return pages, problems
 
