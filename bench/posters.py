@@ -35,7 +35,6 @@ from django.template.loader import render_to_string  # noqa: E402
 
 from linli.org import posters  # noqa: E402
 from linli.org import services as org  # noqa: E402
-from linli.org.models import Node  # noqa: E402
 from linli.org.models import NodeKind as K  # noqa: E402
 
 

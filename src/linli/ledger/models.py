@@ -13,6 +13,7 @@ UPDATE and DELETE, see migrations/0002). An account's cached ``balance`` and
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.db import models
 from django.db.models import Q
@@ -53,7 +54,7 @@ class AccountKind(models.TextChoices):
     EQUITY = "equity", _("Equity")
 
 
-OWNER_READING = {
+OWNER_READING: dict[str, Any] = {
     AccountKind.ASSET: _("Balance"),
     AccountKind.INCOME: _("Received in total"),
     AccountKind.EXPENSE: _("Spent in total"),

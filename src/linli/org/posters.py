@@ -90,7 +90,7 @@ def posters_pdf(nodes: list[Node], request=None) -> bytes:
 
     html = render_to_string("org/posters.html", {**poster_context(nodes, request), "pdf": True})
     # The stylesheet is read from the package, not fetched from the site (the page links it).
-    css_path = finders.find("org/posters.css")
+    css_path = str(finders.find("org/posters.css"))
     base_url = public_base_url(request)
     digest = hashlib.sha256("\0".join([html, Path(css_path).read_text(encoding="utf-8"), base_url]).encode()).hexdigest()
     places = hashlib.sha256(",".join(str(n.pk) for n in nodes).encode()).hexdigest()[:16]

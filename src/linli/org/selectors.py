@@ -48,7 +48,7 @@ def node_children(*, viewer: Person, node: Node) -> list[Node]:
     children = list(authz.filter_visible(qs, viewer, "org.node.view"))
     labels = place_paths(children, within=node.compound if node.kind != NodeKind.MICROGRID else None)
     for child in children:
-        child.place_label = labels[child.pk]  # type: ignore[attr-defined]  # read by the template
+        child.place_label = labels[child.pk]  # read by the template
     return natural_sorted(children, label=lambda n: n.place_label)
 
 
