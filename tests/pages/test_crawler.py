@@ -165,3 +165,16 @@ def test_every_page_of_every_demo_role(demo_state, db, username):
     pages, problems = walk(client, _data_words())
     assert pages > 3, f"{username} reaches only {pages} pages"
     assert problems == [], "\n".join(problems)
+
+
+def test_the_demo_micro_grid_lists_each_household_once_by_its_whole_name(demo_state, db):
+    """Item 11 as seen in the demo: /places/TJ-G1-M2/ listed 42 × "101室"."""
+    client = Client()
+    login(client, "community_tj")
+    html_text = client.get("/places/TJ-G1-M2/").content.decode()
+    names = re.findall(r'<li><a href="/places/[^"]+/">([^<]+)</a> <span class="muted">', html_text)
+    assert len(names) >= 20
+    assert len(set(names)) == len(names), "two households of the micro-grid read the same"
+    assert all(re.fullmatch(r"\S+ \d+栋\d+单元\d+室", n) for n in names), names[:5]
+    buildings = [int(re.search(r" (\d+)栋", n).group(1)) for n in names]
+    assert buildings == sorted(buildings)
