@@ -16,5 +16,11 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
+# axe-core (the WCAG checks of the browser tests) from the npm registry, pinned by
+# tests/js/package-lock.json; installed again only when the lock file changed.
+if command -v npm >/dev/null 2>&1 && ! [ tests/js/node_modules/.package-lock.json -nt tests/js/package-lock.json ]; then
+  echo "Installing axe-core (tests/js) with npm ci …"
+  (cd tests/js && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+fi
 export LINLI_DATA_DIR=${LINLI_DATA_DIR:-$(mktemp -d)}
 exec "$VENV/bin/python" -m pytest "$@"

@@ -243,6 +243,8 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+# Files every browser asks for at the site's root (/favicon.ico).
+WHITENOISE_ROOT = BASE_DIR / "web" / "root"
 # Pages link the hashed names only; compressing the originals too, and the API
 # docs' large source maps, doubled the time ``linli serve`` spent collecting.
 WHITENOISE_KEEP_ONLY_HASHED_FILES = True

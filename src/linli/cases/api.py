@@ -358,11 +358,15 @@ def board(request, node_code: Annotated[str, Path(max_length=40)]):
 
 @router.get("/evaluation/{code}", response={200: EvaluationOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut,
                                             422: ErrorOut})
-def evaluation(request, code: Annotated[str, Path(max_length=40)]):
+def evaluation(request, code: Annotated[str, Path(max_length=40)],
+               period: Annotated[str, Query(pattern=r"^(|month|quarter|year)$")] = ""):
     """The evaluation page's figures for a street or community (`cases.evaluation.view`):
     per grid and micro-grid, requests received and handled, on-time and satisfaction
     rates, score and rank; the demonstration grid 示范网格 and the excellent micro-grid
-    leader 优秀微网格长 (null when nobody has handled enough requests)."""
+    leader 优秀微网格长 (null when nobody has handled enough requests). `period`
+    (`month`, `quarter`, `year`; empty for all time) counts only the requests received
+    since the start of the current one, like the page's period links; `since` says when
+    that was."""
     from linli import authz
     from linli.cases import stats
 
@@ -370,7 +374,7 @@ def evaluation(request, code: Annotated[str, Path(max_length=40)]):
     if node is None:
         raise NotFound("not_found", _("No street or community has this code."))
     authz.require(request.user, "cases.evaluation.view", node)
-    return stats.evaluation(street=node)
+    return stats.evaluation(street=node, period=period or None)
 
 
 # ---------------------------------------------------------------------------

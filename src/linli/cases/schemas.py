@@ -237,6 +237,8 @@ class EvaluationOut(Schema):
     node: NodeInfoOut
     generated_at: dt.datetime
     min_handled: int
+    period: str = Field(description="month, quarter, year, or empty for all time")
+    since: dt.datetime | None = Field(None, description="start of the period counted (null: all time)")
     grids: list[EvaluationRowOut]
     microgrids: list[EvaluationRowOut]
     demonstration_grid: EvaluationRowOut | None

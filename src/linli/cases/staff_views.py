@@ -39,6 +39,7 @@ from linli.cases.models import (
     VisitMethod,
 )
 from linli.errors import DomainError
+from linli.org import selectors as org_selectors
 from linli.tabular import ImportRejected, read_upload
 
 QUEUE_LIMIT = 100
@@ -274,6 +275,12 @@ def queue(request):
         if not authz.can(request.user, "cases.case.work"):  # the party branch: every request it oversees
             supervised = [{"case": c, "next": c.get_status_display()} for c in selectors.supervised_cases(
                 viewer=request.user)]
+    # Every row names its place whole ("地铁首座 3栋1单元"), not "1单元" (one query for all).
+    rows = [*items, *(supervised or []), *(r for v in (supervision or {}).values() for r in v)]
+    cases_shown = [r["case"] if "case" in r else r["deadline"].case for r in rows]
+    paths = org_selectors.place_paths([c.node for c in cases_shown])
+    for row, case in zip(rows, cases_shown, strict=True):
+        row["place"] = paths[case.node_id]
     context = {
         "items": items, "more": more, "now": now,
         "escalations": list(selectors.escalations_for(viewer=request.user)[:50]),

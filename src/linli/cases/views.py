@@ -216,7 +216,8 @@ def _render_track(request, case, *, rating_form=None, error=None, status=200):
     photos = list(case.photos.all())
     context = {
         "case": case,
-        "place": org_selectors.public_place_name(case.node),
+        # The reporter's own request: its building and unit ("1栋1单元"), never the room.
+        "place": org_selectors.place_path(case.node, within=case.compound, finest=NodeKind.UNIT),
         "compound": case.compound,
         "timeline": selectors.public_timeline(case),
         "deadlines": selectors.resident_deadlines(case) if case.is_open else [],

@@ -219,3 +219,14 @@ def present_changes(report) -> list[dict]:
 
 def line_labels(data: dict) -> dict[str, str]:
     return {ln["key"]: line_label(ln) for ln in data.get("lines", [])}
+
+
+def funds_supervised(*, viewer) -> list:
+    """The funds whose spending the viewer approves (one row per fund and level),
+    for the start page. Fund pages are public: listing one's own rows needs no rule."""
+    from linli.disclosure.models import Supervisor
+
+    if viewer is None or not viewer.is_authenticated:
+        return []
+    return list(Supervisor.objects.filter(person=viewer).select_related("fund", "fund__node")
+                .order_by("fund__node__path", "fund__code", "level"))

@@ -139,7 +139,8 @@ def kind_account(compound: Node, kind: str):
 def _post_entry(*, compound, kind, date, amount, memo, key, by, voucher=None) -> MoneyEntry:
     cash, other = cash_account(compound), kind_account(compound, kind)
     legs = [(other, -amount), (cash, amount)] if is_income(kind) else [(cash, -amount), (other, amount)]
-    tx = ledger.ledger_post(legs=legs, idempotency_key=key, memo=f"{kind_label(kind)} {memo}".strip(), by=by)
+    tx = ledger.ledger_post(legs=legs, idempotency_key=key, memo=f"{kind_label(kind)} {memo}".strip(), by=by,
+                            value_date=date)
     existing = MoneyEntry.objects.filter(transaction=tx).first()
     if existing is not None:
         return existing

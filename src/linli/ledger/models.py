@@ -13,6 +13,7 @@ UPDATE and DELETE, see migrations/0002). An account's cached ``balance`` and
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.db import models
 from django.db.models import Q
@@ -53,6 +54,15 @@ class AccountKind(models.TextChoices):
     EQUITY = "equity", _("Equity")
 
 
+OWNER_READING: dict[str, Any] = {
+    AccountKind.ASSET: _("Balance"),
+    AccountKind.INCOME: _("Received in total"),
+    AccountKind.EXPENSE: _("Spent in total"),
+    AccountKind.LIABILITY: _("Held for others"),
+    AccountKind.EQUITY: _("Contributed in total"),
+}
+
+
 class Account(models.Model):
     code = models.CharField(_("code"), max_length=80, unique=True)
     name = models.CharField(_("name"), max_length=200)
@@ -87,6 +97,29 @@ class Account(models.Model):
     def balance_display(self) -> str:
         return self.asset.format(self.balance)
 
+    # How an owner reads a balance (item 12 of issue 12): income "received",
+    # expenses "spent", both positive; the ledger's own sign (an amount flows
+    # *into* the account) is the accountants' debit/credit view.
+    @property
+    def owner_sign(self) -> int:
+        return -1 if self.kind in {AccountKind.INCOME, AccountKind.LIABILITY, AccountKind.EQUITY} else 1
+
+    @property
+    def owner_balance_display(self) -> str:
+        return self.asset.format(self.owner_sign * self.balance)
+
+    @property
+    def owner_reading(self) -> str:
+        return str(OWNER_READING.get(self.kind, _("Balance")))
+
+    @property
+    def debit_display(self) -> str:
+        return self.asset.format(self.balance) if self.balance > 0 else ""
+
+    @property
+    def credit_display(self) -> str:
+        return self.asset.format(-self.balance) if self.balance < 0 else ""
+
     @property
     def reserved_display(self) -> str:
         return self.asset.format(self.reserved)
@@ -106,6 +139,9 @@ class Transaction(models.Model):
         "self", verbose_name=_("reverses"), null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"
     )
     posted_at = models.DateTimeField(_("posted"), default=timezone.now)
+    # The business date the entry is about (a bill paid on 7 July, recorded in
+    # August); null where it is the posting day. Shown first on the account page.
+    value_date = models.DateField(_("business date"), null=True, blank=True)
     created_by = models.ForeignKey(Person, verbose_name=_("created by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
@@ -146,6 +182,23 @@ class Leg(models.Model):
     @property
     def balance_after_display(self) -> str:
         return self.account.asset.format(self.balance_after)
+
+    @property
+    def owner_amount_display(self) -> str:
+        """The amount as the owner reads it: money received into an income account is positive."""
+        return self.account.asset.format(self.account.owner_sign * self.amount)
+
+    @property
+    def owner_balance_after_display(self) -> str:
+        return self.account.asset.format(self.account.owner_sign * self.balance_after)
+
+    @property
+    def debit_display(self) -> str:
+        return self.account.asset.format(self.amount) if self.amount > 0 else ""
+
+    @property
+    def credit_display(self) -> str:
+        return self.account.asset.format(-self.amount) if self.amount < 0 else ""
 
 
 class PendingState(models.TextChoices):

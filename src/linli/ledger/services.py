@@ -153,7 +153,8 @@ def _db_check_balanced(tx: Transaction) -> None:
 
 
 def _write(*, key: str, request_hash: str, legs: list[tuple[int, int]], accounts: dict[int, Account], memo: str,
-           by=None, reverses: Transaction | None = None, release: dict[int, int] | None = None) -> Transaction:
+           by=None, reverses: Transaction | None = None, release: dict[int, int] | None = None,
+           value_date=None) -> Transaction:
     """Append a posted transaction to locked accounts: legs, hash chains, cached balances."""
     release = release or {}
     for account_id, amount in legs:
@@ -161,7 +162,8 @@ def _write(*, key: str, request_hash: str, legs: list[tuple[int, int]], accounts
         _check_overdraft(account, account.balance + amount - (account.reserved - release.get(account_id, 0)))
     now = timezone.now()
     tx = Transaction.objects.create(
-        idempotency_key=key, request_hash=request_hash, memo=memo, reverses=reverses, posted_at=now, created_by=by
+        idempotency_key=key, request_hash=request_hash, memo=memo, reverses=reverses, posted_at=now, created_by=by,
+        value_date=value_date,
     )
     stamp = chain.timestamp(now)
     rows = []
@@ -218,20 +220,22 @@ def account_open(*, code: str, name: str, kind: str, node: Node, asset: Asset | 
 
 # --- posting ------------------------------------------------------------------
 
-def ledger_post(*, legs, idempotency_key: str, memo: str = "", by=None) -> Transaction:
+def ledger_post(*, legs, idempotency_key: str, memo: str = "", by=None, value_date=None) -> Transaction:
     """Post a transaction. The same key with the same content returns the first
-    transaction; the same key with other content is refused."""
+    transaction; the same key with other content is refused. ``value_date``:
+    the business date the entry is about, when it is not the posting day."""
     key = _key(idempotency_key)
     norm = _norm_legs(legs)
     memo = (memo or "").strip()[:300]
-    digest = _request_hash("post", norm, memo)
+    digest = _request_hash("post", norm, memo, extra=str(value_date) if value_date else "")
 
     def work():
         accounts, first = _lock_and_replay(Transaction, key, digest, norm)
         if first is not None:
             return first
         _check_balanced(norm, accounts)
-        return _write(key=key, request_hash=digest, legs=norm, accounts=accounts, memo=memo, by=by)
+        return _write(key=key, request_hash=digest, legs=norm, accounts=accounts, memo=memo, by=by,
+                      value_date=value_date)
 
     return _run(work)
 

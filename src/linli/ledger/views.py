@@ -17,16 +17,28 @@ def _account(request, code: str) -> Account:
     return account
 
 
+def _accounting(request) -> bool:
+    """Owners read income and spending as positive amounts; ``?view=accounting``
+    shows the ledger's debit and credit columns for accountants."""
+    return request.GET.get("view") == "accounting"
+
+
 def public_index(request):
     accounts = selectors.accounts_visible(viewer=request.user).order_by("node__path", "code")
-    return render(request, "ledger/index.html", {"accounts": accounts})
+    return render(request, "ledger/index.html", {"accounts": accounts, "accounting": _accounting(request)})
 
 
 def account_detail(request, code: str):
     account = _account(request, code)
     legs = selectors.account_legs(account, limit=200)
-    return render(request, "ledger/account.html", {"account": account, "legs": legs,
+    return render(request, "ledger/account.html", {"account": account, "legs": legs, "accounting": _accounting(request),
                                                    "head": selectors.chain_head(account)})
+
+
+def verify_help(request):
+    """How anyone checks a downloaded ledger (the "how to check" link beside a chain head)."""
+    authz.require(request.user, "ledger.public.view")
+    return render(request, "ledger/verify.html")
 
 
 def account_json(request, code: str):

@@ -8,8 +8,10 @@ screen, the print view and the PDF (WeasyPrint).
 """
 from __future__ import annotations
 
+import hashlib
 import io
 import os
+from pathlib import Path
 
 import segno
 from django.template.loader import render_to_string
@@ -53,8 +55,9 @@ def poster_nodes(node: Node) -> list[Node]:
 
 def poster_context(nodes: list[Node], request=None) -> dict:
     posters = []
+    by_id = Node.objects.in_bulk({i for n in nodes for i in n.ancestor_ids()})  # one query for the whole set
     for n in nodes:
-        ancestors = {a.kind: a for a in n.ancestors()}
+        ancestors = {by_id[i].kind: by_id[i] for i in n.ancestor_ids(include_self=False) if i in by_id}
         url = short_url(n, request)
         posters.append({
             "node": n,
@@ -67,11 +70,48 @@ def poster_context(nodes: list[Node], request=None) -> dict:
     return {"posters": posters}
 
 
+def _cache_dir() -> Path:
+    from django.conf import settings
+
+    return Path(settings.DATA_DIR) / "cache" / "posters"
+
+
 def posters_pdf(nodes: list[Node], request=None) -> bytes:
+    """One PDF of the posters, cached on disk per place set and version.
+
+    WeasyPrint takes seconds for a compound's twenty pages, while the page's
+    HTML takes milliseconds: the HTML (names, codes, short URLs, QR codes) and
+    the stylesheet are hashed, and a PDF made from the same HTML and stylesheet
+    is read back from ``DATA_DIR/cache/posters/<hash>.pdf``. Renaming a
+    building, adding a unit or moving the site to another address changes the
+    HTML, hence the hash: the stale file is simply never asked for again (and is
+    removed when a new version of the same place set is written)."""
     from django.contrib.staticfiles import finders
-    from weasyprint import CSS, HTML
 
     html = render_to_string("org/posters.html", {**poster_context(nodes, request), "pdf": True})
     # The stylesheet is read from the package, not fetched from the site (the page links it).
-    css = CSS(filename=finders.find("org/posters.css"))
-    return HTML(string=html, base_url=public_base_url(request)).write_pdf(stylesheets=[css])
+    css_path = str(finders.find("org/posters.css"))
+    base_url = public_base_url(request)
+    digest = hashlib.sha256("\0".join([html, Path(css_path).read_text(encoding="utf-8"), base_url]).encode()).hexdigest()
+    places = hashlib.sha256(",".join(str(n.pk) for n in nodes).encode()).hexdigest()[:16]
+    folder = _cache_dir()
+    path = folder / f"{places}-{digest}.pdf"
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        pass
+    pdf = render_pdf(html, css_path=css_path, base_url=base_url)
+    folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob(f"{places}-*.pdf"):
+        stale.unlink(missing_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_bytes(pdf)
+    os.replace(tmp, path)  # atomic: a reader sees the whole file or none
+    return pdf
+
+
+def render_pdf(html: str, *, css_path: str, base_url: str) -> bytes:
+    """The slow part (WeasyPrint), without the cache."""
+    from weasyprint import CSS, HTML
+
+    return HTML(string=html, base_url=base_url).write_pdf(stylesheets=[CSS(filename=css_path)])

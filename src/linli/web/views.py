@@ -27,10 +27,17 @@ def home(request):
     may_see_outbox = request.user.is_authenticated and authz.can(request.user, "outbox.message.view")
     may_record = request.user.is_authenticated and authz.can(request.user, "cases.case.record")
     may_give_roles = request.user.is_authenticated and authz.can(request.user, "org.role.assign")
+    for role in places["roles"]:  # a role's place is a link only where the holder may open it
+        _viewable(request.user, role.node)
     return render(request, "web/home.html", {"roots": roots, "roles": places["roles"], "units": places["units"],
                                              "compounds": places["compounds"], "areas": areas,
                                              "may_see_outbox": may_see_outbox, "may_record": may_record,
                                              "may_give_roles": may_give_roles})
+
+
+def _viewable(user, node: Node) -> Node:
+    node.viewable = authz.can(user, "org.node.view", node)  # type: ignore[attr-defined]  # read by the template
+    return node
 
 
 def _node_or_404(code: str):
@@ -46,23 +53,30 @@ def node_detail(request, code: str):
     authz.require(request.user, "org.node.view", node)
     children = selectors.node_children(viewer=request.user, node=node)
     people = (
-        selectors.node_people(viewer=request.user, node=node)
+        list(selectors.node_people(viewer=request.user, node=node))
         if authz.can(request.user, "org.people.view", node)
         else None
     )
+    may_reset = people is not None and authz.can(request.user, "org.person.password.reset", node)
+    for r in people or []:  # the link only for those this viewer may give a one-time password
+        r.resettable = may_reset and selectors.person_password_resettable(  # type: ignore[attr-defined]
+            viewer=request.user, person=r.person)
+    if node.microgrid is not None:
+        _viewable(request.user, node.microgrid)
     return render(
         request,
         "org/node_detail.html",
         {
             "node": node,
-            "ancestors": node.ancestors(),
+            # a crumb links only where the viewer may go (a grid worker sees no district page)
+            "ancestors": [_viewable(request.user, a) for a in node.ancestors()],
             "children": children,
             "people": people,
             "may_import": node.kind == NodeKind.COMPOUND and authz.can(request.user, "org.tree.import", node),
             "may_print": node.kind in {NodeKind.COMPOUND, NodeKind.BUILDING, NodeKind.UNIT}
             and authz.can(request.user, "org.poster.print", node),
             "show_phones": people is not None,
-            "may_reset": people is not None and authz.can(request.user, "org.person.password.reset", node),
+            "may_reset": may_reset,
         },
     )
 
