@@ -71,6 +71,15 @@ def parse_yuan(text) -> int:
     return int(whole) * 100 + int((frac + "00")[:2])
 
 
+def fen_or_invalid(text) -> int:
+    """Yuan typed in a form as fen, or -1 when it is not an amount (the service then refuses
+    it with its own message, after asking who may act)."""
+    try:
+        return parse_yuan(text)
+    except InvalidInput:
+        return -1
+
+
 def yuan(fen: int | None) -> str:
     fen = fen or 0
     return f"{fen // 100:,}.{fen % 100:02d}"
@@ -453,7 +462,7 @@ def _round_url(request, pk, *a, **k):
 def project_propose(request, pk: int):
     p = request.POST
     dlb.project_propose(round=get_object_or_404(FundRound, pk=pk), title=p.get("title", ""),
-                        description=p.get("description", ""), budget=parse_yuan(p.get("budget")), by=request.user)
+                        description=p.get("description", ""), budget=fen_or_invalid(p.get("budget")), by=request.user)
     messages.success(request, _("Your project is proposed. Staff will check that it is eligible."))
 
 
@@ -509,7 +518,7 @@ def project_support(request, pk: int):
 @_action(_project_url)
 def milestone_add(request, pk: int):
     p = request.POST
-    amount = parse_yuan(p.get("amount") or "0")
+    amount = fen_or_invalid(p.get("amount") or "0")
     dlb.milestone_add(project=get_object_or_404(Project, pk=pk), title=p.get("title", ""), amount=amount,
                       due_on=_date(p.get("due_on")), by=request.user)
     messages.success(request, _("The milestone is added."))

@@ -48,9 +48,9 @@ def report_file(*, review: Review, body: str, achievements: str, problems: str, 
                 by: Person) -> Report:
     """A body files its work report: its own members (or community staff) only, once."""
     review = Review.objects.select_for_update().select_related("compound").get(pk=review.pk)
+    authz.require(by, "deliberation.report.file", Report(review=review, body=body))
     if body not in Body.values:
         raise InvalidInput("deliberation.body_kind", _("Unknown body."))
-    authz.require(by, "deliberation.report.file", Report(review=review, body=body))
     if review.closed:
         raise DeliberationRefused("deliberation.review_closed", _("This review is closed."))
     msg = _("Fill in achievements, problems and next steps (each at most 5000 characters).")
