@@ -21,10 +21,10 @@ class _Undo(Exception):
     pass
 
 
-def attempt(fn) -> bool:
+def attempt(fn, person) -> bool:
     try:
         with transaction.atomic():
-            fn()
+            fn(person)
             raise _Undo
     except _Undo:
         return True
@@ -87,7 +87,8 @@ def test_the_matrix_covers_every_operation(dstate):
 def test_permission_matrix(dstate):
     table = ops(dstate)
     events = Event.objects.count()
-    got = {name: [attempt(lambda p=dstate.world.person(who): fn(p)) for who in PERSONAS] for name, fn in table.items()}
+    people = [dstate.world.person(who) for who in PERSONAS]
+    got = {name: [attempt(fn, p) for p in people] for name, fn in table.items()}
     assert got == EXPECTED
     assert Event.objects.count() == events  # every attempt was rolled back
 

@@ -116,7 +116,7 @@ def test_chosen_projects_paid_in_full_stay_within_the_fund_and_the_books_verify(
 
 
 def test_a_project_is_never_paid_beyond_its_budget(dstate):
-    w, c1 = dstate.world, dstate.world.person("community_c1")
+    c1 = dstate.world.person("community_c1")
     dlb.round_select(round=dstate.supporting, approved=[dstate.project.pk], by=c1)
     due = timezone.localdate() + dt.timedelta(days=10)
     m = dlb.milestone_add(project=dstate.project, title="采购灯具", amount=150_000, due_on=due, by=c1)

@@ -3,6 +3,8 @@ reviews and projects are published); lists still pass through
 ``authz.filter_visible`` so that a rule made stricter later narrows them."""
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Avg, Count, Q, QuerySet
 
 from linli import authz
@@ -15,7 +17,6 @@ from linli.deliberation.models import (
     Project,
     ProjectSupport,
     Rating,
-    Report,
     Review,
     Support,
     Topic,
@@ -74,9 +75,9 @@ def topic_history(topic: Topic) -> list[Event]:
                 .order_by("at", "id"))
 
 
-def reports(review: Review) -> list[Report]:
+def reports(review: Review) -> list[Any]:
     """The reports with their number of ratings and average (one decimal), by body."""
-    rows = list(review.reports.annotate(n=Count("ratings"), avg=Avg("ratings__stars")).order_by("body"))
+    rows: list[Any] = list(review.reports.annotate(n=Count("ratings"), avg=Avg("ratings__stars")).order_by("body"))
     for r in rows:
         r.avg_text = f"{r.avg:.1f}" if r.avg is not None else ""
         r.comments = list(Rating.objects.filter(report=r).exclude(comment="").order_by("at", "id")[:50])

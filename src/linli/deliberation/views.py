@@ -4,8 +4,8 @@ template that prints on A4), half-year reviews with reports and ratings, fund
 rounds and projects. Thin: each view asks authz, calls one service and renders."""
 from __future__ import annotations
 
-
 from functools import wraps
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -86,7 +86,11 @@ def yuan(fen: int | None) -> str:
 
 
 def _date(value):
-    return parse_date((value or "").strip()) if value else None
+    """A date typed in a form, or None (the service then says what is missing)."""
+    try:
+        return parse_date((value or "").strip()) if value else None
+    except ValueError:  # well-formed but impossible, e.g. 2026-02-31
+        return None
 
 
 def _compound(code: str) -> Node:
@@ -113,7 +117,7 @@ def compound(request, code: str):
     place = _compound(code)
     authz.require(request.user, "deliberation.topic.view", place)
     which = request.GET.get("show", "")
-    topics = list(selectors.topics(viewer=request.user, compound=place, which=which)[:200])
+    topics: list[Any] = list(selectors.topics(viewer=request.user, compound=place, which=which)[:200])
     for t in topics:
         t.tag = selectors.TAG.get(t.status, "")
     user = request.user
@@ -235,8 +239,13 @@ def meeting_new(request, code: str):
         form = request.POST
         try:
             _refuse_nul(request)
-            starts = parse_datetime(form.get("starts_at", "").replace(" ", "T"))
-            if starts is not None and timezone.is_naive(starts):
+            try:
+                starts = parse_datetime(form.get("starts_at", "").strip().replace(" ", "T"))
+            except ValueError:
+                starts = None
+            if starts is None:
+                raise InvalidInput("deliberation.starts_at", _("Give the meeting's date and time."))
+            if timezone.is_naive(starts):
                 starts = timezone.make_aware(starts)
             meeting = dlb.meeting_convene(compound=place, kind=form.get("kind", ""), title=form.get("title", ""),
                                           starts_at=starts, place=form.get("place", ""),
@@ -303,11 +312,11 @@ def meeting_minutes(request, pk: int):
         p = request.POST
         try:
             _refuse_nul(request)
-            attendance = []
+            attendance: list[tuple[str, str, str]] = []
             for line in p.get("attendance", "").splitlines():
                 parts = [x.strip() for x in line.replace("，", ",").split(",")]
                 if parts and parts[0]:
-                    mode = AttendanceMode.ONLINE if len(parts) > 2 and parts[2] in ("online", "线上") else \
+                    mode: str = AttendanceMode.ONLINE if len(parts) > 2 and parts[2] in ("online", "线上") else \
                         AttendanceMode.IN_PERSON
                     attendance.append((parts[0], parts[1] if len(parts) > 1 else "", mode))
             outcomes = {i.topic_id: {k: p.get(f"{k}_{i.topic_id}", "") for k in (
@@ -433,7 +442,7 @@ def round_detail(request, pk: int):
     authz.require(request.user, "deliberation.project.view", rnd)
     user = request.user
     manage = authz.can(user, "deliberation.fund.manage", rnd)
-    projects = list(rnd.projects.order_by("rank", "-supporters", "budget", "id"))
+    projects: list[Any] = list(rnd.projects.order_by("rank", "-supporters", "budget", "id"))
     mine = selectors.project_supported_ids(user, rnd)
     may_support = rnd.status == "supporting" and _may_neighbour(user, rnd.node, "deliberation.project.support")
     for p in projects:
@@ -482,7 +491,7 @@ def round_select(request, pk: int):
 def project_detail(request, pk: int):
     project = get_object_or_404(Project.objects.select_related("round__node"), pk=pk)
     authz.require(request.user, "deliberation.project.view", project)
-    milestones = list(project.milestones.all())
+    milestones: list[Any] = list(project.milestones.all())
     for m in milestones:
         m.amount_yuan = yuan(m.amount)
     return render(request, "deliberation/project.html", {

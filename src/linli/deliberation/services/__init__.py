@@ -1,7 +1,13 @@
 """Everything that writes in the deliberation app, by topic (topics, meetings,
 half-year reviews, community-fund projects)."""
 from linli.deliberation.services._common import DeliberationRefused, home_in
-from linli.deliberation.services.meetings import agenda_add, meeting_convene, meeting_minutes, meeting_notify, participants
+from linli.deliberation.services.meetings import (
+    agenda_add,
+    meeting_convene,
+    meeting_minutes,
+    meeting_notify,
+    participants,
+)
 from linli.deliberation.services.projects import (
     fund_account_of,
     knapsack,

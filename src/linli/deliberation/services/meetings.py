@@ -8,6 +8,7 @@ Lock order: the meeting row, then its topics in id order."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from django.db import transaction
 from django.db.models import Q
@@ -126,7 +127,7 @@ def meeting_notify(*, meeting: Meeting, by: Person) -> int:
 
 
 @transaction.atomic
-def meeting_minutes(*, meeting: Meeting, minutes: str, attendance: list[tuple[str, str, str]],
+def meeting_minutes(*, meeting: Meeting, minutes: str, attendance: Sequence[tuple[str, str, str]],
                     outcomes: dict[int, dict], by: Person, today: dt.date | None = None) -> Meeting:
     """Publish the minutes: the text, who attended (name, as, in person/online) and for
     each agenda topic its outcome (``{"outcome", "decision", "responsible", "review_on",
@@ -154,11 +155,12 @@ def meeting_minutes(*, meeting: Meeting, minutes: str, attendance: list[tuple[st
     items = list(meeting.items.select_related("topic").order_by("topic_id"))
     if set(outcomes or {}) != {i.topic_id for i in items}:
         raise InvalidInput("deliberation.outcomes", _("Give an outcome for every topic on the agenda, and only for them."))
-    checked = {}
+    checked: dict[int, tuple[str, dict]] = {}
     for item in items:
         o = outcomes[item.topic_id]
-        checked[item.topic_id] = (o.get("outcome"), check_outcome(
-            o.get("outcome", ""), decision=o.get("decision", ""), responsible=o.get("responsible", ""),
+        outcome = str(o.get("outcome") or "")
+        checked[item.topic_id] = (outcome, check_outcome(
+            outcome, decision=o.get("decision", ""), responsible=o.get("responsible", ""),
             review_on=o.get("review_on"), vote_ref=o.get("vote_ref", ""), referred_to=o.get("referred_to", ""),
             today=today))
     topics = {t.pk: t for t in Topic.objects.select_for_update().filter(pk__in=checked).order_by("pk")}

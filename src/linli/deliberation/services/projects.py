@@ -45,7 +45,7 @@ from linli.ledger.models import Account
 from linli.org.models import Node, NodeKind, Person
 
 ROUND_PLACES = {NodeKind.COMPOUND, NodeKind.COMMUNITY}
-NEXT_PHASE = {RoundStatus.PROPOSING: RoundStatus.SUPPORTING, RoundStatus.SELECTED: RoundStatus.CLOSED}
+NEXT_PHASE: dict[str, str] = {RoundStatus.PROPOSING: RoundStatus.SUPPORTING, RoundStatus.SELECTED: RoundStatus.CLOSED}
 
 
 def fund_code(rnd: FundRound) -> str:
