@@ -66,3 +66,27 @@ def test_raise_support_schedule_decide_and_the_outcome_is_public(dworld):
     dlb.topic_done(topic=topic, note="已更换。", by=committee)
     listing = anonymous.get(reverse("dlb_compound", args=["X"]) + "?show=done").content.decode()
     assert "东门晚上路灯不亮" in listing and "已办结" in listing
+
+
+def test_a_request_becomes_a_topic_keeping_its_id(dworld, client):
+    import pytest
+
+    from linli.cases import services as cases
+    from linli.cases.models import Category, Source
+    from linli.errors import NotAllowed
+
+    w = dworld
+    case = cases.case_create(node=w["X-B1-U1"], category=Category.objects.get(code="repair"),
+                             description="小区东门道闸经常抬不起来，车辆排队", source=Source.QR)
+    with pytest.raises(NotAllowed):
+        dlb.topic_from_case(case=case, by=w.person("community_c2"))
+    assert Topic.objects.count() == 0
+    client.force_login(w.person("community_c1"))
+    r = client.post("/deliberation/c/X/from-request", {"case": str(case.pk), "title": "东门道闸"})
+    assert r.status_code == 302
+    topic = Topic.objects.get()
+    assert (topic.case_id, topic.title, topic.compound.code, topic.status) == (case.pk, "东门道闸", "X", "raised")
+    client.post("/deliberation/c/X/from-request", {"case": str(case.pk)})
+    assert Topic.objects.count() == 1
+    page = client.get(f"/deliberation/topics/{topic.pk}/").content.decode()
+    assert f"来自诉求 #{case.pk}" in page
