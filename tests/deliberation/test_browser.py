@@ -53,3 +53,12 @@ def test_raise_and_support_a_topic_on_a_phone(dworld, live_server, phone, chromi
     row = phone.inner_text(".dlb-topics li")
     assert "东门晚上路灯不亮" in row and "已提出" in row and "2 位邻居关心" in row
     assert fits(phone)
+
+
+def test_meeting_review_and_fund_pages_fit_a_phone(dstate, live_server, phone):
+    s = dstate
+    for path in (f"/deliberation/meetings/{s.meeting.pk}/", f"/deliberation/reviews/{s.review.pk}/",
+                 f"/deliberation/rounds/{s.supporting.pk}/", f"/deliberation/projects/{s.project.pk}/"):
+        phone.goto(live_server.url + path)
+        assert fits(phone), path
+    assert phone.locator("h1").inner_text().startswith("楼道照明改造")
