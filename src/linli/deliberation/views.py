@@ -34,6 +34,7 @@ from linli.deliberation.models import (
     Topic,
 )
 from linli.errors import DomainError, InvalidInput, NotAllowed
+from linli.numbers import whole_number, yuan_to_fen
 from linli.org.models import Node, NodeKind
 from linli.org.selectors import public_place_name
 
@@ -63,21 +64,24 @@ def _action(back):
 
 
 def parse_yuan(text) -> int:
-    """'5000' / '5000.5' / '¥5,000.50' -> fen."""
-    s = str(text or "").strip().replace(",", "").replace("¥", "").replace("元", "")
-    whole, _dot, frac = s.partition(".")
-    if not whole.isdigit() or len(whole) > 9 or (frac and (not frac.isdigit() or len(frac) > 2)):
+    """'5000' / '5000.5' / '¥5,000.50' / '５０００元' -> fen (linli.numbers)."""
+    fen = yuan_to_fen(text, max_digits=9)
+    if fen is None:
         raise InvalidInput("deliberation.yuan", _("Enter the amount in yuan, e.g. 5000.00."))
-    return int(whole) * 100 + int((frac + "00")[:2])
+    return fen
 
 
 def fen_or_invalid(text) -> int:
     """Yuan typed in a form as fen, or -1 when it is not an amount (the service then refuses
     it with its own message, after asking who may act)."""
-    try:
-        return parse_yuan(text)
-    except InvalidInput:
-        return -1
+    fen = yuan_to_fen(text, max_digits=9)
+    return -1 if fen is None else fen
+
+
+def _number(text, *, default: int = -1, maximum: int = 2_147_483_647) -> int:
+    """A whole number typed in a form, or ``default`` when it is not one (or too large)."""
+    n = whole_number(text)
+    return default if n is None or n > maximum else n
 
 
 def yuan(fen: int | None) -> str:
@@ -218,9 +222,7 @@ def topic_from_case(request, code: str):
 
     place = _compound(code)
     authz.require(request.user, "deliberation.topic.manage", place)
-    raw = (request.POST.get("case", "") or "").strip()
-    case = Case.objects.select_related("compound", "node").filter(pk=int(raw)).first() if raw.isdigit() and len(
-        raw) < 10 else None
+    case = Case.objects.select_related("compound", "node").filter(pk=_number(request.POST.get("case"))).first()
     if case is not None and case.compound_id != place.pk:
         case = None
     topic = dlb.topic_from_case(case=case, title=request.POST.get("title", ""), by=request.user)
@@ -286,8 +288,7 @@ def _meeting_url(request, pk, *a, **k):
 @_action(_meeting_url)
 def agenda_add(request, pk: int):
     meeting = get_object_or_404(Meeting, pk=pk)
-    raw = request.POST.get("topic", "")
-    topic = Topic.objects.filter(pk=int(raw)).first() if raw.isdigit() and len(raw) < 10 else None
+    topic = Topic.objects.filter(pk=_number(request.POST.get("topic"))).first()
     if topic is None:
         authz.require(request.user, "deliberation.meeting.manage", meeting)
         raise InvalidInput("deliberation.topic", _("Choose a topic."))
@@ -407,7 +408,7 @@ def _report_review_url(request, pk, *a, **k):
 @_action(_report_review_url)
 def report_rate(request, pk: int):
     raw = request.POST.get("stars", "")
-    dlb.report_rate(report=get_object_or_404(Report, pk=pk), stars=int(raw) if raw.isdigit() and len(raw) < 3 else 0,
+    dlb.report_rate(report=get_object_or_404(Report, pk=pk), stars=_number(raw, default=0, maximum=99),
                     comment=request.POST.get("comment", ""), by=request.user)
     messages.success(request, _("Thank you: your rating is published."))
 
@@ -483,7 +484,7 @@ def round_advance(request, pk: int):
 
 @_action(_round_url)
 def round_select(request, pk: int):
-    ids = [int(x) for x in request.POST.getlist("approved") if x.isdigit() and len(x) < 10]
+    ids = [n for n in (_number(x) for x in request.POST.getlist("approved")) if n > 0]
     dlb.round_select(round=get_object_or_404(FundRound, pk=pk), approved=ids or None, by=request.user)
     messages.success(request, _("The projects are chosen."))
 
@@ -547,7 +548,7 @@ def milestone_done(request, pk: int):
 def project_progress(request, pk: int):
     raw = request.POST.get("percent", "")
     dlb.project_progress(project=get_object_or_404(Project, pk=pk),
-                         percent=int(raw) if raw.isdigit() and len(raw) < 4 else -1,
+                         percent=_number(raw, maximum=999),
                          note=request.POST.get("note", ""), by=request.user)
     messages.success(request, _("The progress is published."))
 
