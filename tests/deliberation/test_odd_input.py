@@ -37,7 +37,7 @@ def _forms(s, v):
 
 @pytest.mark.parametrize("v", ODD)
 def test_odd_input_never_crashes_and_writes_nothing(dstate, v):
-    clients = {}
+    clients: dict[str, Client] = {}
     before = _counts()
     for who, url, data in _forms(dstate, v):
         client = clients.setdefault(who, Client())

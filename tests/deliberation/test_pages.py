@@ -58,3 +58,11 @@ def test_minutes_form_decides_and_the_sheet_prints(dstate, client):
     sheet = client.get(f"/deliberation/meetings/{s.meeting.pk}/").content.decode()
     assert 'class="dlb-sheet"' in sheet and "data-print" in sheet and "linli/print.js" in sheet
     assert "会议纪要：周周议" in sheet and "增设两组快递柜。" in sheet and "李经理（物业）〔线上〕" in sheet
+
+
+def test_a_project_links_its_questionnaire(dstate, client):
+    from linli.deliberation import services as dlb
+
+    dlb.project_review(project=dstate.project, eligible=True, survey_ref="5", by=dstate.world.person("community_c1"))
+    page = client.get(f"/deliberation/projects/{dstate.project.pk}/").content.decode()
+    assert '<a href="/surveys/5/">5</a>' in page

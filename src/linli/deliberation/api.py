@@ -400,6 +400,7 @@ class DlbProjectOut(Schema):
     budget: int
     status: str
     review_note: str
+    survey_ref: str
     supporters: int
     rank: int | None
     left_after: int | None = Field(..., description="what was left of the fund after this project was looked at")
@@ -410,7 +411,8 @@ class DlbProjectOut(Schema):
 
 def _project(p: Project) -> dict:
     return {"id": p.pk, "round": p.round_id, "title": p.title, "description": p.description, "budget": p.budget,
-            "status": p.status, "review_note": p.review_note, "supporters": p.supporters, "rank": p.rank,
+            "status": p.status, "review_note": p.review_note, "survey_ref": p.survey_ref, "supporters": p.supporters,
+            "rank": p.rank,
             "left_after": p.left_after, "progress": p.progress, "paid": p.paid,
             "milestones": [{"id": m.pk, "title": m.title, "amount": m.amount, "due_on": m.due_on, "done_at": m.done_at,
                             "payment": str(m.payment_id) if m.payment_id else None} for m in p.milestones.all()]}
@@ -497,12 +499,13 @@ def project_propose(request, id: Id, payload: DlbProjectIn):  # noqa: A002
 class DlbEligibilityIn(Schema):
     eligible: bool
     note: Text300 = ""
+    survey_ref: Text40 = Field("", description="a questionnaire about the project (its number), if any")
 
 
 @router.post("/projects/{id}/review", response={200: DlbProjectOut, **ERRORS})
 def project_review(request, id: Id, payload: DlbEligibilityIn):  # noqa: A002
     return _project(dlb.project_review(project=_get(Project, id), eligible=payload.eligible, note=payload.note,
-                                       by=request.user))
+                                       survey_ref=payload.survey_ref, by=request.user))
 
 
 @router.post("/projects/{id}/support", response={200: DlbProjectOut, **ERRORS})

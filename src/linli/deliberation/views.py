@@ -515,7 +515,8 @@ def _project_url(request, pk, *a, **k):
 @_action(_project_url)
 def project_review(request, pk: int):
     dlb.project_review(project=get_object_or_404(Project, pk=pk), eligible=request.POST.get("eligible") == "yes",
-                       note=request.POST.get("note", ""), by=request.user)
+                       note=request.POST.get("note", ""), survey_ref=request.POST.get("survey_ref", ""),
+                       by=request.user)
     messages.success(request, _("The review is recorded."))
 
 

@@ -134,19 +134,23 @@ def project_propose(*, round: FundRound, title: str, description: str, budget: i
 
 
 @transaction.atomic
-def project_review(*, project: Project, eligible: bool, note: str = "", by: Person) -> Project:
-    """Staff decide eligibility (during proposals or support); a refusal says why."""
+def project_review(*, project: Project, eligible: bool, note: str = "", survey_ref: str = "", by: Person) -> Project:
+    """Staff decide eligibility (during proposals or support); a refusal says why. ``survey_ref``
+    names a questionnaire (``linli.surveys``) asking residents about the project, if any."""
     rnd = _round_locked(project.round)
     authz.require(by, "deliberation.fund.manage", rnd)
     _phase(rnd, RoundStatus.PROPOSING, RoundStatus.SUPPORTING)
     project = Project.objects.select_for_update().get(pk=project.pk)
     note = text(note, "deliberation.note", _("Say why the project is not eligible (at most 300 characters)."),
                 maximum=300, required=not eligible)
+    survey_ref = text(survey_ref, "deliberation.survey_ref",
+                      _("The questionnaire reference is at most 40 characters."), maximum=40, required=False)
     if project.status not in (PS.PROPOSED, PS.ELIGIBLE, PS.INELIGIBLE):
         raise DeliberationRefused("deliberation.project_state", _("This project has been decided already."))
     before = project.status
     project.status, project.review_note = (PS.ELIGIBLE if eligible else PS.INELIGIBLE), note
-    project.save(update_fields=["status", "review_note"])
+    project.survey_ref = survey_ref or project.survey_ref
+    project.save(update_fields=["status", "review_note", "survey_ref"])
     event(rnd.node, EventKind.PROJECT_REVIEWED, by, project=project.pk, before=before, after=project.status)
     return project
 
