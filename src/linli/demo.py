@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from linli.cases.demo import load_demo_cases
+from linli.deliberation.demo import load_demo_deliberation
 from linli.deliberation.votes.demo import load_demo_votes
 from linli.disclosure.demo import load_demo_money
 from linli.mutualaid.demo import load_demo_aid
@@ -24,4 +25,5 @@ def load_demo() -> dict:
     load_demo_aid()  # volunteers, tasks, points, merchants and the alliance (seeds 000, 001)
     load_demo_surveys()  # the compound questionnaire of 珍宝琥珀 (seed 001) and a neighbourhood pact survey
     load_demo_votes()  # an owners' vote in 莱茵春天 with online, paper and proxy ballots, result published
+    load_demo_deliberation()  # topics, a weekly meeting with minutes, a half-year review, fund projects
     return stats

@@ -1,0 +1,36 @@
+from django.urls import path
+
+from linli.deliberation import views
+
+urlpatterns = [
+    path("deliberation/", views.index, name="dlb_index"),
+    path("deliberation/c/<str:code>/", views.compound, name="dlb_compound"),
+    path("deliberation/c/<str:code>/raise", views.topic_new, name="dlb_topic_new"),
+    path("deliberation/c/<str:code>/from-request", views.topic_from_case, name="dlb_from_case"),
+    path("deliberation/c/<str:code>/meetings/new", views.meeting_new, name="dlb_meeting_new"),
+    path("deliberation/c/<str:code>/reviews/new", views.review_new, name="dlb_review_new"),
+    path("deliberation/c/<str:code>/rounds/new", views.round_new, name="dlb_round_new"),
+    path("deliberation/topics/<int:pk>/", views.topic_detail, name="dlb_topic"),
+    path("deliberation/topics/<int:pk>/support", views.topic_support, name="dlb_topic_support"),
+    path("deliberation/topics/<int:pk>/take-up", views.topic_take_up, name="dlb_topic_take_up"),
+    path("deliberation/topics/<int:pk>/decide", views.topic_decide, name="dlb_topic_decide"),
+    path("deliberation/topics/<int:pk>/done", views.topic_done, name="dlb_topic_done"),
+    path("deliberation/meetings/<int:pk>/", views.meeting_detail, name="dlb_meeting"),
+    path("deliberation/meetings/<int:pk>/agenda", views.agenda_add, name="dlb_agenda_add"),
+    path("deliberation/meetings/<int:pk>/notify", views.meeting_notify, name="dlb_meeting_notify"),
+    path("deliberation/meetings/<int:pk>/minutes", views.meeting_minutes, name="dlb_minutes"),
+    path("deliberation/reviews/<int:pk>/", views.review_detail, name="dlb_review"),
+    path("deliberation/reviews/<int:pk>/file", views.report_file, name="dlb_report_file"),
+    path("deliberation/reviews/<int:pk>/close", views.review_close, name="dlb_review_close"),
+    path("deliberation/reports/<int:pk>/rate", views.report_rate, name="dlb_report_rate"),
+    path("deliberation/rounds/<int:pk>/", views.round_detail, name="dlb_round"),
+    path("deliberation/rounds/<int:pk>/propose", views.project_propose, name="dlb_project_propose"),
+    path("deliberation/rounds/<int:pk>/advance", views.round_advance, name="dlb_round_advance"),
+    path("deliberation/rounds/<int:pk>/select", views.round_select, name="dlb_round_select"),
+    path("deliberation/projects/<int:pk>/", views.project_detail, name="dlb_project"),
+    path("deliberation/projects/<int:pk>/review", views.project_review, name="dlb_project_review"),
+    path("deliberation/projects/<int:pk>/support", views.project_support, name="dlb_project_support"),
+    path("deliberation/projects/<int:pk>/milestones", views.milestone_add, name="dlb_milestone_add"),
+    path("deliberation/projects/<int:pk>/progress", views.project_progress, name="dlb_project_progress"),
+    path("deliberation/milestones/<int:pk>/done", views.milestone_done, name="dlb_milestone_done"),
+]
