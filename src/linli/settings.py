@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "linli.web",
     "linli.surveys",
     "linli.deliberation.votes",
+    "linli.projects",
 ]
 
 MIDDLEWARE = [

@@ -39,6 +39,7 @@ urlpatterns = [
     path("", include("linli.outbox.urls")),
     path("", include("linli.surveys.urls")),
     path("", include("linli.deliberation.votes.urls")),
+    path("", include("linli.projects.urls")),
 ]
 
 # A database error outside a view gets the same 503 page as inside one (linli.web.middleware).

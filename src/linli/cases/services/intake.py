@@ -20,6 +20,7 @@ from linli.cases.models import (
     EventAction,
     Source,
     Status,
+    TimeLimitPolicy,
 )
 from linli.cases.selectors import case_by_client_token
 from linli.cases.services.deadlines import _new_deadline
@@ -137,6 +138,7 @@ def _case_create(
     plan: str = "",
     due_at: dt.datetime | None = None,
     external_id: str = "",
+    policy: TimeLimitPolicy | None = None,
 ) -> Case:
     description = clean_text(description)
     contact_name, address, external_id = clean_text(contact_name), clean_text(address), clean_text(external_id)
@@ -164,7 +166,7 @@ def _case_create(
         contact_email=contact_email, address=address, received_at=received_at, client_token=client_token or None,
         client_scope=client_scope, urgent=urgent,
         campaign=campaign, responsible=responsible, plan=plan, external_id=external_id,
-        policy=policy_for(node),
+        policy=policy or policy_for(node),  # construction problems carry their project's own policy
     )
     # Asked of the unsaved request, so that its micro-grid counts for scope.
     if source in (Source.SNAPSHOT, Source.PHONE, Source.VISIT):  # campaigns: campaign_add_problem checks
