@@ -125,16 +125,17 @@ def problems(project: Project) -> dict:
     """The construction problems: found, fixed and open, and the latest ones (public: no contacts)."""
     rows = list(Problem.objects.filter(project=project).select_related("case", "case__category")[:50])
     agg = Problem.objects.filter(project=project).aggregate(
-        found=Count("id"), fixed=Count("id", filter=Q(case__status__in=FIXED_STATUSES)),
-        open=Count("id", filter=Q(case__status__in=UNFIXED_STATUSES)))
-    return {**agg, "rows": [{"kind": ProblemKind(p.kind).label, "code": p.case.tracking_code,
+        n_found=Count("id"), n_fixed=Count("id", filter=Q(case__status__in=FIXED_STATUSES)),
+        n_open=Count("id", filter=Q(case__status__in=UNFIXED_STATUSES)))
+    return {"found": agg["n_found"], "fixed": agg["n_fixed"], "open": agg["n_open"], "rows": [{"kind": ProblemKind(p.kind).label, "code": p.case.tracking_code,
                              "status": p.case.get_status_display(), "fixed": p.case.status in FIXED_STATUSES,
                              "at": p.created_at, "description": p.case.description[:120]} for p in rows]}
 
 
 def comments(project: Project) -> dict:
-    agg = project.comments.aggregate(support=Count("id", filter=Q(support=True)),
-                                     against=Count("id", filter=Q(support=False)))
+    agg = project.comments.aggregate(n_for=Count("id", filter=Q(support=True)),
+                                     n_against=Count("id", filter=Q(support=False)))
+    agg = {"support": agg["n_for"], "against": agg["n_against"]}
     rows = [{"support": c.support, "text": c.text, "at": c.created_at}
             for c in project.comments.exclude(text="").order_by("-created_at")[:30]]
     return {**agg, "rows": rows}

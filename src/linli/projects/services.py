@@ -532,7 +532,7 @@ def problem_report(*, project: Project, kind: str, description: str, node: Node 
     _tell([p.contractor.person, p.manager], subject=f"施工监督：{p.title}",
           body=f"{zh(ProblemKind(kind).label)}问题（{case.tracking_code}）：{case.description[:200]}",
           key=f"project-problem:{problem.pk}", node=p.compound)
-    _event(p, "problem.reported", by, problem=problem.pk, case=case.tracking_code, kind=kind)
+    _event(p, "problem.reported", by, problem=problem.pk, case=case.tracking_code, problem_kind=kind)
     return problem
 
 

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from linli import authz
@@ -182,20 +182,20 @@ def supervise(request, pk: int):
 
 # --- residents' actions -------------------------------------------------------------------------
 
-@_action(lambda pk: _project_url(pk, "opinion"), _l("Thank you: your opinion is recorded."))
+@_action(lambda pk: _project_url(pk, "opinion"), gettext_lazy("Thank you: your opinion is recorded."))
 def comment(request, pk: int):
     svc.comment_add(project=_project(pk), support=request.POST.get("support") == "yes",
                     text=request.POST.get("text", ""), by=request.user)
 
 
-@_action(lambda pk: _project_url(pk, "money"), _l("Your pledge is recorded. Pay as the committee says; it shows as paid once confirmed."))
+@_action(lambda pk: _project_url(pk, "money"), gettext_lazy("Your pledge is recorded. Pay as the committee says; it shows as paid once confirmed."))
 def pledge(request, pk: int):
     p = _project(pk)
     amount = svc.parse_yuan(request.POST.get("amount")) if p.share_rule == ShareRule.VOLUNTARY else None
     svc.pledge_add(project=p, amount=amount, by=request.user)
 
 
-@_action(lambda pk: _project_url(pk, "acceptance"), _l("Thank you for your rating."))
+@_action(lambda pk: _project_url(pk, "acceptance"), gettext_lazy("Thank you for your rating."))
 def rate(request, pk: int):
     score = request.POST.get("score", "")
     svc.rating_add(project=_project(pk), score=int(score) if score.isdigit() else 0, by=request.user)
@@ -206,7 +206,7 @@ def _milestone_project(pk: int) -> str:
     return _project_url(m.project_id, "timeline") if m else reverse("home")
 
 
-@_action(_milestone_project, _l("Milestone signed off."))
+@_action(_milestone_project, gettext_lazy("Milestone signed off."))
 def milestone_sign(request, pk: int):
     m = Milestone.objects.filter(pk=pk).select_related("project").first()
     if m is None:
@@ -279,7 +279,7 @@ def _person(username: str) -> Person | None:
     return person
 
 
-@_action(_manage_url, _l("Saved."))
+@_action(_manage_url, gettext_lazy("Saved."))
 def committee_add(request, pk: int):
     person = _person(request.POST.get("username", ""))
     if person is None:
@@ -287,44 +287,44 @@ def committee_add(request, pk: int):
     svc.committee_add(project=_project(pk), person=person, title=request.POST.get("title", ""), by=request.user)
 
 
-@_action(_manage_url, _l("Saved."))
+@_action(_manage_url, gettext_lazy("Saved."))
 def item_add(request, pk: int):
     qty = request.POST.get("quantity", "")
     svc.item_add(project=_project(pk), title=request.POST.get("title", ""), quantity=int(qty) if qty.isdigit() else 0,
                  unit=request.POST.get("unit", ""), budget=_yuan_or_zero(request.POST.get("budget")), by=request.user)
 
 
-@_action(_manage_url, _l("Saved."))
+@_action(_manage_url, gettext_lazy("Saved."))
 def budget_set(request, pk: int):
     svc.budget_set(project=_project(pk), source=request.POST.get("source", ""),
                    planned=svc.parse_yuan(request.POST.get("planned")), by=request.user)
 
 
-@_action(_manage_url, _l("Saved."))
+@_action(_manage_url, gettext_lazy("Saved."))
 def milestone_add(request, pk: int):
     svc.milestone_add(project=_project(pk), title=request.POST.get("title", ""), due=_date(request.POST.get("due")),
                       by=request.user)
 
 
-@_action(_manage_url, _l("The decision is recorded."))
+@_action(_manage_url, gettext_lazy("The decision is recorded."))
 def decide(request, pk: int):
     svc.project_decide(project=_project(pk), approve=request.POST.get("approve") == "yes",
                        note=request.POST.get("note", ""), by=request.user)
 
 
-@_action(_manage_url, _l("Construction has started."))
+@_action(_manage_url, gettext_lazy("Construction has started."))
 def start(request, pk: int):
     svc.project_start(project=_project(pk), by=request.user)
 
 
-@_action(_manage_url, _l("The money is recorded on the ledger."))
+@_action(_manage_url, gettext_lazy("The money is recorded on the ledger."))
 def record(request, pk: int):
     svc.contribution_record(project=_project(pk), source=request.POST.get("source", ""),
                             amount=svc.parse_yuan(request.POST.get("amount")), payer=request.POST.get("payer", ""),
                             by=request.user)
 
 
-@_action(_manage_url, _l("The project is accepted and its final accounts are published."))
+@_action(_manage_url, gettext_lazy("The project is accepted and its final accounts are published."))
 def accept(request, pk: int):
     svc.project_accept(project=_project(pk), by=request.user)
 
@@ -341,17 +341,17 @@ def _contribution(pk: int) -> Contribution:
     return c
 
 
-@_action(_contribution_manage, _l("Payment confirmed."))
+@_action(_contribution_manage, gettext_lazy("Payment confirmed."))
 def contribution_confirm(request, pk: int):
     svc.contribution_confirm(contribution=_contribution(pk), by=request.user)
 
 
-@_action(_contribution_manage, _l("Refunded."))
+@_action(_contribution_manage, gettext_lazy("Refunded."))
 def contribution_refund(request, pk: int):
     svc.contribution_refund(contribution=_contribution(pk), by=request.user)
 
 
-@_action(_contribution_manage, _l("Pledge cancelled."))
+@_action(_contribution_manage, gettext_lazy("Pledge cancelled."))
 def contribution_cancel(request, pk: int):
     svc.contribution_cancel(contribution=_contribution(pk), by=request.user)
 
@@ -368,13 +368,13 @@ def _item(pk: int) -> ScopeItem:
     return item
 
 
-@_action(_item_manage, _l("Paid."))
+@_action(_item_manage, gettext_lazy("Paid."))
 def item_pay(request, pk: int):
     svc.item_pay(item=_item(pk), amount=svc.parse_yuan(request.POST.get("amount")),
                  payee=request.POST.get("payee", ""), by=request.user)
 
 
-@_action(_item_manage, _l("Photo added."))
+@_action(_item_manage, gettext_lazy("Photo added."))
 def item_photo_add(request, pk: int):
     upload = request.FILES.get("photo")
     if upload is None:
