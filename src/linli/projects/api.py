@@ -391,19 +391,28 @@ class ProblemOut(Schema):
     status: str
 
 
+class ProblemIn(Schema):
+    kind: Text20 = Field(..., description="design, quality, noise or safety")
+    description: Text2000
+    place: Text40 = Field("", description="code of the place in the compound (the stairwell's unit)")
+    contact_name: Text60 = ""
+    contact_phone: Text20 = ""
+    client_token: Text100 = ""
+
+
 @router.post("/{id}/problems", response={201: ProblemOut, **ERRORS}, auth=PUBLIC)
-def problem_report(request, id: Id, kind: Form[Text20], description: Form[Text2000],
-                   place: Form[Text100] = "", contact_name: Form[Text60] = "", contact_phone: Form[Text20] = "",
-                   client_token: Form[Text100] = "", file: File[list[UploadedFile]] = None):  # type: ignore[assignment]  # noqa: A002
+def problem_report(request, id: Id, payload: Form[ProblemIn],  # noqa: A002
+                   file: File[list[UploadedFile]] = None):  # type: ignore[assignment]
     """Report a construction problem (multipart; photos in `file`, location data removed). It becomes a
     request under the project's time limits, sent to the construction company. No login needed."""
     p = _project(id)
-    node = Node.objects.filter(code=place).first() if place else None
-    if place and node is None:
+    node = Node.objects.filter(code=payload.place).first() if payload.place else None
+    if payload.place and node is None:
         raise InvalidInput("projects.place", _("No place with this code."))
-    problem = svc.problem_report(project=p, kind=kind, description=description, node=node, files=file or [],
-                                 contact_name=contact_name, contact_phone=contact_phone, by=_viewer(request),
-                                 client_token=client_token or None)
+    problem = svc.problem_report(project=p, kind=payload.kind, description=payload.description, node=node,
+                                 files=file or [], contact_name=payload.contact_name,
+                                 contact_phone=payload.contact_phone, by=_viewer(request),
+                                 client_token=payload.client_token or None)
     return 201, {"id": problem.pk, "tracking_code": problem.case.tracking_code, "status": problem.case.status}
 
 

@@ -32,7 +32,7 @@ from linli.cases import services as cases
 from linli.cases.models import UNFIXED_STATUSES, AssigneeKind, Category, PolicyClock, TimeLimitPolicy
 from linli.cases.models import Source as CaseSource
 from linli.cases.photos import clean_photo, clean_photos, read_upload
-from linli.errors import DomainError, InvalidInput
+from linli.errors import DomainError, InvalidInput, NotAllowed
 from linli.ledger import services as ledger
 from linli.ledger.models import Account
 from linli.org.models import Node, NodeKind, Person, Role
@@ -254,7 +254,7 @@ def household_of(person, compound: Node) -> Node:
                                     role_assignments__role__in=[Role.RESIDENT, Role.OWNER])
                 .order_by("path").first())
     if node is None:
-        raise InvalidInput("projects.household", _("Only residents of this compound can do this."))
+        raise NotAllowed("projects.household", _("Only residents of this compound can do this."))
     return node
 
 
@@ -266,7 +266,11 @@ def _editable(project: Project, by) -> Project:
 @transaction.atomic
 def committee_add(*, project: Project, person: Person, title: str = "", by) -> CommitteeMember:
     p = _editable(project, by)
-    household = household_of(person, p.compound)
+    try:
+        household = household_of(person, p.compound)
+    except NotAllowed as exc:
+        raise InvalidInput("projects.committee_resident",
+                           _("A committee member must be a resident or owner in this compound.")) from exc
     if CommitteeMember.objects.filter(project=p, person=person).exists():
         raise InvalidInput("projects.committee", _("This person is already on the committee."))
     m = CommitteeMember.objects.create(project=p, person=person, household=household,
@@ -524,11 +528,13 @@ def problem_report(*, project: Project, kind: str, description: str, node: Node 
         return existing
     problem = Problem.objects.create(project=p, case=case, kind=kind)
     note = f"施工监督：按项目「{p.title}」的规则派给施工单位 {p.contractor.name}"
-    cases.case_accept(case=case, by=p.manager, note=note)
+    case = cases.case_accept(case=case, by=p.manager, note=note)
     if p.contractor.person is not None:
-        cases.case_dispatch(case=case, by=p.manager, to=AssigneeKind.PERSON, person=p.contractor.person, note=note)
+        case = cases.case_dispatch(case=case, by=p.manager, to=AssigneeKind.PERSON, person=p.contractor.person,
+                                   note=note)
     else:
-        cases.case_dispatch(case=case, by=p.manager, to=AssigneeKind.COMMUNITY, note=note)
+        case = cases.case_dispatch(case=case, by=p.manager, to=AssigneeKind.COMMUNITY, note=note)
+    problem.case = case
     _tell([p.contractor.person, p.manager], subject=f"施工监督：{p.title}",
           body=f"{zh(ProblemKind(kind).label)}问题（{case.tracking_code}）：{case.description[:200]}",
           key=f"project-problem:{problem.pk}", node=p.compound)

@@ -111,7 +111,7 @@ def project_detail(request, pk: int):
     if getattr(user, "is_authenticated", False):
         try:
             household = svc.household_of(user, p.compound)
-        except InvalidInput:
+        except NotAllowed:
             household = None
     may_household = {action: household is not None and authz.can(user, f"projects.{action}.add", household)
                      for action in ("comment", "pledge", "rating")}
