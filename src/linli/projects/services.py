@@ -337,9 +337,9 @@ def milestone_add(*, project: Project, title: str, due: dt.date, by) -> Mileston
 def comment_add(*, project: Project, support: bool, text: str = "", by, today: dt.date | None = None) -> Comment:
     """A household's opinion on the notice: support or not. One per household; it may be changed
     while the comment period runs."""
-    p = _locked(project, ProjectStatus.NOTICE)
-    household = household_of(by, p.compound)
+    household = household_of(by, project.compound)
     authz.require(by, "projects.comment.add", household)
+    p = _locked(project, ProjectStatus.NOTICE)
     if (today or timezone.localdate()) > p.notice_until:
         raise ProjectRefused("projects.notice_over", _("The comment period is over."))
     if not isinstance(support, bool):
@@ -397,9 +397,9 @@ def household_share(project: Project, household: Node) -> int | None:
 @transaction.atomic
 def pledge_add(*, project: Project, amount: int | None = None, by) -> Contribution:
     """A household pledges its share from the phone; it waits until a manager confirms the money."""
-    p = _locked(project, ProjectStatus.APPROVED, ProjectStatus.RUNNING)
-    household = household_of(by, p.compound)
+    household = household_of(by, project.compound)
     authz.require(by, "projects.pledge.add", household)
+    p = _locked(project, ProjectStatus.APPROVED, ProjectStatus.RUNNING)
     share = household_share(p, household)
     if share is None:
         amount = _amount(amount)
@@ -598,9 +598,9 @@ def project_accept(*, project: Project, by) -> Project:
 @transaction.atomic
 def rating_add(*, project: Project, score: int, by) -> Rating:
     """A household's satisfaction with the finished project, 1 to 5 (may be changed)."""
-    p = _locked(project, ProjectStatus.ACCEPTED)
-    household = household_of(by, p.compound)
+    household = household_of(by, project.compound)
     authz.require(by, "projects.rating.add", household)
+    p = _locked(project, ProjectStatus.ACCEPTED)
     if not isinstance(score, int) or isinstance(score, bool) or not 1 <= score <= 5:
         raise InvalidInput("projects.score", _("Give a score from 1 to 5."))
     rating, _created = Rating.objects.update_or_create(project=p, household=household,

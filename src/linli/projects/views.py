@@ -281,6 +281,7 @@ def _person(username: str) -> Person | None:
 
 @_action(_manage_url, gettext_lazy("Saved."))
 def committee_add(request, pk: int):
+    authz.require(request.user, "projects.project.manage", _project(pk).compound)  # before reading the form
     person = _person(request.POST.get("username", ""))
     if person is None:
         raise InvalidInput("projects.person", _("No person with this user name."))
@@ -289,6 +290,7 @@ def committee_add(request, pk: int):
 
 @_action(_manage_url, gettext_lazy("Saved."))
 def item_add(request, pk: int):
+    authz.require(request.user, "projects.project.manage", _project(pk).compound)  # before reading the form
     qty = request.POST.get("quantity", "")
     svc.item_add(project=_project(pk), title=request.POST.get("title", ""), quantity=int(qty) if qty.isdigit() else 0,
                  unit=request.POST.get("unit", ""), budget=_yuan_or_zero(request.POST.get("budget")), by=request.user)
@@ -296,12 +298,14 @@ def item_add(request, pk: int):
 
 @_action(_manage_url, gettext_lazy("Saved."))
 def budget_set(request, pk: int):
+    authz.require(request.user, "projects.project.manage", _project(pk).compound)  # before reading the form
     svc.budget_set(project=_project(pk), source=request.POST.get("source", ""),
                    planned=svc.parse_yuan(request.POST.get("planned")), by=request.user)
 
 
 @_action(_manage_url, gettext_lazy("Saved."))
 def milestone_add(request, pk: int):
+    authz.require(request.user, "projects.project.manage", _project(pk).compound)  # before reading the form
     svc.milestone_add(project=_project(pk), title=request.POST.get("title", ""), due=_date(request.POST.get("due")),
                       by=request.user)
 
@@ -319,6 +323,7 @@ def start(request, pk: int):
 
 @_action(_manage_url, gettext_lazy("The money is recorded on the ledger."))
 def record(request, pk: int):
+    authz.require(request.user, "projects.project.manage", _project(pk).compound)  # before reading the form
     svc.contribution_record(project=_project(pk), source=request.POST.get("source", ""),
                             amount=svc.parse_yuan(request.POST.get("amount")), payer=request.POST.get("payer", ""),
                             by=request.user)
@@ -370,12 +375,14 @@ def _item(pk: int) -> ScopeItem:
 
 @_action(_item_manage, gettext_lazy("Paid."))
 def item_pay(request, pk: int):
+    authz.require(request.user, "projects.project.manage", _item(pk).project.compound)  # before reading the form
     svc.item_pay(item=_item(pk), amount=svc.parse_yuan(request.POST.get("amount")),
                  payee=request.POST.get("payee", ""), by=request.user)
 
 
 @_action(_item_manage, gettext_lazy("Photo added."))
 def item_photo_add(request, pk: int):
+    authz.require(request.user, "projects.project.manage", _item(pk).project.compound)  # before reading the form
     upload = request.FILES.get("photo")
     if upload is None:
         raise InvalidInput("projects.photo", _("Choose a photo."))
