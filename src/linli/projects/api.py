@@ -244,6 +244,8 @@ class OkOut(Schema):
 @router.post("/{id}/committee", response={201: OkOut, **ERRORS})
 def committee_add(request, id: Id, payload: CommitteeIn):  # noqa: A002
     person = _person(payload.username)
+    if person is None:
+        raise InvalidInput("projects.person", _("No person with this user name."))
     m = svc.committee_add(project=_project(id), person=person, title=payload.title, by=request.user)
     return 201, {"id": m.pk}
 

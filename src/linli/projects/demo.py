@@ -57,10 +57,10 @@ def load_demo_projects() -> dict:
     surnames = "赵钱孙李周吴郑王冯陈"
     residents = []
     for i, home in enumerate(households):
-        p = org.person_create(username=f"qb-resident-{i + 1:02d}", real_name=f"{surnames[i % 10]}{'建华秀英志强桂兰'[i % 8]}",
+        person = org.person_create(username=f"qb-resident-{i + 1:02d}", real_name=f"{surnames[i % 10]}{'建华秀英志强桂兰'[i % 8]}",
                               phone=f"1390001{i:04d}", password=DEMO_PASSWORD, by=None)
-        org.role_assign(person=p, role=Role.RESIDENT, node=home, by=None)
-        residents.append(p)
+        org.role_assign(person=person, role=Role.RESIDENT, node=home, by=None)
+        residents.append(person)
 
     began = timezone.localdate() - dt.timedelta(days=40)
     p = svc.project_create(
@@ -103,9 +103,9 @@ def load_demo_projects() -> dict:
         svc.milestone_sign(milestone=m, by=residents[0])
         svc.milestone_sign(milestone=m, by=inspector)
 
-    unit = Node.objects.get(code="QB-Y1-B1-U1")
+    stairwell = Node.objects.get(code="QB-Y1-B1-U1")
     for n, (kind, text, fixed) in enumerate(PROBLEMS):
-        problem = svc.problem_report(project=p, kind=kind, description=text, node=unit, by=residents[n + 3])
+        problem = svc.problem_report(project=p, kind=kind, description=text, node=stairwell, by=residents[n + 3])
         if fixed:
             case = cases.case_arrive(case=problem.case, by=builder)
             case = cases.case_plan(case=case, by=builder, colour="green", note="当天整改")

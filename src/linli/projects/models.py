@@ -301,7 +301,7 @@ class Contribution(models.Model):
         if self.household_id is None:
             return self.payer or str(Source(self.source).label)
         if display == NameDisplay.HOUSEHOLD or self.person is None:
-            return self.household.name
+            return self.household.name if self.household is not None else ""
         name = self.person.real_name or self.person.username
         return name if display == NameDisplay.FULL else mask_name(name)
 

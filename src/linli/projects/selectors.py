@@ -52,21 +52,22 @@ def money(project: Project) -> dict:
     the project's balance, and the budget beside them; totals in fen."""
     balances = _balances(project)
     planned = {b.source: b.planned for b in project.budget.all()}
-    sources = []
+    sources: list[dict] = []
     for value, label in Source.choices:
-        received = -balances.get(f"project:{project.pk}:in:{value}", 0)
-        if value in planned or received:
-            sources.append({"source": value, "label": label, "planned": planned.get(value, 0), "received": received,
-                            "planned_yuan": yuan(planned.get(value, 0)), "received_yuan": yuan(received)})
-    items = []
+        value = str(value)
+        got = -balances.get(f"project:{project.pk}:in:{value}", 0)
+        if value in planned or got:
+            sources.append({"source": value, "label": label, "planned": planned.get(value, 0), "received": got,
+                            "planned_yuan": yuan(planned.get(value, 0)), "received_yuan": yuan(got)})
+    items: list[dict] = []
     for item in project.items.all():
-        spent = balances.get(f"project:{project.pk}:item:{item.pk}", 0)
+        paid = balances.get(f"project:{project.pk}:item:{item.pk}", 0)
         items.append({"item": item.pk, "title": item.title, "quantity": item.quantity, "unit": item.unit,
-                      "budget": item.budget, "spent": spent, "budget_yuan": yuan(item.budget),
-                      "spent_yuan": yuan(spent)})
-    received = sum(s["received"] for s in sources)
+                      "budget": item.budget, "spent": paid, "budget_yuan": yuan(item.budget),
+                      "spent_yuan": yuan(paid)})
+    received: int = sum(s["received"] for s in sources)
     planned_total = sum(planned.values())
-    spent = sum(i["spent"] for i in items)
+    spent: int = sum(i["spent"] for i in items)
     return {"sources": sources, "items": items, "planned": planned_total, "received": received, "spent": spent,
             "balance": balances.get(f"project:{project.pk}", 0),
             "items_budget": sum(i["budget"] for i in items),

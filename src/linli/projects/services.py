@@ -546,7 +546,8 @@ def problem_report(*, project: Project, kind: str, description: str, node: Node 
 
 def signer_role(person, project: Project) -> str:
     """'committee' or 'supervisor' when this person may sign the project's milestones, else ''."""
-    member = project.committee.filter(person_id=getattr(person, "pk", None)).first()
+    pk = getattr(person, "pk", None)
+    member = project.committee.filter(person_id=pk).first() if pk is not None else None
     if member is not None and authz.can(person, "projects.milestone.sign", member):
         return "committee"
     if authz.can(person, "projects.milestone.sign", project.supervisor):
