@@ -9,6 +9,9 @@ class ProjectsConfig(AppConfig):
 
     def ready(self):
         from linli import authz
+        from linli.cases.selectors import DEDICATED_CATEGORY_PREFIXES
         from linli.projects.permissions import RULES
 
         authz.register(RULES)
+        # Construction problems are filed through a project's supervision form only.
+        DEDICATED_CATEGORY_PREFIXES.add("construction-")
