@@ -102,3 +102,23 @@ def test_anyone_may_report_a_construction_problem(projworld, who):
     p = projworld.run()
     assert attempt(lambda: svc.problem_report(project=p, kind="noise", description="晚上十点还在施工",
                                               by=projworld.person(who)))
+
+
+@pytest.mark.parametrize("who,allowed", MANAGE)
+def test_final_acceptance(projworld, who, allowed):
+    p = projworld.run()
+    for m in p.milestones.all():
+        svc.milestone_sign(milestone=m, by=projworld.person("owner"))
+        svc.milestone_sign(milestone=m, by=projworld.person("inspector"))
+    assert attempt(lambda: svc.project_accept(project=p, by=projworld.person(who))) is allowed
+
+
+@pytest.mark.parametrize("who,allowed", [("anonymous", NO), ("resident", OK), ("owner", OK), ("community_c1", NO),
+                                         ("inspector", NO)])
+def test_rating_is_for_the_compound_s_households(projworld, who, allowed):
+    p = projworld.run()
+    for m in p.milestones.all():
+        svc.milestone_sign(milestone=m, by=projworld.person("owner"))
+        svc.milestone_sign(milestone=m, by=projworld.person("inspector"))
+    svc.project_accept(project=p, by=projworld.staff)
+    assert attempt(lambda: svc.rating_add(project=p, score=5, by=projworld.person(who))) is allowed
