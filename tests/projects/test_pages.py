@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from linli.projects.models import Event, Problem, Project
+import pytest
+
+from linli.ledger.models import Transaction
+from linli.projects.models import Event, Problem, Project, ScopeItem
 
 
 def test_the_stairwell_shows_the_supervision_button_only_while_works_run(projworld, client):
@@ -64,3 +67,26 @@ def test_a_manager_s_refusal_comes_back_as_a_message(projworld, client):
     r = client.post(f"/projects/{p.pk}/decide", {"approve": "yes", "note": "同意"}, follow=True)
     assert "意见征集尚未截止。" in r.content.decode()
     assert Project.objects.get(pk=p.pk).status == "notice"
+
+
+@pytest.mark.parametrize("odd", ["²", "①", "1_000", "-5", "1e3", "12\x00"])
+def test_odd_numbers_in_the_manager_s_forms_are_refused_and_nothing_is_written(projworld, client, odd):
+    p = projworld.run()
+    item = p.items.first()
+    client.force_login(projworld.staff)
+    before = (Event.objects.count(), ScopeItem.objects.count(), Transaction.objects.count())
+    for url, data in ((f"/projects/{p.pk}/items", {"title": "座椅", "quantity": odd, "unit": "个"}),
+                      (f"/projects/{p.pk}/record", {"source": "government", "amount": odd}),
+                      (f"/projects/{p.pk}/budget", {"source": "government", "planned": odd}),
+                      (f"/projects/items/{item.pk}/pay", {"amount": odd, "payee": "川建"})):
+        r = client.post(url, data, follow=True)
+        assert r.status_code == 200, url
+        assert 'class="msg error"' in r.content.decode(), url
+    assert (Event.objects.count(), ScopeItem.objects.count(), Transaction.objects.count()) == before
+
+
+def test_full_width_digits_count(projworld, client):
+    p = projworld.run()
+    client.force_login(projworld.staff)
+    client.post(f"/projects/{p.pk}/record", {"source": "donations", "amount": "６５０元"})
+    assert p.contributions.get(source="donations").amount == 65000

@@ -35,6 +35,7 @@ from linli.cases.photos import clean_photo, clean_photos, read_upload
 from linli.errors import DomainError, InvalidInput, NotAllowed
 from linli.ledger import services as ledger
 from linli.ledger.models import Account
+from linli.numbers import yuan_to_fen
 from linli.org.models import Node, NodeKind, Person, Role
 from linli.outbox import services as outbox
 from linli.outbox.channels import Contact, channels
@@ -103,12 +104,11 @@ def _text(value, code: str, message, *, required: bool = True, limit: int = 200)
 
 
 def parse_yuan(text) -> int:
-    """'650' / '650.5' / '¥650.50' -> fen."""
-    s = str(text if text is not None else "").strip().replace(",", "").replace("¥", "").replace("元", "")
-    whole, _dot, frac = s.partition(".")
-    if not whole.isdigit() or len(whole) > 9 or (frac and (not frac.isdigit() or len(frac) > 2)):
+    """'650' / '650.5' / '¥650.50' / '６５０元' -> fen (linli.numbers: "²" is no digit)."""
+    fen = yuan_to_fen(text, max_digits=9)
+    if fen is None:
         raise InvalidInput("projects.amount", _("Enter an amount in yuan, e.g. 650.00."))
-    return int(whole) * 100 + int((frac + "00")[:2])
+    return fen
 
 
 # --- accounts -----------------------------------------------------------------------

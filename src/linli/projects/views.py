@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from linli import authz
 from linli.errors import DomainError, InvalidInput, NotAllowed
+from linli.numbers import whole_number
 from linli.org import selectors as org_selectors
 from linli.org.models import Node, NodeKind, Person
 from linli.projects import selectors
@@ -197,8 +198,8 @@ def pledge(request, pk: int):
 
 @_action(lambda pk: _project_url(pk, "acceptance"), gettext_lazy("Thank you for your rating."))
 def rate(request, pk: int):
-    score = request.POST.get("score", "")
-    svc.rating_add(project=_project(pk), score=int(score) if score.isdigit() else 0, by=request.user)
+    svc.rating_add(project=_project(pk), score=whole_number(request.POST.get("score"), default=0) or 0,
+                   by=request.user)
 
 
 def _milestone_project(pk: int) -> str:
@@ -291,8 +292,8 @@ def committee_add(request, pk: int):
 @_action(_manage_url, gettext_lazy("Saved."))
 def item_add(request, pk: int):
     authz.require(request.user, "projects.project.manage", _project(pk).compound)  # before reading the form
-    qty = request.POST.get("quantity", "")
-    svc.item_add(project=_project(pk), title=request.POST.get("title", ""), quantity=int(qty) if qty.isdigit() else 0,
+    qty = whole_number(request.POST.get("quantity"), default=0) or 0
+    svc.item_add(project=_project(pk), title=request.POST.get("title", ""), quantity=qty,
                  unit=request.POST.get("unit", ""), budget=_yuan_or_zero(request.POST.get("budget")), by=request.user)
 
 
