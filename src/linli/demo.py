@@ -11,8 +11,8 @@ from linli.deliberation.votes.demo import load_demo_votes
 from linli.disclosure.demo import load_demo_money
 from linli.mutualaid.demo import load_demo_aid
 from linli.org.demo import DEMO_PASSWORD, demo_logins, load_demo_org
-from linli.surveys.demo import load_demo_surveys
 from linli.projects.demo import load_demo_projects
+from linli.surveys.demo import load_demo_surveys
 
 __all__ = ["DEMO_PASSWORD", "demo_logins", "load_demo"]
 
