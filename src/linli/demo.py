@@ -12,6 +12,7 @@ from linli.deliberation.votes.demo import load_demo_votes
 from linli.disclosure.demo import load_demo_money
 from linli.mutualaid.demo import load_demo_aid
 from linli.org.demo import DEMO_PASSWORD, demo_logins, load_demo_org
+from linli.projects.demo import load_demo_projects
 from linli.surveys.demo import load_demo_surveys
 
 __all__ = ["DEMO_PASSWORD", "demo_logins", "load_demo"]
@@ -26,4 +27,5 @@ def load_demo() -> dict:
     load_demo_surveys()  # the compound questionnaire of 珍宝琥珀 (seed 001) and a neighbourhood pact survey
     load_demo_votes()  # an owners' vote in 莱茵春天 with online, paper and proxy ballots, result published
     load_demo_deliberation()  # topics, a weekly meeting with minutes, a half-year review, fund projects
+    load_demo_projects()  # the 栖居草堂-style renovation of 清波一号院落 (seeds 002, 004)
     return stats

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "linli.surveys",
     "linli.deliberation.votes",
     "linli.deliberation",
+    "linli.projects",
 ]
 
 MIDDLEWARE = [

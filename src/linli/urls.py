@@ -41,6 +41,7 @@ urlpatterns = [
     path("", include("linli.deliberation.votes.urls")),
     path("", include("linli.org.role_urls")),
     path("", include("linli.deliberation.urls")),
+    path("", include("linli.projects.urls")),
 ]
 
 # A database error outside a view gets the same 503 page as inside one (linli.web.middleware).

@@ -42,8 +42,16 @@ _CODE = re.compile(CODE_VALIDATOR_RE)
 CASE_RELATED = ("node", "compound", "microgrid", "category", "policy", "assignee", "assignee_node")
 
 
+# Codes of categories that only another app's own form files (e.g. "construction-" for the
+# problems of a renovation project, added by linli.projects at start-up): not offered on
+# the QR page, in campaigns, in staff recording or by Open311.
+DEDICATED_CATEGORY_PREFIXES: set[str] = set()
+
+
 def categories(kind: str | None = None) -> QuerySet[Category]:
     qs = Category.objects.filter(active=True)
+    for prefix in DEDICATED_CATEGORY_PREFIXES:
+        qs = qs.exclude(code__startswith=prefix)
     return qs.filter(kind=kind) if kind else qs
 
 

@@ -21,6 +21,7 @@ from linli.cases.models import (
     EventAction,
     Source,
     Status,
+    TimeLimitPolicy,
 )
 from linli.cases.selectors import case_by_client_token
 from linli.cases.services.deadlines import _new_deadline
@@ -149,6 +150,7 @@ def _case_create(
     due_at: dt.datetime | None = None,
     external_id: str = "",
     updates_wanted: bool = False,
+    policy: TimeLimitPolicy | None = None,
 ) -> Case:
     description = clean_text(description)
     contact_name, address, external_id = clean_text(contact_name), clean_text(address), clean_text(external_id)
@@ -180,7 +182,7 @@ def _case_create(
         contact_email=contact_email, address=address, received_at=received_at, client_token=client_token or None,
         client_scope=client_scope, urgent=urgent,
         campaign=campaign, responsible=responsible, plan=plan, external_id=external_id,
-        policy=_help_policy() or policy_for(node) if kind == CaseKind.HELP else policy_for(node),
+        policy=policy or (_help_policy() or policy_for(node) if kind == CaseKind.HELP else policy_for(node)),
     )
     # Asked of the unsaved request, so that its micro-grid counts for scope.
     if source in (Source.SNAPSHOT, Source.PHONE, Source.VISIT):  # campaigns: campaign_add_problem checks
