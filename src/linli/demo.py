@@ -8,6 +8,7 @@ from django.db import transaction
 
 from linli.cases.demo import load_demo_cases
 from linli.deliberation.votes.demo import load_demo_votes
+from linli.circles.demo import load_demo_circles
 from linli.disclosure.demo import load_demo_money
 from linli.mutualaid.demo import load_demo_aid
 from linli.org.demo import DEMO_PASSWORD, demo_logins, load_demo_org
@@ -24,4 +25,5 @@ def load_demo() -> dict:
     load_demo_aid()  # volunteers, tasks, points, merchants and the alliance (seeds 000, 001)
     load_demo_surveys()  # the compound questionnaire of 珍宝琥珀 (seed 001) and a neighbourhood pact survey
     load_demo_votes()  # an owners' vote in 莱茵春天 with online, paper and proxy ballots, result published
+    load_demo_circles()  # service circles of 太极社区 and 天府社区 (seeds 004, 000)
     return stats

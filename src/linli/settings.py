@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "linli.web",
     "linli.surveys",
     "linli.deliberation.votes",
+    "linli.circles",
 ]
 
 MIDDLEWARE = [

@@ -40,6 +40,7 @@ urlpatterns = [
     path("", include("linli.surveys.urls")),
     path("", include("linli.deliberation.votes.urls")),
     path("", include("linli.org.role_urls")),
+    path("", include("linli.circles.urls")),
 ]
 
 # A database error outside a view gets the same 503 page as inside one (linli.web.middleware).
