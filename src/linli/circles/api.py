@@ -50,13 +50,13 @@ def _entry(pk: int) -> Entry:
     return entry
 
 
-class HoursRange(Schema):
+class CircleHoursRange(Schema):
     day: int = Field(..., description="ISO weekday: 1 = Monday … 7 = Sunday")
     open: Text20 = Field(..., description="HH:MM, included")
     close: Text20 = Field(..., description="HH:MM, excluded; earlier than open = overnight; 24:00 = midnight")
 
 
-class EntryOut(Schema):
+class CircleEntryOut(Schema):
     id: int
     community: str
     circle: str
@@ -68,7 +68,7 @@ class EntryOut(Schema):
     lng: Decimal | None
     phone: str = Field(..., description="masked unless an organisation's public number or the caller is staff")
     phone_public: bool
-    hours: list[HoursRange]
+    hours: list[CircleHoursRange]
     hours_text: str
     closed_dates: list[str]
     documents: str
@@ -94,7 +94,7 @@ def _out(entry: Entry, viewer, *, open_now: bool | None = None, distance: int | 
             "distance_m": distance}
 
 
-class SearchIn(Schema):
+class CircleSearchIn(Schema):
     q: Text100 = ""
     circle: Annotated[str, Field(pattern=r"^(|government|volunteer|life)$")] = ""
     category: Text30 = ""
@@ -103,8 +103,8 @@ class SearchIn(Schema):
         "", description="code of the compound to measure distances from")
 
 
-@router.get("/{code}/entries", response={200: list[EntryOut], 404: ErrorOut, 422: ErrorOut}, auth=PUBLIC)
-def search(request, code: Code, filters: Query[SearchIn]):
+@router.get("/{code}/entries", response={200: list[CircleEntryOut], 404: ErrorOut, 422: ErrorOut}, auth=PUBLIC)
+def search(request, code: Code, filters: Query[CircleSearchIn]):
     """Search a community's service circles: every word of `q` in the name, category, services, description
     or address; filter by circle, category, open now (Asia/Shanghai time); nearest first from `origin`."""
     viewer = _viewer(request)
@@ -116,7 +116,7 @@ def search(request, code: Code, filters: Query[SearchIn]):
     return [_out(h.entry, viewer, open_now=h.open_now, distance=h.distance) for h in hits[:300]]
 
 
-@router.get("/entries/{id}", response={200: EntryOut, 404: ErrorOut, 422: ErrorOut}, auth=PUBLIC)
+@router.get("/entries/{id}", response={200: CircleEntryOut, 404: ErrorOut, 422: ErrorOut}, auth=PUBLIC)
 def entry(request, id: Id):  # noqa: A002
     viewer = _viewer(request)
     e = _entry(id)
@@ -126,14 +126,14 @@ def entry(request, id: Id):  # noqa: A002
     return _out(e, viewer)
 
 
-class EntryFields(Schema):
+class CircleEntryFields(Schema):
     description: Text2000 | None = None
     address: Text200 | None = None
     lat: Decimal | None = Field(None, description="decimal degrees, -90 … 90")
     lng: Decimal | None = Field(None, description="decimal degrees, -180 … 180")
     phone: Text20 | None = None
     phone_public: bool | None = None
-    hours: list[HoursRange] | None = None
+    hours: list[CircleHoursRange] | None = None
     closed_dates: list[Text20] | None = Field(None, max_length=60)
     documents: Text2000 | None = None
     link: Text200 | None = None
@@ -142,14 +142,14 @@ class EntryFields(Schema):
     merchant: Annotated[str, Field(max_length=30)] | None = Field(None, description="code of a mutual-aid merchant")
 
 
-class EntryIn(EntryFields):
+class CircleEntryIn(CircleEntryFields):
     circle: Text20
     category: Text30
     name: Text120
     address: Text200
 
 
-class EntryPatch(EntryFields):
+class CircleEntryPatch(CircleEntryFields):
     circle: Text20 | None = None
     category: Text30 | None = None
     name: Text120 | None = None
@@ -162,34 +162,34 @@ def _fields(payload: Schema) -> dict:
     return data
 
 
-@router.post("/{code}/entries", response={201: EntryOut, **ERRORS})
-def entry_create(request, code: Code, payload: EntryIn):
+@router.post("/{code}/entries", response={201: CircleEntryOut, **ERRORS})
+def entry_create(request, code: Code, payload: CircleEntryIn):
     """Add an entry to a community's circles (`circles.entry.manage`: community or street staff in scope)."""
     data = _fields(payload)
     e = circles.entry_create(community=_node(code, NodeKind.COMMUNITY), by=request.user, **data)
     return 201, _out(e, request.user)
 
 
-@router.patch("/entries/{id}", response={200: EntryOut, **ERRORS})
-def entry_update(request, id: Id, payload: EntryPatch):  # noqa: A002
+@router.patch("/entries/{id}", response={200: CircleEntryOut, **ERRORS})
+def entry_update(request, id: Id, payload: CircleEntryPatch):  # noqa: A002
     """Change fields of an entry: staff in scope any; a merchant's staff the description, phone, hours, closed
     dates, services and link of their own shop's entry."""
     e = circles.entry_update(entry=_entry(id), changes=_fields(payload), by=request.user)
     return _out(e, request.user)
 
 
-class HiddenIn(Schema):
+class CircleHiddenIn(Schema):
     hidden: bool
 
 
-@router.post("/entries/{id}/hidden", response={200: EntryOut, **ERRORS})
-def entry_hidden(request, id: Id, payload: HiddenIn):  # noqa: A002
+@router.post("/entries/{id}/hidden", response={200: CircleEntryOut, **ERRORS})
+def entry_hidden(request, id: Id, payload: CircleHiddenIn):  # noqa: A002
     """Hide an entry from the public directory, or show it again (`circles.entry.manage`)."""
     e = circles.entry_set_hidden(entry=_entry(id), hidden=payload.hidden, by=request.user)
     return _out(e, request.user)
 
 
-class EventOut(Schema):
+class CircleEventOut(Schema):
     id: int
     kind: str
     at: dt.datetime
@@ -197,7 +197,7 @@ class EventOut(Schema):
     data: dict
 
 
-@router.get("/entries/{id}/history", response={200: list[EventOut], **ERRORS})
+@router.get("/entries/{id}/history", response={200: list[CircleEventOut], **ERRORS})
 def entry_history(request, id: Id):  # noqa: A002
     """The entry's append-only change events (`circles.entry.manage`)."""
     e = _entry(id)
@@ -206,19 +206,19 @@ def entry_history(request, id: Id):  # noqa: A002
             for ev in selectors.history(e, request.user)]
 
 
-class LocationIn(Schema):
+class CircleLocationIn(Schema):
     lat: Decimal | Text
     lng: Decimal | Text
 
 
-class LocationOut(Schema):
+class CircleLocationOut(Schema):
     compound: str
     lat: Decimal
     lng: Decimal
 
 
-@router.put("/compounds/{code}/location", response={200: LocationOut, **ERRORS})
-def location_set(request, code: Code, payload: LocationIn):
+@router.put("/compounds/{code}/location", response={200: CircleLocationOut, **ERRORS})
+def location_set(request, code: Code, payload: CircleLocationIn):
     """Set where a compound lies (its main gate): distances are measured from here (`circles.location.set`)."""
     loc = circles.location_set(compound=_node(code, NodeKind.COMPOUND), lat=payload.lat, lng=payload.lng,
                                by=request.user)
