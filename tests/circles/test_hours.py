@@ -136,7 +136,7 @@ ranges = st.lists(st.fixed_dictionaries({"day": st.integers(1, 7), "open": times
 def reference_open(hours, day: int, minute: int) -> bool:
     """Brute force: every minute of the week each range covers, counted from its weekday's midnight."""
     week = 7 * 1440
-    covered = set()
+    covered: set[int] = set()
     for r in hours:
         start = (r["day"] - 1) * 1440 + minutes(r["open"])
         length = (minutes(r["close"]) - minutes(r["open"])) % 1440 or 1440

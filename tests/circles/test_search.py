@@ -21,7 +21,7 @@ def test_nearest_first_from_the_compound_with_distances(cw):
         ("红旗超市 X 店", "120 米"), ("社区卫生服务站", "800 米"), ("住房公积金服务大厅", "1.5 公里"),
         ("老码头烧烤", "2.5 公里"), ("X 小区志愿服务队", ""),  # no position: last
     ]
-    assert [h.distance for h in hits[:4]] == sorted(h.distance for h in hits[:4])
+    assert [h.distance for h in hits[:4]] == sorted(h.distance or 0 for h in hits[:4])
 
 
 def test_without_a_compound_position_the_list_is_by_name(cw):
