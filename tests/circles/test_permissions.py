@@ -117,8 +117,12 @@ def test_staff_of_another_community_are_refused_in_c1_and_allowed_in_their_own(c
     ({"lat": "200"}, "circles.lat", "纬度“200”不可能：请用 -90 到 90 之间的十进制度数，例如 30.6799。"),
     ({"lng": "-181"}, "circles.lng", "经度“-181”不可能：请用 -180 到 180 之间的十进制度数，例如 30.6799。"),
     ({"lat": "北纬30度"}, "circles.lat", "纬度“北纬30度”不可能：请用 -90 到 90 之间的十进制度数，例如 30.6799。"),
+    ({"lat": "1_0"}, "circles.lat", "纬度“1_0”不可能：请用 -90 到 90 之间的十进制度数，例如 30.6799。"),
+    ({"lat": "3²"}, "circles.lat", "纬度“3²”不可能：请用 -90 到 90 之间的十进制度数，例如 30.6799。"),
+    ({"lat": "NaN"}, "circles.lat", "纬度“NaN”不可能：请用 -90 到 90 之间的十进制度数，例如 30.6799。"),
     ({"lat": ""}, "circles.position", "纬度和经度要么都填，要么都不填。"),
     ({"phone": "call me"}, "circles.phone", "请用数字填写电话，例如 028-82712345。"),
+    ({"phone": "028-²²²²²"}, "circles.phone", "请用数字填写电话，例如 028-82712345。"),
     ({"link": "javascript:alert(1)"}, "circles.link", "链接须是以 https:// 开头的网址。"),
     ({"circle": "sports"}, "circles.circle", "请选择三个服务圈之一：政务服务圈、志愿服务圈、生活服务圈。"),
     ({"name": "  "}, "circles.name", "请填写“名称”。"),
@@ -133,6 +137,12 @@ def test_bad_input_is_refused_with_a_clear_message_and_nothing_written(cw, chang
         circles.entry_update(entry=cw.shop, changes=changes, by=cw.person("community_c1"))
     assert (exc.value.code, str(exc.value.message)) == (code, message)
     assert snapshot() == before
+
+
+def test_full_width_digits_from_a_chinese_keyboard_are_read(cw):
+    entry = circles.entry_update(entry=cw.shop, changes={"lat": "３０．７", "phone": "０２８－８２７０１２３４"},
+                                 by=cw.person("community_c1"))
+    assert (str(entry.lat), entry.phone) == ("30.700000", "028-82701234")
 
 
 def test_a_position_out_of_range_is_refused_for_a_compound_too(cw):

@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-import unicodedata
 from zoneinfo import ZoneInfo
 
 from django.utils.text import format_lazy
@@ -28,7 +27,11 @@ from linli.errors import InvalidInput
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DAY_NAMES = {1: "周一", 2: "周二", 3: "周三", 4: "周四", 5: "周五", 6: "周六", 7: "周日"}
 _DAY_WORDS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "日": 7, "天": 7, "七": 7}
-_TIME = re.compile(r"^([01]?\d|2[0-4]):([0-5]\d)$")
+_TIME = re.compile(r"^([01]?\d|2[0-4]):([0-5]\d)$", re.ASCII)
+# What a Chinese keyboard types -> ASCII: full-width digits, colon, semicolon, comma, dashes, tilde,
+# space. Not NFKC: that would also read "²" or "①" as digits (as linli.numbers explains).
+FULL_WIDTH = {0xFF10 + i: 0x30 + i for i in range(10)} | {
+    0xFF1A: ":", 0xFF1B: ";", 0xFF0C: ",", 0xFF0D: "-", 0xFF5E: "~", 0xFF0E: ".", 0x3000: " "}
 MAX_RANGES = 42
 
 
@@ -145,7 +148,7 @@ def _days(spec: str) -> list[int]:
         nums = []
         for end in ends:
             end = end.strip().removeprefix("周")
-            if end.isdigit() and len(end) == 1 and 1 <= int(end) <= 7:
+            if len(end) == 1 and end in "1234567":
                 nums.append(int(end))
             elif end in _DAY_WORDS:
                 nums.append(_DAY_WORDS[end])
@@ -161,7 +164,7 @@ def _days(spec: str) -> list[int]:
 
 def parse_hours_text(text: str) -> list[dict]:
     """'周一至周五 09:00-17:00；周六 10:00-14:00' -> validated ranges. Empty text: no hours given."""
-    text = unicodedata.normalize("NFKC", str(text or "")).strip()
+    text = str(text or "").translate(FULL_WIDTH).strip()
     if not text:
         return []
     ranges: list[dict] = []
@@ -169,7 +172,7 @@ def parse_hours_text(text: str) -> list[dict]:
         group = group.strip()
         if not group:
             continue
-        m = re.match(r"^(?P<days>.*?)\s*(?P<times>\d{1,2}:\d{2}.*)$", group)
+        m = re.match(r"^(?P<days>.*?)\s*(?P<times>[0-9]{1,2}:[0-9]{2}.*)$", group)
         if not m:
             raise _bad(group)
         days = _days(m.group("days"))

@@ -10,7 +10,8 @@ only ``MERCHANT_FIELDS`` of that one entry.
 """
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+import re
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -20,10 +21,11 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from linli import authz
-from linli.circles.hours import validate_dates, validate_hours
+from linli.circles.hours import FULL_WIDTH, validate_dates, validate_hours
 from linli.circles.models import Circle, CompoundLocation, Entry, Event, EventKind
 from linli.errors import DomainError, InvalidInput, NotAllowed
 from linli.mutualaid.models import Merchant, MerchantStaff
+from linli.numbers import ascii_digits
 from linli.org.models import Node, NodeKind, Person
 
 EDITABLE = ("circle", "category", "name", "description", "address", "lat", "lng", "phone", "phone_public", "hours",
@@ -31,6 +33,9 @@ EDITABLE = ("circle", "category", "name", "description", "address", "lat", "lng"
 MERCHANT_FIELDS = frozenset({"description", "phone", "phone_public", "hours", "closed_dates", "services", "link"})
 LIMITS = {"category": 30, "name": 120, "description": 2000, "address": 200, "documents": 1000, "services": 300,
           "link": 200}
+
+
+_DEGREES = re.compile(r"^[+-]?[0-9]{1,3}(\.[0-9]{1,12})?$", re.ASCII)
 
 
 class CircleRefused(DomainError):
@@ -57,10 +62,12 @@ def coordinate(value, *, kind: str) -> Decimal | None:
         return None
     limit = 90 if kind == "lat" else 180
     label = _("Latitude") if kind == "lat" else _("Longitude")
-    try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
-        number = None
+    number: Decimal | None = None
+    if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
+        number = Decimal(str(value))
+    elif isinstance(value, str) and _DEGREES.match(value.translate(FULL_WIDTH).strip()):
+        # Digits, one point, a sign: not "1_000", "1e2", "²" or "NaN", which Decimal() would take.
+        number = Decimal(value.translate(FULL_WIDTH).strip())
     if number is None or not number.is_finite() or not -limit <= number <= limit:
         raise InvalidInput(f"circles.{kind}", format_lazy(
             _("{label} “{value}” is not possible: use decimal degrees from -{limit} to {limit}, e.g. 30.6799."),
@@ -70,7 +77,9 @@ def coordinate(value, *, kind: str) -> Decimal | None:
 
 def _phone(value) -> str:
     value = _text("phone", value)
-    if value and (len(value) > 20 or not value.replace("-", "").isdigit() or len(value.replace("-", "")) < 5):
+    value = value.translate(FULL_WIDTH)
+    digits = ascii_digits(value.replace("-", ""))
+    if value and (len(value) > 20 or digits is None or len(digits) < 5):
         raise InvalidInput("circles.phone", _("Write the phone number in digits, e.g. 028-82712345."))
     return value
 
