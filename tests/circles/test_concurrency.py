@@ -67,3 +67,18 @@ def test_the_same_entry_added_at_once_is_added_once(cw):
     assert {r[1:] for r in results if r[0] == "refused"} == {("circles.duplicate", "本社区已有同名同地址的条目。")}
     assert Entry.objects.filter(name="和济大药房").count() == 1
     assert Event.objects.filter(entry__name="和济大药房", kind="created").count() == 1
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_compound_position_set_at_once_the_first_time_keeps_one_row(cw):
+    from linli.circles.models import CompoundLocation
+
+    staff = cw.person("community_c1")
+    results = run_at_once(lambda i: str(circles.location_set(compound=cw.world["Y"], lat=f"30.70{i}", lng="103.85",
+                                                             by=staff).lat))
+    assert sorted(r[0] for r in results) == ["ok"] * N
+    assert CompoundLocation.objects.filter(compound=cw.world["Y"]).count() == 1
+    events = list(Event.objects.filter(kind="location", data__compound="Y").order_by("id"))
+    assert len(events) == N and events[0].data["before"] == {}
+    assert [e.data["before"]["lat"] for e in events[1:]] == [e.data["after"]["lat"] for e in events[:-1]]

@@ -171,3 +171,12 @@ def test_history_is_append_only(cw):
     with pytest.raises(DatabaseError), transaction.atomic():
         Event.objects.filter(pk=event.pk).update(kind="hidden")
     assert Event.objects.get(pk=event.pk).kind == event.kind
+
+
+def test_setting_a_position_again_records_before_and_after(cw):
+    staff = cw.person("community_c1")
+    circles.location_set(compound=cw.world["X"], lat="30.7", lng="103.85", by=staff)
+    event = Event.objects.filter(kind="location").order_by("-id").first()
+    assert event.data == {"compound": "X", "before": {"lat": "30.694210", "lng": "103.841530"},
+                          "after": {"lat": "30.700000", "lng": "103.850000"}}
+    assert CompoundLocation.objects.filter(compound=cw.world["X"]).count() == 1

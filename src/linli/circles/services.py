@@ -217,8 +217,8 @@ def entry_create(*, community: Node, circle: str, category: str, name: str, addr
 @transaction.atomic
 def entry_update(*, entry: Entry, changes: dict, by: Person) -> Entry:
     """Change some fields. Staff of the community change any; a merchant only MERCHANT_FIELDS of their entry."""
-    require_edit(by, entry, changes.keys())
     entry = Entry.objects.select_for_update().get(pk=entry.pk)
+    require_edit(by, entry, changes.keys())  # on the locked row: its merchant link as it is now
     values = clean(changes, entry.node)
     before, after = {}, {}
     for key, value in values.items():
@@ -262,11 +262,20 @@ def location_set(*, compound: Node, lat, lng, by: Person) -> CompoundLocation:
     if la is None or ln is None:
         raise InvalidInput("circles.position", _("Give both latitude and longitude, or neither."))
     loc = CompoundLocation.objects.select_for_update().filter(compound=compound).first()
-    before = {"lat": str(loc.lat), "lng": str(loc.lng)} if loc else {}
+    before: dict = {}
     if loc is None:
-        loc = CompoundLocation(compound=compound)
-    loc.lat, loc.lng, loc.updated_at = la, ln, timezone.now()
-    loc.save()
+        try:  # the first position; another request may be creating it at the same moment
+            with transaction.atomic():
+                loc = CompoundLocation.objects.create(compound=compound, lat=la, lng=ln)
+            created = True
+        except IntegrityError:
+            loc, created = CompoundLocation.objects.select_for_update().get(compound=compound), False
+    else:
+        created = False
+    if not created:
+        before = {"lat": str(loc.lat), "lng": str(loc.lng)}
+        loc.lat, loc.lng, loc.updated_at = la, ln, timezone.now()
+        loc.save()
     community = compound.ancestor_of_kind(NodeKind.COMMUNITY) or compound
     _event(community, EventKind.LOCATION, by, compound=compound.code, before=before,
            after={"lat": str(la), "lng": str(ln)})
