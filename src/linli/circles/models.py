@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from linli.org.models import Node, Person
 
@@ -52,7 +53,7 @@ class Entry(models.Model):
     node = models.ForeignKey(Node, verbose_name=_("community"), on_delete=models.PROTECT,
                              related_name="circle_entries")
     circle = models.CharField(_("circle"), max_length=12, choices=Circle.choices)
-    category = models.CharField(_("category"), max_length=30)
+    category = models.CharField(pgettext_lazy("service circle", "category"), max_length=30)
     name = models.CharField(_("name"), max_length=120)
     description = models.TextField(_("what it offers"), blank=True)
     address = models.CharField(_("address"), max_length=200)
