@@ -7,8 +7,8 @@ from __future__ import annotations
 from django.db import transaction
 
 from linli.cases.demo import load_demo_cases
-from linli.deliberation.votes.demo import load_demo_votes
 from linli.circles.demo import load_demo_circles
+from linli.deliberation.votes.demo import load_demo_votes
 from linli.disclosure.demo import load_demo_money
 from linli.mutualaid.demo import load_demo_aid
 from linli.org.demo import DEMO_PASSWORD, demo_logins, load_demo_org
