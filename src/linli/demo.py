@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from linli.cases.demo import load_demo_cases
+from linli.circles.demo import load_demo_circles
 from linli.deliberation.demo import load_demo_deliberation
 from linli.deliberation.votes.demo import load_demo_votes
 from linli.disclosure.demo import load_demo_money
@@ -28,4 +29,5 @@ def load_demo() -> dict:
     load_demo_votes()  # an owners' vote in 莱茵春天 with online, paper and proxy ballots, result published
     load_demo_deliberation()  # topics, a weekly meeting with minutes, a half-year review, fund projects
     load_demo_projects()  # the 栖居草堂-style renovation of 清波一号院落 (seeds 002, 004)
+    load_demo_circles()  # service circles of 太极社区 and 天府社区 (seeds 004, 000)
     return stats

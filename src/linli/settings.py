@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "linli.deliberation.votes",
     "linli.deliberation",
     "linli.projects",
+    "linli.circles",
 ]
 
 MIDDLEWARE = [

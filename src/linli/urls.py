@@ -42,6 +42,7 @@ urlpatterns = [
     path("", include("linli.org.role_urls")),
     path("", include("linli.deliberation.urls")),
     path("", include("linli.projects.urls")),
+    path("", include("linli.circles.urls")),
 ]
 
 # A database error outside a view gets the same 503 page as inside one (linli.web.middleware).
