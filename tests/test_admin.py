@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 
 LINLI_APPS = {"org", "cases", "ledger", "disclosure", "mutualaid", "open311", "web", "surveys", "votes",
-              "deliberation"}
+              "deliberation", "projects", "circles"}
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # Gaps in apps other helpers own, reported to them; an entry here is only an
 # allowance (the test does not require it to stay missing).
