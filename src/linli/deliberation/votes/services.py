@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -190,13 +191,14 @@ def _notify_owners(vote: Vote, event: str) -> int:
             body = str(_("{title}: voting is open until {closes}.")).format(
                 title=vote.title, closes=timezone.localtime(vote.closes_at).strftime("%Y-%m-%d %H:%M"))
     url = reverse("votes_detail", args=[vote.pk])
+    site = getattr(settings, "LINLI_SITE_URL", "").rstrip("/")  # a mail or SMS needs the whole address
     queued = 0
     for person in people:
         Notification.objects.create(recipient=person, kind="vote", title=subject[:200], body=body, url=url)
         for kind, channel in channels().items():
             address = channel.address_for(Contact(email=person.email or "", phone=person.phone or ""))
             if address:
-                outbox.message_enqueue(channel=kind, address=address, subject=subject, body=f"{body}\n{url}", kind="vote",
+                outbox.message_enqueue(channel=kind, address=address, subject=subject, body=f"{body}\n{site}{url}", kind="vote",
                                        node=vote.compound, dedupe_key=f"vote:{vote.pk}:{event}:{person.pk}:{kind}")
                 queued += 1
     return queued

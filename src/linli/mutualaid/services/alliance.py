@@ -70,7 +70,8 @@ def merchant_score(*, merchant: Merchant, period: str, scores: dict[int, int], e
         if not isinstance(v, int) or isinstance(v, bool) or not 0 <= v <= 100:
             raise InvalidInput("mutualaid.score", _("A score is a whole number from 0 to 100."))
     weights = sum(c.weight for c in criteria)
-    total = round(sum(scores[c.pk] * c.weight for c in criteria) / weights)
+    # Whole points of the exact mean (integers, no float): below the threshold exactly when the mean is.
+    total = sum(scores[c.pk] * c.weight for c in criteria) // weights
     scoring = Scoring.objects.create(merchant=merchant, period=period, total=total, note=(note or "").strip()[:300], by=by)
     for c in criteria:
         Score.objects.create(scoring=scoring, criterion=c, value=scores[c.pk],

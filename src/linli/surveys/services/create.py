@@ -190,8 +190,11 @@ KIND_WORDS = {
     "排序": Kind.RANKING, "ranking": Kind.RANKING,
     "矩阵": Kind.MATRIX, "matrix": Kind.MATRIX,
 }
-_HEAD = re.compile(r"^(?P<kind>[^\s:：]+)(?P<params>[^:：]*)[:：]\s*(?P<text>.*)$")
-_RANGE = re.compile(r"(-?\d+)\s*[-–~～至]\s*(-?\d+)")
+# The parameters start after a space, and a number only where no digit precedes it: the
+# patterns cannot overlap, so a long line costs linear time (no catastrophic backtracking).
+_HEAD = re.compile(r"^(?P<kind>[^\s:：]+)(?P<params>(?:\s[^:：]*)?)[:：]\s*(?P<text>.*)$")
+_RANGE = re.compile(r"(?<!\d)(-?\d+)\s*[-–~～至]\s*(-?\d+)")
+MAX_LINE = 2000  # longer than any question, option list or row line can be
 _COND = re.compile(r"^(?:仅当|if)\s*(?:第\s*)?(\d+)\s*题?\s*[=＝选]\s*(.+)$", re.I)
 
 
@@ -225,6 +228,9 @@ def questions_from_text(text: str) -> list[dict[str, Any]]:
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
+        if len(line) > MAX_LINE:
+            raise InvalidInput("surveys.format_line", _(
+                "Line %(line)s is longer than 2,000 characters.") % {"line": lineno})
         if line[0] in "-－•·" and specs:
             specs[-1].setdefault("options", []).append(line[1:].strip())
             continue
