@@ -20,3 +20,30 @@ def test_the_notice_e_mail_carries_the_full_address_of_the_vote(world, settings)
                                  by=committee, now=now)
     body = OutboxMessage.objects.get(kind="vote").body
     assert body.splitlines()[-1] == f"https://linli.example.org/votes/{vote.pk}/"
+
+
+def test_a_manager_cannot_record_a_proxy_naming_themselves(vw):
+    """A manager could register a written proxy naming themselves, then vote for that owner."""
+    import pytest
+
+    from linli.deliberation.votes.models import Proxy
+    from linli.errors import DomainError
+
+    committee = vw.person("committee")
+    with pytest.raises(DomainError) as refused:
+        services.proxy_register(vote=vw.vote, household_code="X-201", holder=committee, document="委托书 7 号",
+                                by=committee)
+    assert refused.value.code == "votes.proxy_self" and not Proxy.objects.exists()
+
+
+def test_the_second_teller_does_not_see_the_first_entry(vw, client):
+    """The tellers' page showed the first teller's choice to the second, who could copy it."""
+    from django.urls import reverse
+
+    first, second = vw.person("committee"), vw.person("community_c1")
+    services.paper_enter(vote=vw.vote, household_code="X-201", choice="yes", by=first)
+    client.force_login(second)
+    page = client.get(reverse("votes_tellers", args=[vw.vote.pk])).content.decode()
+    assert "第二人录入前不显示" in page
+    client.force_login(first)
+    assert "第二人录入前不显示" not in client.get(reverse("votes_tellers", args=[vw.vote.pk])).content.decode()

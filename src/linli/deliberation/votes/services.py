@@ -419,6 +419,9 @@ def proxy_register(*, vote: Vote, household_code: str, holder: Person | None, do
         raise InvalidInput("votes.proxy_document", _("Give the proxy document's reference (at most 100 characters)."))
     if holder is None:
         raise InvalidInput("votes.proxy_holder", _("Name the proxy holder's account."))
+    if holder.pk == by.pk:
+        # Whoever records a proxy must not be the one who then votes with it.
+        raise VoteRefused("votes.proxy_self", _("You cannot record a proxy naming yourself; ask another manager."))
     vote = _lock(vote)
     _require_status(vote, VoteStatus.NOTICE, VoteStatus.OPEN)
     elector = elector_by_household(vote, household_code)
