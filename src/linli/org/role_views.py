@@ -81,6 +81,8 @@ def role_grant(request, code: str):
     authz.require(request.user, "org.role.assign", node)
     form = {k: request.POST.get(k, "")[:100] for k in ("person", "role", "place")}
     try:
+        if any("\x00" in v for v in form.values()):  # PostgreSQL cannot even look such text up
+            raise InvalidInput("role.nul", _("The request contains a NUL character."))
         code_given = form["place"].strip()
         place = selectors.node_by_code(code_given) if code_given else node
         if place is None:
@@ -102,7 +104,7 @@ def role_withdraw(request, pk: int):
     assignment = get_object_or_404(RoleAssignment.objects.select_related("person", "node"), pk=pk)
     authz.require(request.user, "org.role.assign", assignment.node)
     back = request.POST.get("back", "")
-    node = selectors.node_by_code(back) if back else None
+    node = selectors.node_by_code(back) if back and "\x00" not in back else None
     if node is None or not assignment.node.path.startswith(node.path):
         node = assignment.node
     try:
