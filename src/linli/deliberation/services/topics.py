@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli import authz
+from linli.cases.locks import case_lock
 from linli.deliberation.models import Body, EventKind, Support, Topic
 from linli.deliberation.models import TopicStatus as TS
 from linli.deliberation.services._common import (
@@ -82,6 +83,8 @@ def topic_from_case(*, case, title: str = "", by: Person) -> Topic:
     if case is None:
         raise NotFound("deliberation.case", _("No such request."))
     authz.require(by, "cases.case.view", case)
+    # the request row first (linli.cases.locks): two staff turning it at once make one topic
+    case = case_lock(case.pk)
     compound = case.compound
     if compound is None:
         raise InvalidInput("deliberation.case_place", _("Only a request about a compound can become its topic."))
