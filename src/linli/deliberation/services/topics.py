@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from linli import authz
 from linli.cases.locks import case_lock
+from linli.cases.selectors import mask_phones
 from linli.deliberation.models import Body, EventKind, Support, Topic
 from linli.deliberation.models import TopicStatus as TS
 from linli.deliberation.services._common import (
@@ -92,7 +93,9 @@ def topic_from_case(*, case, title: str = "", by: Person) -> Topic:
     existing = Topic.objects.filter(case_id=case.pk).first()
     if existing is not None:
         raise DeliberationRefused("deliberation.case_taken", _("This request is already a topic."))
-    title, body = _title_body(title or case.description[:60], case.description[:2000])
+    # the topic is public: phone numbers written into the request are masked (as on its tracking page)
+    description = mask_phones(case.description)
+    title, body = _title_body(title or description[:60], description[:2000])
     topic = Topic.objects.create(compound=compound, title=title, body=body, case_id=case.pk,
                                  raised_by=case.reporter if case.reporter_id else None)
     event(compound, EventKind.TOPIC_RAISED, by, topic=topic.pk, case=case.pk)
