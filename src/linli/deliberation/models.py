@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from linli.ledger.models import Transaction
 from linli.org.models import Node, Person
@@ -34,7 +35,7 @@ class TopicStatus(models.TextChoices):
     RAISED = "raised", _("Raised")
     SCHEDULED = "scheduled", _("Scheduled")
     DISCUSSED = "discussed", _("Discussed")
-    DECIDED = "decided", _("Decided")
+    DECIDED = "decided", pgettext_lazy("deliberation", "Decided")
     VOTE = "vote", _("Put to a vote")
     REFERRED = "referred", _("Referred upward")
     DONE = "done", _("Done")

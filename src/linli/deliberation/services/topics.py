@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli import authz
+from linli.cases.locks import case_lock
+from linli.cases.selectors import mask_phones
 from linli.deliberation.models import Body, EventKind, Support, Topic
 from linli.deliberation.models import TopicStatus as TS
 from linli.deliberation.services._common import (
@@ -82,6 +84,8 @@ def topic_from_case(*, case, title: str = "", by: Person) -> Topic:
     if case is None:
         raise NotFound("deliberation.case", _("No such request."))
     authz.require(by, "cases.case.view", case)
+    # the request row first (linli.cases.locks): two staff turning it at once make one topic
+    case = case_lock(case.pk)
     compound = case.compound
     if compound is None:
         raise InvalidInput("deliberation.case_place", _("Only a request about a compound can become its topic."))
@@ -89,7 +93,9 @@ def topic_from_case(*, case, title: str = "", by: Person) -> Topic:
     existing = Topic.objects.filter(case_id=case.pk).first()
     if existing is not None:
         raise DeliberationRefused("deliberation.case_taken", _("This request is already a topic."))
-    title, body = _title_body(title or case.description[:60], case.description[:2000])
+    # the topic is public: phone numbers written into the request are masked (as on its tracking page)
+    description = mask_phones(case.description)
+    title, body = _title_body(title or description[:60], description[:2000])
     topic = Topic.objects.create(compound=compound, title=title, body=body, case_id=case.pk,
                                  raised_by=case.reporter if case.reporter_id else None)
     event(compound, EventKind.TOPIC_RAISED, by, topic=topic.pk, case=case.pk)
