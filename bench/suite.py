@@ -504,6 +504,10 @@ def main(argv: list[str] | None = None) -> None:
     (out / "latest.json").write_text(json.dumps(result, indent=2, ensure_ascii=False, default=str) + "\n")
     (out / "latest.md").write_text(markdown(result))
     print(markdown(result))
+    failed = [name for name, data in result["benchmarks"].items() if "error" in data]
+    if failed:
+        print(f"[bench] failed: {', '.join(failed)}", file=sys.stderr)
+        sys.exit(1)
 
 
 if __name__ == "__main__":
