@@ -175,6 +175,16 @@ class City:
         self.places: list[tuple[int, int, int]] = []
 
     # --- places ---------------------------------------------------------
+    def places_write(self) -> None:
+        """The tree, in one transaction (the ids are reserved under a table lock)."""
+        with transaction.atomic():
+            self._places_write()
+
+    def requests_write(self) -> None:
+        """``sizes.requests`` requests with their clocks and history, in one transaction."""
+        with transaction.atomic():
+            self._requests_write()
+
     def _node_count(self) -> int:
         s = self.sizes
         communities = s.streets * s.communities_per_street
@@ -183,7 +193,7 @@ class City:
         return (1 + s.streets + communities + communities * s.grids_per_community + microgrids + s.compounds
                 + s.compounds * s.buildings_per_compound + units + units * s.households_per_unit)
 
-    def places_write(self) -> None:
+    def _places_write(self) -> None:
         s, rng, p = self.sizes, self.rng, self.prefix
         started = time.perf_counter()
         writer = Writer(Node, ["id", "kind", "code", "name", "parent_id", "path", "property_mode", "area_m2",
@@ -251,7 +261,7 @@ class City:
         self.report.seconds["places"] = time.perf_counter() - started
 
     # --- requests -------------------------------------------------------
-    def requests_write(self) -> None:
+    def _requests_write(self) -> None:
         s, rng, now = self.sizes, self.rng, self.now
         started = time.perf_counter()
         policy = TimeLimitPolicy.objects.get(is_default=True)
