@@ -17,7 +17,6 @@ import json
 import os
 import platform
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -223,7 +222,7 @@ def bench_ledger(size: dict) -> dict:
     from linli.ledger.selectors import verify_all
     from linli.org.models import Node
 
-    node = Node.objects.filter(kind="compound").first()
+    node = Node.objects.filter(kind="compound").order_by("id")[0]
     accounts = [ledger.account_open(code=f"bench-{i}", name=f"bench {i}", kind="asset", node=node, asset="CNY")
                 for i in range(8)]
     clients, per = size["ledger_clients"], size["ledger_per_client"]
@@ -284,10 +283,10 @@ def bench_pages() -> dict:
 
     from linli.org.models import Node
 
-    unit = Node.objects.filter(kind="unit").first()
+    unit = Node.objects.filter(kind="unit").order_by("id")[0]
     # the board of a street holding requests (the board benchmark's, when it ran)
-    street = (Node.objects.filter(kind="street", code__startswith="BRD-").first()
-              or Node.objects.filter(kind="street").first())
+    street = (Node.objects.filter(kind="street", code__startswith="BRD-").order_by("id").first()
+              or Node.objects.filter(kind="street").order_by("id")[0])
     client = Client()
     out = {}
     for name, url in (("phone_intake", f"/q/{unit.code}"), ("public_board", f"/boards/{street.code}/")):
@@ -394,7 +393,9 @@ def _csrf(port: int, path: str) -> tuple[str, str]:
 
     r = urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10)
     cookie = next(v.split(";")[0] for k, v in r.headers.items() if k.lower() == "set-cookie" and "csrftoken" in v)
-    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', r.read()).group(1).decode()
+    found = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', r.read())
+    assert found is not None, "no CSRF token on the phone page"
+    token = found.group(1).decode()
     return cookie, token
 
 
@@ -410,7 +411,7 @@ def bench_intake(size: dict) -> dict:
     from linli.org import services as org
     from linli.org.models import Node, Person
 
-    unit = Node.objects.filter(kind="unit").first()
+    unit = Node.objects.filter(kind="unit").order_by("id")[0]
     _k, key = Open311Key.issue(name="bench")
     person = Person.objects.create_user(username="bench-api", password=None)
     _t, token = org.api_token_create(person=person, name="bench", by=None)
@@ -608,7 +609,7 @@ def main(argv: list[str] | None = None) -> None:
     out.mkdir(parents=True, exist_ok=True)
     if args.merge and (out / "latest.json").exists():
         earlier = json.loads((out / "latest.json").read_text())
-        for name, data in result["benchmarks"].items():
+        for data in result["benchmarks"].values():
             data["run"] = {"started": result["started"], "load_average_at_start":
                            result["machine"]["load_average_at_start"], "sizes": result["sizes"]}
         result = {**earlier, "benchmarks": {**earlier["benchmarks"], **result["benchmarks"]},

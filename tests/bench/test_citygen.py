@@ -34,12 +34,13 @@ def test_the_city_has_the_places_the_services_would_have_made(db):
         "unit": 24, "household": 48}
     assert city.report.rows["places"] == 109
     for node in nodes.values():
-        parent = nodes.get(node.parent_id)
+        parent = nodes[node.parent_id] if node.parent_id is not None else None
         assert node.path == f"{parent.path if parent else '/'}{node.pk}/"
         expected_compound = node.pk if node.kind == "compound" else (parent.compound_id if parent else None)
         assert node.compound_id == expected_compound
         if node.kind == "household":
-            assert node.area_m2 > 0 and nodes[node.microgrid_id].kind == "microgrid"
+            assert node.area_m2 is not None and node.area_m2 > 0 and node.microgrid_id is not None
+            assert nodes[node.microgrid_id].kind == "microgrid"
     # What node_create would derive for a unit and its building: nothing to change.
     household = next(n for n in nodes.values() if n.kind == "household")
     unit, building = nodes[household.parent_id], nodes[nodes[household.parent_id].parent_id]

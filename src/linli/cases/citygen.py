@@ -36,7 +36,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from linli.cases.models import Case, CaseEvent, Category, Deadline, PolicyClock, TimeLimitPolicy
-from linli.org.models import Node, NodeKind
+from linli.org.models import Node
 
 # Seed 002: of 82 classified requests, 55 green, 15 yellow, 12 red; grey added at 3.
 COLOURS = (("green", 55), ("yellow", 15), ("red", 12), ("grey", 3))
