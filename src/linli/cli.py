@@ -6,7 +6,7 @@ import os
 import sys
 
 # Commands whose names read better with a hyphen on the command line.
-ALIASES = {"api-token": "api_token"}
+ALIASES = {"api-token": "api_token", "generate-city": "generate_city"}
 
 # The demo runs with DEBUG off, like production (a wrong Host or a bad QR code
 # shows a plain error page, never Django's debug page with paths and settings),
