@@ -33,3 +33,18 @@ def test_a_request_turned_into_a_public_topic_does_not_show_the_phone_number_in_
     page = client.get(f"/deliberation/topics/{topic.pk}/").content.decode()
     assert "1234" not in page
     assert "138****5678" in page
+
+
+def test_the_open_a_fund_round_form_sent_twice_opens_one_round_and_funds_it_once(dworld, client):
+    """Sending the form twice made two rounds and put the fund amount on the books twice."""
+    from linli.deliberation.models import FundRound
+    from linli.ledger.models import Transaction
+
+    client.force_login(dworld.person("community_c1"))
+    form = {"title": "2027 微治理第一批", "amount": "5000", "method": "knapsack"}
+    before = Transaction.objects.count()
+    client.post("/deliberation/c/X/rounds/new", form)
+    second = client.post("/deliberation/c/X/rounds/new", form, follow=True)
+    assert FundRound.objects.filter(title="2027 微治理第一批").count() == 1
+    assert Transaction.objects.count() == before + 1
+    assert "这里已经有同名的基金轮次，没有重复添加。" in second.content.decode()

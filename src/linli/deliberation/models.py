@@ -255,7 +255,11 @@ class FundRound(models.Model):
         verbose_name = _("fund round")
         verbose_name_plural = _("fund rounds")
         ordering = ["-created_at", "-id"]
-        constraints = [models.CheckConstraint(name="dlb_round_amount", condition=Q(amount__gt=0))]
+        constraints = [
+            models.CheckConstraint(name="dlb_round_amount", condition=Q(amount__gt=0)),
+            # The same form sent twice opens one round (and puts the money in once).
+            models.UniqueConstraint(fields=["node", "title"], name="dlb_round_title_once"),
+        ]
 
     def __str__(self) -> str:
         return self.title

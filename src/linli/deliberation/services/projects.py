@@ -92,7 +92,15 @@ def round_open(*, node: Node, title: str, amount: int, method: str, by: Person) 
     amount = amount_fen(amount, "deliberation.amount", _("The fund amount is a positive sum of money."))
     if method not in RoundMethod.values:
         raise InvalidInput("deliberation.method", _("Unknown selection method."))
-    rnd = FundRound.objects.create(node=node, title=title, amount=amount, method=method)
+    exists = DeliberationRefused("deliberation.round_exists",
+                                 _("A fund round with this title is already open here; nothing was added."))
+    if FundRound.objects.filter(node=node, title=title).exists():
+        raise exists
+    try:
+        with transaction.atomic():
+            rnd = FundRound.objects.create(node=node, title=title, amount=amount, method=method)
+    except IntegrityError as exc:  # the same form, sent twice at once
+        raise exists from exc
     rnd.funding = ledger.ledger_post(legs=[(_income_account(rnd), -amount), (_fund_account(rnd), amount)],
                                      idempotency_key=f"dlb:round:{rnd.pk}:fund", memo=f"{title} 社区基金拨付", by=by)
     rnd.save(update_fields=["funding"])
