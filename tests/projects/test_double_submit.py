@@ -7,10 +7,9 @@ import re
 import pytest
 
 from linli.ledger.models import Account, Transaction
+from linli.ledger.selectors import verify_all
 from linli.projects import services as svc
 from linli.projects.models import Contribution, Payment
-
-from linli.ledger.selectors import verify_all
 
 from .test_concurrency import N, _race
 
