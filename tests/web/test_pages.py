@@ -115,11 +115,13 @@ def _shortcut_links(client, world, who):
 def test_start_page_shortcuts_follow_the_roles(client, world):
     # a resident reports from their own unit and follows their compound's board and money
     links, card = _shortcut_links(client, world, "resident")
-    assert links == {"/q/X-B1-U1", "/boards/X/", "/compounds/X/money/", "/compounds/X/reports/"}
-    assert "反映诉求" in card and "公开看板" in card
+    assert links == {"/q/X-B1-U1", "/boards/X/", "/compounds/X/money/", "/compounds/X/reports/", "/deliberation/c/X/",
+                     "/projects/c/X/", "/circles/"}
+    assert "反映诉求" in card and "公开看板" in card and "改造项目" in card and "服务圈" in card
     # property staff: their compound only, nothing to report from
     links, _ = _shortcut_links(client, world, "property_z")
-    assert links == {"/boards/Z/", "/compounds/Z/money/", "/compounds/Z/reports/"}
+    assert links == {"/boards/Z/", "/compounds/Z/money/", "/compounds/Z/reports/", "/deliberation/c/Z/",
+                     "/projects/c/Z/", "/circles/"}
     # a street's staff: the street's board and the ranking of its grids
     links, card = _shortcut_links(client, world, "street_s1")
     assert links == {"/boards/S1/", "/evaluation/S1/"} and "网格与微网格长评价" in card
@@ -132,7 +134,9 @@ def test_start_page_shortcuts_follow_the_roles(client, world):
 
 
 def test_start_page_without_roles_has_no_shortcuts(client, world):
-    assert 'id="shortcuts"' not in client.get("/").content.decode()
+    html = client.get("/").content.decode()
+    assert 'id="shortcuts"' not in html
+    assert '<a href="/circles/">服务圈</a>' in html  # open to everyone
     client.force_login(world.person("admin"))
     assert 'id="shortcuts"' not in client.get("/").content.decode()
 

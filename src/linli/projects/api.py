@@ -349,13 +349,15 @@ class RecordIn(Schema):
     source: Text20
     amount: Fen
     payer: Text100 = ""
+    client_token: Text100 = ""  # a one-time token: the same token sent twice records once
 
 
 @router.post("/{id}/contributions", response={201: ContributionOut, **ERRORS})
 def contribution_record(request, id: Id, payload: RecordIn):  # noqa: A002
     """Money from a subsidy, work units, donations or the community fund has arrived (posted at once)."""
     return 201, _c(svc.contribution_record(project=_project(id), source=payload.source, amount=payload.amount,
-                                           payer=payload.payer, by=request.user))
+                                           payer=payload.payer, by=request.user,
+                                           client_token=payload.client_token or None))
 
 
 @router.post("/contributions/{id}/confirm", response={200: ContributionOut, **ERRORS})
@@ -376,12 +378,13 @@ def contribution_cancel(request, id: Id):  # noqa: A002
 class PayIn(Schema):
     amount: Fen
     payee: Text200
+    client_token: Text100 = ""  # a one-time token: the same token sent twice pays once
 
 
 @router.post("/items/{id}/payments", response={201: OkOut, **ERRORS})
 def item_pay(request, id: Id, payload: PayIn):  # noqa: A002
     pay = svc.item_pay(item=_get(ScopeItem, id, "project"), amount=payload.amount, payee=payload.payee,
-                       by=request.user)
+                       by=request.user, client_token=payload.client_token or None)
     return 201, {"id": pay.pk}
 
 

@@ -415,10 +415,17 @@ def pledge_add(*, project: Project, amount: int | None = None, by) -> Contributi
     return c
 
 
-def _receive(p: Project, c: Contribution, by) -> None:
+def _client_key(scope: str, by, token: str | None) -> str | None:
+    """The ledger key of a client's one-time token (a form's hidden ``client_token`` or the
+    API's): the same token sent twice moves the money once. None without a token."""
+    token = (token or "").strip()[:64] if isinstance(token, str) else ""
+    return f"{scope}:{getattr(by, 'pk', None)}:{token}" if token else None
+
+
+def _receive(p: Project, c: Contribution, by, key: str | None = None) -> None:
     c.receipt = ledger.ledger_post(
         legs=[(_source_account(p, c.source), -c.amount), (_project_account(p), c.amount)],
-        idempotency_key=f"project-contribution:{c.pk}:receipt",
+        idempotency_key=key or f"project-contribution:{c.pk}:receipt",
         memo=f"{p.title} · {zh(Source(c.source).label)} 到账", by=by)
     c.state, c.confirmed_at = ContributionState.CONFIRMED, timezone.now()
     c.save(update_fields=["receipt", "state", "confirmed_at"])
@@ -444,16 +451,24 @@ def contribution_confirm(*, contribution: Contribution, by) -> Contribution:
 
 
 @transaction.atomic
-def contribution_record(*, project: Project, source: str, amount: int, payer: str = "", by) -> Contribution:
+def contribution_record(*, project: Project, source: str, amount: int, payer: str = "", by,
+                        client_token: str | None = None) -> Contribution:
     """Money from a source other than a household's pledge (subsidy, work units, donations,
-    community fund) has arrived: recorded and posted at once."""
+    community fund) has arrived: recorded and posted at once. The same ``client_token``
+    sent twice (a double-submitted form) records once."""
     authz.require(by, "projects.project.manage", project.compound)
     p = _locked(project, ProjectStatus.APPROVED, ProjectStatus.RUNNING)
     if source not in Source.values:
         raise InvalidInput("projects.source", _("Unknown source of money."))
     payer = _text(payer, "projects.payer", _("Name the payer in at most 100 characters."), required=False, limit=100)
-    c = Contribution.objects.create(project=p, source=source, amount=_amount(amount), payer=payer)
-    _receive(p, c, by)
+    amount = _amount(amount)
+    key = _client_key(f"project-record:{p.pk}", by, client_token)
+    if key is not None:
+        first = Contribution.objects.filter(receipt__idempotency_key=key).first()
+        if first is not None and (first.source, first.amount, first.payer) == (source, amount, payer):
+            return first  # the same form sent again: recorded once
+    c = Contribution.objects.create(project=p, source=source, amount=amount, payer=payer)
+    _receive(p, c, by, key)
     _event(p, "contribution.recorded", by, contribution=c.pk, amount=c.amount, source=source)
     return c
 
@@ -483,16 +498,22 @@ def contribution_cancel(*, contribution: Contribution, by) -> Contribution:
 
 
 @transaction.atomic
-def item_pay(*, item: ScopeItem, amount: int, payee: str, by) -> Payment:
-    """Pay for a scope item from the project's account."""
+def item_pay(*, item: ScopeItem, amount: int, payee: str, by, client_token: str | None = None) -> Payment:
+    """Pay for a scope item from the project's account. The same ``client_token`` sent
+    twice (a double-submitted form, a retried API call) pays once."""
     authz.require(by, "projects.project.manage", item.project.compound)
     p = _locked(item.project, ProjectStatus.RUNNING)
     amount = _amount(amount)
     payee = _text(payee, "projects.payee", _("Name the payee in 1 to 200 characters."))
+    key = _client_key(f"project-payment:{item.pk}", by, client_token)
+    if key is not None:
+        first = Payment.objects.filter(transaction__idempotency_key=key).first()
+        if first is not None and (first.item_id, first.amount, first.payee) == (item.pk, amount, payee):
+            return first  # the same form sent again: paid once
     if _project_account(p).available < amount:
         raise ProjectRefused("projects.balance", _("The project's account does not hold enough for this payment."))
     tx = ledger.ledger_post(legs=[(_project_account(p), -amount), (_item_account(item), amount)],
-                            idempotency_key=f"project-payment:{p.pk}:{uuid.uuid4()}",
+                            idempotency_key=key or f"project-payment:{p.pk}:{uuid.uuid4()}",
                             memo=f"{p.title} · {item.title} · 付 {payee}", by=by)
     pay = Payment.objects.create(project=p, item=item, amount=amount, payee=payee, transaction=tx)
     _event(p, "item.paid", by, item=item.pk, amount=amount)

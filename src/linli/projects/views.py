@@ -6,6 +6,7 @@ service and renders."""
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from functools import wraps
 
 from django.contrib import messages
@@ -173,8 +174,6 @@ def supervise(request, pk: int):
             raise
         except DomainError as exc:
             error = exc.message
-    import secrets
-
     return render(request, "projects/supervise.html", {
         "p": p, "place": org_selectors.public_place_name(place or p.compound), "place_code": place.code if place else "",
         "kinds": ProblemKind.choices, "running": p.status == ProjectStatus.RUNNING, "error": error, "values": values,
@@ -231,7 +230,7 @@ def manage(request, pk: int):
         "confirmed": list(selectors.confirmed_contributions(p, request.user)),
         "items": list(p.items.all()), "milestones": list(p.milestones.all()),
         "comments": selectors.comments(p), "today": timezone.localdate(),
-        "states": ContributionState})
+        "states": ContributionState, "client_token": secrets.token_hex(16)})
 
 
 @login_required
@@ -327,7 +326,7 @@ def record(request, pk: int):
     authz.require(request.user, "projects.project.manage", _project(pk).compound)  # before reading the form
     svc.contribution_record(project=_project(pk), source=request.POST.get("source", ""),
                             amount=svc.parse_yuan(request.POST.get("amount")), payer=request.POST.get("payer", ""),
-                            by=request.user)
+                            by=request.user, client_token=request.POST.get("client_token") or None)
 
 
 @_action(_manage_url, gettext_lazy("The project is accepted and its final accounts are published."))
@@ -378,7 +377,8 @@ def _item(pk: int) -> ScopeItem:
 def item_pay(request, pk: int):
     authz.require(request.user, "projects.project.manage", _item(pk).project.compound)  # before reading the form
     svc.item_pay(item=_item(pk), amount=svc.parse_yuan(request.POST.get("amount")),
-                 payee=request.POST.get("payee", ""), by=request.user)
+                 payee=request.POST.get("payee", ""), by=request.user,
+                 client_token=request.POST.get("client_token") or None)
 
 
 @_action(_item_manage, gettext_lazy("Photo added."))
