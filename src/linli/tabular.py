@@ -134,8 +134,7 @@ def read_table(data: bytes, filename: str, columns: list[Column]) -> list[dict]:
         record: dict[str, Any] = {"_row": number}
         for col in columns:
             at = index.get(col.key)
-            # NUL is never data (and PostgreSQL cannot even look such text up): dropped.
-            record[col.key] = str(raw[at]).replace("\x00", "").strip() if at is not None and at < len(raw) else ""
+            record[col.key] = str(raw[at]).strip() if at is not None and at < len(raw) else ""
         out.append(record)
     if not out:
         raise InvalidInput("import.no_rows", _("The file has a header but no rows."))

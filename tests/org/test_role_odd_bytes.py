@@ -30,13 +30,12 @@ def test_a_nul_in_the_withdraw_back_link_falls_back_to_the_roles_place(client, w
     assert not RoleAssignment.objects.filter(pk=leader.pk).exists()
 
 
-def test_a_nul_in_an_imported_cell_is_dropped_not_a_server_error(client, world):
+def test_a_nul_in_an_imported_cell_is_refused_not_a_server_error(client, world):
     client.force_login(world.person("community_c1"))
     before = state()
     f = io.BytesIO("姓名,手机号,角色,地点编码\n张\x00三,13800000001,楼栋长,X-B1\x00\n".encode())
     f.name = "roles.csv"
     r = client.post("/roles/C1/import", {"file": f})
-    assert r.status_code == 200
-    body = r.content.decode()
-    assert "张三" in body and "X-B1" in body
-    assert state() == before  # the preview writes nothing
+    assert r.status_code == 422
+    assert "空字符" in r.content.decode()
+    assert state() == before

@@ -9,6 +9,8 @@ admin.site.register(m.Entry, type("EntryAdmin", (ReadOnlyAdmin,), {
     "list_display": ["name", "node", "circle", "category", "service_point", "hidden"],
     "list_filter": ["circle", "service_point", "hidden"], "search_fields": ["name", "category", "services"]}))
 admin.site.register(m.CompoundLocation, type("CompoundLocationAdmin", (ReadOnlyAdmin,), {
-    "list_display": ["compound", "lat", "lng", "updated_at"], "search_fields": ["compound__name"]}))
+    "list_display": ["compound", "lat", "lng", "updated_at"], "search_fields": ["compound__name"],
+    "date_hierarchy": "updated_at"}))
 admin.site.register(m.Event, type("EventAdmin", (ReadOnlyAdmin,), {
-    "list_display": ["node", "entry", "kind", "by", "at"], "list_filter": ["kind"], "date_hierarchy": "at"}))
+    "list_display": ["node", "entry", "kind", "by", "at"], "list_filter": ["kind"], "date_hierarchy": "at",
+    "search_fields": ["entry__name", "node__name"]}))

@@ -60,6 +60,11 @@ def role_import_check(*, node: Node, data: bytes, filename: str, by: Person) -> 
     Writes nothing. ``by`` needs ``org.role.assign`` at ``node``."""
     authz.require(by, "org.role.assign", node)
     rows = read_table(data, filename, COLUMNS)
+    # PostgreSQL cannot even look up text holding NUL: refused like any other bad cell.
+    nul = [RowError(r["_row"], key, _("The cell contains a NUL character."))
+           for r in rows for key in ("name", "phone", "role", "place") if "\x00" in r[key]]
+    if nul:
+        raise ImportRejected(nul)
     names = _role_names()
     places = {n.code: n for n in Node.objects.filter(code__in={r["place"] for r in rows})}
     people = {p.phone: p for p in Person.objects.filter(phone__in={r["phone"] for r in rows}, is_active=True)
