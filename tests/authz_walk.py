@@ -1,0 +1,49 @@
+"""The app-level walks shared by tests/<app>/test_every_page_asks_authz.py: every page of
+one app's urlconf asks linli.authz (or sends to sign in), and every POST form carries
+the CSRF token. Each app supplies its patterns' arguments; the checks are these."""
+from __future__ import annotations
+
+import re
+
+from django.urls import URLPattern, get_resolver
+
+from linli import authz
+from tests.test_every_page_asks_authz import Recording
+
+
+def app_patterns(urlconf: str):
+    """The named URL patterns the root urlconf includes from module ``urlconf``."""
+    for p in get_resolver().url_patterns:
+        if getattr(p, "urlconf_name", None) is not None and getattr(p.urlconf_name, "__name__", "") == urlconf:
+            yield from (x for x in p.url_patterns if isinstance(x, URLPattern))
+
+
+def silent_pages(client, monkeypatch, urls: list[tuple[str, str]]) -> list[str]:
+    """GET and POST each (name, url): the ones answered without asking linli.authz."""
+    rec = Recording(authz.RULES)
+    monkeypatch.setattr(authz, "RULES", rec)
+    silent = []
+    for name, url in urls:
+        for method in ("get", "post"):
+            rec.asked.clear()
+            response = getattr(client, method)(url)
+            if response.status_code == 405:
+                continue
+            to_login = response.status_code == 302 and response["Location"].startswith("/login/")
+            if not rec.asked and not to_login:
+                silent.append(f"{method.upper()} {url} ({name}) -> {response.status_code}")
+    return silent
+
+
+def forms_without_csrf(client, urls: list[tuple[str, str]]) -> tuple[list[str], int]:
+    """The pages whose POST forms lack the CSRF token, and how many pages had a POST form."""
+    missing, pages_with_forms = [], 0
+    for name, url in urls:
+        response = client.get(url)
+        if response.status_code != 200:
+            continue
+        forms = re.findall(r"<form\b[^>]*>.*?</form>", response.content.decode(), flags=re.S | re.I)
+        posts = [f for f in forms if re.search(r'method=["\']?post', f, flags=re.I)]
+        pages_with_forms += bool(posts)
+        missing += [name for f in posts if "csrfmiddlewaretoken" not in f]
+    return missing, pages_with_forms
