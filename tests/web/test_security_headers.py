@@ -69,6 +69,15 @@ def test_the_demo_runs_with_debug_off_and_no_https_only_settings(monkeypatch):
     assert os.environ["LINLI_SECURE_COOKIES"] == "0" and os.environ["LINLI_HSTS_SECONDS"] == "0"
 
 
+def _running(pid: int) -> bool:
+    """Whether ``pid`` is a live process (a zombie awaiting its parent counts as ended)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
 def test_the_demo_shows_no_debug_page_for_a_wrong_host_or_a_bad_qr_code(tmp_path):
     """``linli demo`` for real: a wrong Host and an unknown QR code get plain
     error pages, without Django's debug page, paths or settings."""
@@ -119,6 +128,17 @@ def test_the_demo_shows_no_debug_page_for_a_wrong_host_or_a_bad_qr_code(tmp_path
         status, body, _h = get("/")
         css = re.search(r'href="(/static/linli/linli\.[0-9a-f]{12}\.css)"', body).group(1)
         assert get(css)[0] == 200
+        # A plain SIGTERM to the demo (not to its process group) stops its worker too.
+        with open(f"/proc/{proc.pid}/task/{proc.pid}/children") as f:
+            children = [int(c) for c in f.read().split()]
+        assert children, "the demo started no worker"
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and any(_running(c) for c in children):
+            time.sleep(0.2)
+        assert not any(_running(c) for c in children), "the demo's worker outlived it"
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)

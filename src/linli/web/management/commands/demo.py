@@ -35,12 +35,20 @@ class Command(BaseCommand):
                 self.stdout.write("Collecting static files (once) …")
                 call_command("collectstatic", interactive=False, verbosity=0)
             # The deadline engine runs beside the demo server, so missed time limits escalate.
+            import signal
             import subprocess
             import sys
 
             worker = subprocess.Popen([sys.executable, "-m", "linli.cli", "worker", "--interval", "30"])
             self.stdout.write("Deadline worker started (linli worker).")
+            # A plain SIGTERM (a service manager, `kill`) ends the demo like Ctrl-C does, so the
+            # worker below is stopped too instead of being left running on its own.
+            signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
             try:
                 call_command("runserver", addr, use_reloader=False, use_threading=True)
             finally:
                 worker.terminate()
+                try:
+                    worker.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    worker.kill()
