@@ -3,6 +3,7 @@ valid for its question, or refused with InvalidInput and nothing written; and
 the results count exactly the stored answers."""
 from __future__ import annotations
 
+import pytest
 from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -67,3 +68,20 @@ def test_an_answer_is_stored_whole_and_valid_or_refused_with_nothing_written(sv,
             raise Rollback
     except Rollback:
         pass
+
+
+def test_history_is_append_only_in_the_database(sv):
+    """Not only by convention: a bulk UPDATE (and on PostgreSQL a DELETE) of the
+    questionnaire's history is refused by the database."""
+    from django.db import DatabaseError, connection, transaction
+
+    from linli.surveys.models import Event
+
+    event = Event.objects.filter(survey=sv.survey).order_by("id").first()
+    assert event is not None
+    with pytest.raises(DatabaseError), transaction.atomic():
+        Event.objects.filter(pk=event.pk).update(kind="closed")
+    if connection.vendor == "postgresql":
+        with pytest.raises(DatabaseError), transaction.atomic():
+            Event.objects.filter(pk=event.pk)._raw_delete(connection.alias)
+    assert Event.objects.get(pk=event.pk).kind == event.kind

@@ -212,3 +212,24 @@ def test_no_online_or_proxy_ballot_after_the_closing_time(vw):
     # A paper ballot handed in before the close may still be typed in.
     assert services.paper_enter(vote=vote, household_code="X-102", choice="yes", by=vw.person("teller1"),
                                 now=late).status == "first"
+
+
+@pytest.mark.parametrize("model", ["VoteEvent", "RegisterEvent"])
+def test_history_is_append_only_in_the_database(vw, model):
+    """Not only the model's save(): a bulk UPDATE (and on PostgreSQL a DELETE) is refused by
+    the database, so no code path or console session rewrites who did what."""
+    from django.db import DatabaseError, connection, transaction
+
+    from linli.deliberation.votes import models as vm
+    from linli.deliberation.votes.models import OwnerKind
+
+    services.register_set(household=vw["X-102"], kind=OwnerKind.NAMED, name="王芳", by=vw.person("committee"))
+    table = getattr(vm, model)
+    event = table.objects.order_by("id").first()
+    assert event is not None
+    with pytest.raises(DatabaseError), transaction.atomic():
+        table.objects.filter(pk=event.pk).update(at=event.at + dt.timedelta(days=1))
+    if connection.vendor == "postgresql":
+        with pytest.raises(DatabaseError), transaction.atomic():
+            table.objects.filter(pk=event.pk)._raw_delete(connection.alias)
+    assert table.objects.get(pk=event.pk).at == event.at
