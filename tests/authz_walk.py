@@ -40,7 +40,7 @@ def forms_without_csrf(client, urls: list[tuple[str, str]]) -> tuple[list[str], 
     missing, pages_with_forms = [], 0
     for name, url in urls:
         response = client.get(url)
-        if response.status_code != 200:
+        if response.status_code != 200 or not response.get("Content-Type", "").startswith("text/html"):
             continue
         forms = re.findall(r"<form\b[^>]*>.*?</form>", response.content.decode(), flags=re.S | re.I)
         posts = [f for f in forms if re.search(r'method=["\']?post', f, flags=re.I)]

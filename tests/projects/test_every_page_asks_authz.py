@@ -4,22 +4,18 @@ anonymous and for a resident, GET and POST; every POST form carries the CSRF tok
 from __future__ import annotations
 
 import io
-import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import URLPattern, get_resolver, reverse
+from django.urls import reverse
 from PIL import Image
 
-from linli import authz
 from linli.projects import services as svc
-from tests.test_every_page_asks_authz import Recording
+from tests.authz_walk import app_patterns, forms_without_csrf, silent_pages
 
 
 def project_patterns():
-    for p in get_resolver().url_patterns:
-        if getattr(p, "urlconf_name", None) is not None and getattr(p.urlconf_name, "__name__", "") == "linli.projects.urls":
-            yield from (x for x in p.url_patterns if isinstance(x, URLPattern))
+    return app_patterns("linli.projects.urls")
 
 
 def png() -> SimpleUploadedFile:
@@ -65,31 +61,13 @@ def test_the_walk_covers_the_pages():
 def test_every_page_and_action_asks_the_authorisation_function(full, client, monkeypatch, who):
     if who != "anonymous":
         client.force_login(full["world"].person(who))
-    rec = Recording(authz.RULES)
-    monkeypatch.setattr(authz, "RULES", rec)
-    silent = []
-    for pattern in project_patterns():
-        url = reverse(pattern.name, kwargs=kwargs_for(pattern, full))
-        for method in ("get", "post"):
-            rec.asked.clear()
-            response = getattr(client, method)(url)
-            if response.status_code == 405:
-                continue
-            to_login = response.status_code == 302 and response["Location"].startswith("/login/")
-            if not rec.asked and not to_login:
-                silent.append(f"{method.upper()} {url} ({pattern.name}) -> {response.status_code}")
+    urls = [(p.name, reverse(p.name, kwargs=kwargs_for(p, full))) for p in project_patterns()]
+    silent = silent_pages(client, monkeypatch, urls)
     assert silent == [], "\n".join(silent)
 
 
 def test_every_form_carries_a_csrf_token(full, client):
     client.force_login(full["world"].person("admin"))
-    missing, pages_with_forms = [], 0
-    for pattern in project_patterns():
-        response = client.get(reverse(pattern.name, kwargs=kwargs_for(pattern, full)))
-        if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
-            continue
-        forms = re.findall(r"<form\b[^>]*>.*?</form>", response.content.decode(), flags=re.S | re.I)
-        posts = [f for f in forms if re.search(r'method=["\']?post', f, flags=re.I)]
-        pages_with_forms += bool(posts)
-        missing += [pattern.name for f in posts if "csrfmiddlewaretoken" not in f]
+    urls = [(p.name, reverse(p.name, kwargs=kwargs_for(p, full))) for p in project_patterns()]
+    missing, pages_with_forms = forms_without_csrf(client, urls)
     assert missing == [] and pages_with_forms >= 3
