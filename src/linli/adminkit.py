@@ -55,3 +55,10 @@ class ReadOnlyAdmin(SafeInitialMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+def register_read_only(model, display, filters=(), search=(), **options) -> None:
+    """Show ``model`` in the admin read-only: its list columns, filters and search fields
+    (plus any other ModelAdmin option, e.g. ``date_hierarchy``)."""
+    attrs = {"list_display": list(display), "list_filter": list(filters), "search_fields": list(search), **options}
+    admin.site.register(model, type(f"{model.__name__}Admin", (ReadOnlyAdmin,), attrs))

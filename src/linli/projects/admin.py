@@ -1,16 +1,8 @@
 """Project rows are written through linli.projects.services (money moves on the
 ledger, history is append-only): the admin shows them for support and audit and
 never edits them."""
-from django.contrib import admin
-
-from linli.adminkit import ReadOnlyAdmin
+from linli.adminkit import register_read_only as _register
 from linli.projects import models as m
-
-
-def _register(model, display, filters, search):
-    admin.site.register(model, type(f"{model.__name__}Admin", (ReadOnlyAdmin,),
-                                    {"list_display": display, "list_filter": filters, "search_fields": search}))
-
 
 _register(m.Project, ["title", "compound", "kind", "status", "notice_until", "start_date", "end_date"],
           ["status", "kind"], ["title", "compound__name"])
