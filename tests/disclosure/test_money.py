@@ -32,12 +32,16 @@ def test_income_and_expense_post_to_the_public_ledger(dworld):
     assert verify_all() == []
 
 
-@pytest.mark.parametrize("text, fen", [("1234.5", 123450), ("1,000", 100000), ("0.01", 1), ("¥12.30", 1230)])
+@pytest.mark.parametrize("text, fen", [("1234.5", 123450), ("1,000", 100000), ("0.01", 1), ("¥12.30", 1230),
+                                       # as a Chinese keyboard types them
+                                       ("１２３４．５", 123450), ("１，０００元", 100000), ("￥12.30", 1230)])
 def test_parse_amount(text, fen):
     assert services.parse_amount(text) == fen
 
 
-@pytest.mark.parametrize("text", ["", "-5", "1.234", "abc", "0", "1e5", "12.3.4"])
+@pytest.mark.parametrize("text", ["", "-5", "1.234", "abc", "0", "1e5", "12.3.4",
+                                  # digits Python reads but nobody means as money here
+                                  "١٢٣", "1_000", "²", "①"])
 def test_bad_amounts_are_refused_in_chinese(text):
     with pytest.raises(InvalidInput) as err:
         services.parse_amount(text)

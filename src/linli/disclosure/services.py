@@ -3,14 +3,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from linli import authz
+from linli import authz, numbers
 from linli.disclosure import selectors
 from linli.disclosure.accounting import (  # noqa: F401 - quarter_range and MAX_AMOUNT are used through this module
     MAX_AMOUNT,
@@ -40,8 +39,6 @@ from linli.ledger import services as ledger
 from linli.org.models import Node, NodeKind
 from linli.tabular import Column, ImportRejected, RowError, read_table
 
-_amount_re = re.compile(r"^\d{1,12}(\.\d{1,2})?$")
-
 
 def objection_answer_days() -> int:
     return int(getattr(settings, "LINLI_OBJECTION_ANSWER_DAYS", 7))
@@ -59,11 +56,9 @@ def _compound(node: Node) -> Node:
 
 def parse_amount(text) -> int:
     """'1,234.5' yuan -> 123450 fen. Refuses negatives, more than two decimals, words."""
-    s = str(text or "").strip().replace(",", "").replace("，", "").replace("¥", "").replace("元", "")
-    if not _amount_re.match(s):
+    fen = numbers.yuan_to_fen(text, max_digits=12)
+    if fen is None:
         raise InvalidInput("disclosure.amount", _("Write the amount in yuan, e.g. 1234.50 (positive, at most two decimals)."))
-    whole, _dot, frac = s.partition(".")
-    fen = int(whole) * 100 + int((frac + "00")[:2])
     if fen <= 0 or fen > MAX_AMOUNT:
         raise InvalidInput("disclosure.amount", amount_message())
     return fen
