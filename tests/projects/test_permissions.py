@@ -122,3 +122,19 @@ def test_rating_is_for_the_compound_s_households(projworld, who, allowed):
         svc.milestone_sign(milestone=m, by=projworld.person("inspector"))
     svc.project_accept(project=p, by=projworld.staff)
     assert attempt(lambda: svc.rating_add(project=p, score=5, by=projworld.person(who))) is allowed
+
+
+def test_a_problem_is_still_taken_when_the_project_manager_lost_the_staff_role(projworld):
+    """The report is routed in the manager's name; a manager who moved on (role withdrawn)
+    must not turn residents' reports away: the request is kept, received, for the usual chain."""
+    from linli.cases.models import Case, Status
+    from linli.org import services as org
+    from linli.org.models import RoleAssignment
+
+    p = projworld.run()
+    for ra in RoleAssignment.objects.filter(person=p.manager):
+        org.role_revoke(assignment=ra, by=None)
+    problem = svc.problem_report(project=p, kind="noise", description="晚上十点还在施工", by=projworld.person("resident"))
+    case = Case.objects.get(pk=problem.case.pk)
+    assert case.status == Status.RECEIVED
+    assert case.policy_id == p.policy_id

@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy as _
 
 from linli import authz
 from linli.cases import services as cases
-from linli.cases.models import UNFIXED_STATUSES, AssigneeKind, Category, PolicyClock, TimeLimitPolicy
+from linli.cases.models import UNFIXED_STATUSES, AssigneeKind, Case, Category, PolicyClock, TimeLimitPolicy
 from linli.cases.models import Source as CaseSource
 from linli.cases.photos import clean_photo, clean_photos, read_upload
 from linli.errors import DomainError, InvalidInput, NotAllowed
@@ -549,12 +549,19 @@ def problem_report(*, project: Project, kind: str, description: str, node: Node 
         return existing
     problem = Problem.objects.create(project=p, case=case, kind=kind)
     note = f"施工监督：按项目「{p.title}」的规则派给施工单位 {p.contractor.name}"
-    case = cases.case_accept(case=case, by=p.manager, note=note)
-    if p.contractor.person is not None:
-        case = cases.case_dispatch(case=case, by=p.manager, to=AssigneeKind.PERSON, person=p.contractor.person,
-                                   note=note)
-    else:
-        case = cases.case_dispatch(case=case, by=p.manager, to=AssigneeKind.COMMUNITY, note=note)
+    try:
+        with transaction.atomic():
+            case = cases.case_accept(case=case, by=p.manager, note=note)
+            if p.contractor.person is not None:
+                case = cases.case_dispatch(case=case, by=p.manager, to=AssigneeKind.PERSON,
+                                           person=p.contractor.person, note=note)
+            else:
+                case = cases.case_dispatch(case=case, by=p.manager, to=AssigneeKind.COMMUNITY, note=note)
+    except NotAllowed:
+        # The project's manager may no longer accept requests here (their staff role ended):
+        # the report is kept as a new request, which the first responders told at intake and
+        # the escalation chain take up, instead of being refused to the resident.
+        case = Case.objects.get(pk=case.pk)
     problem.case = case
     _tell([p.contractor.person, p.manager], subject=f"施工监督：{p.title}",
           body=f"{zh(ProblemKind(kind).label)}问题（{case.tracking_code}）：{case.description[:200]}",
