@@ -18,18 +18,33 @@ def app_patterns(urlconf: str):
             yield from (x for x in p.url_patterns if isinstance(x, URLPattern))
 
 
-def silent_pages(client, monkeypatch, urls: list[tuple[str, str]]) -> list[str]:
-    """GET and POST each (name, url): the ones answered without asking linli.authz."""
+def api_get_paths(prefix: str) -> list[str]:
+    """The JSON API's GET paths (OpenAPI templates such as ``/api/v1/surveys/{id}``) under ``prefix``."""
+    from linli.api.main import api
+
+    return [path for path, ops in api.get_openapi_schema()["paths"].items()
+            if "get" in ops and path.startswith(prefix)]
+
+
+def fill(template: str, values) -> str:
+    """``/api/v1/votes/{pk}`` -> ``/api/v1/votes/12``: each ``{param}`` from ``values(template, param)``."""
+    return re.sub(r"\{(\w+)\}", lambda m: str(values(template, m.group(1))), template)
+
+
+def silent_pages(client, monkeypatch, urls: list[tuple[str, str]], methods=("get", "post")) -> list[str]:
+    """Request each (name, url) with each method: the ones answered without asking linli.authz
+    (a sign-in redirect, or the API's 401 for a caller not signed in, counts as asking)."""
     rec = Recording(authz.RULES)
     monkeypatch.setattr(authz, "RULES", rec)
     silent = []
     for name, url in urls:
-        for method in ("get", "post"):
+        for method in methods:
             rec.asked.clear()
             response = getattr(client, method)(url)
             if response.status_code == 405:
                 continue
-            to_login = response.status_code == 302 and response["Location"].startswith("/login/")
+            to_login = (response.status_code == 302 and response["Location"].startswith("/login/")) or (
+                response.status_code == 401 and url.startswith("/api/"))
             if not rec.asked and not to_login:
                 silent.append(f"{method.upper()} {url} ({name}) -> {response.status_code}")
     return silent

@@ -218,3 +218,45 @@ def test_every_form_on_these_pages_carries_a_csrf_token(world, objects, client):
         pages_with_forms += bool(posts)
         missing += [pattern.name for f in posts if "csrfmiddlewaretoken" not in f]
     assert missing == [] and pages_with_forms >= 8
+
+
+# The JSON API's reads of the core apps; the other apps' reads are walked in their own
+# tests/<app>/test_every_page_asks_authz.py. Mutual aid's task and merchant reads need
+# that app's objects and are walked in tests/mutualaid.
+API_SKIPPED = {"/api/v1/mutualaid/tasks/{id}", "/api/v1/mutualaid/merchants/{code}"}
+API_CORE = ("/api/v1/org/", "/api/v1/ledger/", "/api/v1/disclosure/", "/api/v1/mutualaid/", "/api/v1/cases",
+            "/api/v1/boards/", "/api/v1/evaluation/", "/api/v1/my/", "/api/v1/track/", "/api/v1/campaigns/",
+            "/api/v1/places/")
+
+
+def _api_value(objects):
+    def value(template, param):
+        if param == "id":
+            return objects[{"reports": "report", "campaigns": "campaign" if "disclosure" in template else "inspection",
+                            "cases": "case"}[template.split("/")[-2] if template.count("/") > 4 and "disclosure"
+                                                                        in template else template.split("/")[3]]]
+        if param == "photo_id":
+            return objects["photo"]
+        if template.startswith("/api/v1/disclosure/funds/"):
+            return objects["fund"]
+        if template.startswith("/api/v1/track/"):
+            return objects["tracking_code"]
+        if template.startswith("/api/v1/evaluation/"):
+            return "S1"
+        if template.startswith("/api/v1/mutualaid/communities/"):
+            return "C1"
+        return "X"
+    return value
+
+
+@pytest.mark.parametrize("who", ["anonymous", "resident"])
+def test_every_api_read_asks_the_authorisation_function(world, objects, client, monkeypatch, who):
+    from tests.authz_walk import api_get_paths, fill, silent_pages
+
+    if world.person(who):
+        client.force_login(world.person(who))
+    paths = [p for p in api_get_paths("/api/v1/") if p.startswith(API_CORE) and p not in API_SKIPPED]
+    assert len(paths) >= 25
+    urls = [(p, fill(p, _api_value(objects))) for p in paths]
+    silent = silent_pages(client, monkeypatch, urls, methods=("get",))
+    assert silent == [], "\n".join(silent)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.authz_walk import app_patterns, forms_without_csrf, silent_pages
+from tests.authz_walk import api_get_paths, app_patterns, fill, forms_without_csrf, silent_pages
 
 
 def circle_patterns():
@@ -40,3 +40,14 @@ def test_every_form_carries_a_csrf_token(cw, client):
     urls = [(p.name, reverse(p.name, kwargs=kwargs_for(p, cw))) for p in circle_patterns()]
     missing, pages_with_forms = forms_without_csrf(client, urls)
     assert missing == [] and pages_with_forms >= 4
+
+
+@pytest.mark.parametrize("who", ["anonymous", "resident", "cashier2"])
+def test_every_api_read_asks_the_authorisation_function(cw, client, monkeypatch, who):
+    if who != "anonymous":
+        client.force_login(cw.person(who))
+    paths = api_get_paths("/api/v1/circles/")
+    assert len(paths) == 3
+    urls = [(p, fill(p, lambda _t, param: cw.shop.pk if param == "id" else "C1")) for p in paths]
+    silent = silent_pages(client, monkeypatch, urls, methods=("get",))
+    assert silent == [], "\n".join(silent)

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from linli.deliberation import services as dlb
 from linli.deliberation.models import Milestone
-from tests.authz_walk import app_patterns, forms_without_csrf, silent_pages
+from tests.authz_walk import api_get_paths, app_patterns, fill, forms_without_csrf, silent_pages
 
 
 def dlb_patterns():
@@ -69,3 +69,25 @@ def test_every_form_carries_a_csrf_token(full, client):
     urls = [(p.name, reverse(p.name, kwargs=kwargs_for(p, full))) for p in dlb_patterns()]
     missing, pages_with_forms = forms_without_csrf(client, urls)
     assert missing == [] and pages_with_forms >= 8
+
+
+def _api_value(s):
+    objects = {"topics": s.topic, "meetings": s.meeting, "reviews": s.review, "rounds": s.supporting,
+               "projects": s.project}
+
+    def value(template, param):
+        if param == "code":
+            return "X"
+        return objects[template.split("/")[4]].pk
+    return value
+
+
+@pytest.mark.parametrize("who", ["anonymous", "resident", "community_c2"])
+def test_every_api_read_asks_the_authorisation_function(full, client, monkeypatch, who):
+    if who != "anonymous":
+        client.force_login(full.world.person(who))
+    paths = api_get_paths("/api/v1/deliberation/")
+    assert len(paths) == 6
+    urls = [(p, fill(p, _api_value(full))) for p in paths]
+    silent = silent_pages(client, monkeypatch, urls, methods=("get",))
+    assert silent == [], "\n".join(silent)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.authz_walk import app_patterns, forms_without_csrf, silent_pages
+from tests.authz_walk import api_get_paths, app_patterns, fill, forms_without_csrf, silent_pages
 
 
 def survey_patterns():
@@ -45,3 +45,14 @@ def test_every_form_carries_a_csrf_token(sv, client):
     urls = [(p.name, reverse(p.name, kwargs=kwargs_for(p, sv))) for p in survey_patterns()]
     missing, pages_with_forms = forms_without_csrf(client, urls)
     assert missing == [] and pages_with_forms >= 2
+
+
+@pytest.mark.parametrize("who", ["anonymous", "resident"])
+def test_every_api_read_asks_the_authorisation_function(sv, client, monkeypatch, who):
+    if who != "anonymous":
+        client.force_login(sv.person(who))
+    paths = api_get_paths("/api/v1/surveys")
+    assert len(paths) == 4
+    urls = [(p, fill(p, lambda _t, param: sv.survey.pk if param == "id" else "csv")) for p in paths]
+    silent = silent_pages(client, monkeypatch, urls, methods=("get",))
+    assert silent == [], "\n".join(silent)

@@ -61,44 +61,8 @@ router = Router(tags=["cases"])
 _CODE = re.compile(CODE_VALIDATOR_RE)
 
 
-
-
 # ---------------------------------------------------------------------------
 # Schemas
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 
 
 # ---------------------------------------------------------------------------
@@ -171,8 +135,6 @@ def _decode_cursor(cursor: str) -> Q:
     except (ValueError, UnicodeDecodeError, binascii.Error):
         raise InvalidInput("bad_cursor", _("This page cursor is not valid; start again from the first page.")) from None
     return Q(received_at__lt=at) | Q(received_at=at, pk__lt=pk)
-
-
 
 
 # ---------------------------------------------------------------------------
@@ -278,8 +240,6 @@ def case_unknown_action(request, action: Annotated[str, Path(max_length=40)], id
 # Photos
 
 
-
-
 def _photo(request, case: Case, photo) -> dict:
     url = reverse("api-v1:case_photo_file", kwargs={"id": case.pk, "photo_id": photo.pk})
     return {"id": photo.pk, "after": photo.after, "uploaded_at": photo.uploaded_at,
@@ -339,21 +299,12 @@ def board(request, node_code: Annotated[str, Path(max_length=40)]):
     node = Node.objects.filter(code=node_code).first() if _CODE.match(node_code) else None
     if node is None:
         raise NotFound("not_found", _("No place has this code."))
+    authz.require(request.user, "cases.board.view", node)
     return {"node": node.code, "figures": stats.board_figures_shown(node=node)}
 
 
 # ---------------------------------------------------------------------------
 # Evaluation of grids and micro-grid leaders (supervisors)
-
-
-
-
-
-
-
-
-
-
 
 
 @router.get("/evaluation/{code}", response={200: EvaluationOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut,
@@ -384,6 +335,7 @@ def evaluation(request, code: Annotated[str, Path(max_length=40)],
 @router.get("/my/notifications", response={200: list[NotificationOut], 401: ErrorOut, 422: ErrorOut})
 def my_notifications(request, unread: bool = False):
     """The caller's in-app notifications, newest first (at most 200)."""
+    authz.require(request.user, "cases.notification.view", request.user)
     qs = selectors.notifications_for(viewer=request.user, unread_only=unread)
     return [
         {"id": n.pk, "kind": n.kind, "title": n.title, "body": n.body, "url": n.url, "case_id": n.case_id,
@@ -400,8 +352,6 @@ def my_notification_read(request, id: int = Path(..., ge=1, le=MAX_ID)):  # noqa
         raise NotFound("not_found", _("No such notification."))
     services.notification_mark_read(notification=notification, by=request.user)
     return 204, None
-
-
 
 
 @router.post("/my/notifications/read_all", response={200: MarkedOut, 401: ErrorOut, 403: ErrorOut})
@@ -421,6 +371,7 @@ def _escalation(e) -> dict:
 @router.get("/my/escalations", response={200: list[EscalationOut], 401: ErrorOut, 422: ErrorOut})
 def my_escalations(request, open: bool = True):  # noqa: A002
     """Escalations addressed to a role the caller holds (open ones by default; at most 200)."""
+    authz.require(request.user, "cases.escalation.view")
     return [_escalation(e) for e in selectors.escalations_for(viewer=request.user, open_only=open)[:200]]
 
 
@@ -449,15 +400,6 @@ def my_queue(request):
 # The resident's tracking link (public: the tracking code is the proof)
 
 
-
-
-
-
-
-
-
-
-
 def _track(case: Case) -> dict:
     return {
         "tracking_code": case.tracking_code, "status": case.status, "status_label": str(case.get_status_display()),
@@ -472,7 +414,9 @@ def _track(case: Case) -> dict:
 @router.get("/track/{code}", response={200: TrackOut, 404: ErrorOut, 422: ErrorOut}, auth=PUBLIC)
 def track(request, code: TrackingCode):
     """What the resident sees on the tracking page (no contact, no staff names)."""
-    return _track(selectors.case_by_tracking_code(code))
+    case = selectors.case_by_tracking_code(code)
+    authz.require(request.user, "cases.case.track", case)
+    return _track(case)
 
 
 @router.post("/track/{code}/rating", response={200: TrackOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut,
@@ -494,18 +438,6 @@ def updates_set(request, token: Annotated[str, Path(max_length=24)], payload: Up
 
 # ---------------------------------------------------------------------------
 # Inspection campaigns and policies
-
-
-
-
-
-
-
-
-
-
-
-
 
 
 def _campaign(campaign) -> dict:
@@ -535,7 +467,9 @@ def campaign_create(request, payload: CampaignIn):
 @router.get("/campaigns/{id}", response={200: CampaignOut, 404: ErrorOut, 422: ErrorOut}, auth=PUBLIC)
 def campaign_detail(request, id: int = Path(..., ge=1, le=MAX_ID)):  # noqa: A002
     """A campaign's figures: problems found, fixed, rectification rate (public)."""
-    return _campaign(_campaign_get(id))
+    campaign = _campaign_get(id)
+    authz.require(request.user, "cases.campaign.view", campaign.node)
+    return _campaign(campaign)
 
 
 @router.post("/campaigns/{id}/participants", response={200: CampaignOut, **ERRORS})

@@ -44,6 +44,7 @@ class MeOut(Schema):
 def me(request):
     """The calling person and their roles."""
     user = request.user
+    authz.require(user, "account.view", user)
     roles = [{"role": r.role, "node": r.node.code} for r in user.roles.select_related("node")]
     return {"username": user.username, "real_name": user.real_name, "roles": roles}
 
