@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from linli.ledger.models import Transaction
 from linli.org.models import Node, Person
@@ -84,7 +85,7 @@ class Volunteer(models.Model):
 
 class TaskStatus(models.TextChoices):
     OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("sign-up", "Closed")
     CANCELLED = "cancelled", _("Cancelled")
 
 
