@@ -112,7 +112,7 @@ class Meeting(models.Model):
     kind = models.CharField(_("kind"), max_length=12, choices=MeetingKind.choices)
     title = models.CharField(_("title"), max_length=120)
     starts_at = models.DateTimeField(_("starts"))
-    place = models.CharField(_("place"), max_length=200)
+    place = models.CharField(pgettext_lazy("venue", "place"), max_length=200)
     # The bodies taking part (several for a joint meeting), comma-separated Body values.
     bodies = models.CharField(_("bodies"), max_length=200)
     status = models.CharField(_("status"), max_length=12, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED)

@@ -96,7 +96,7 @@ class Task(models.Model):
     community = models.ForeignKey(Node, verbose_name=_("community"), on_delete=models.PROTECT, related_name="+")
     title = models.CharField(_("title"), max_length=120)
     description = models.TextField(_("description"), blank=True)
-    place = models.CharField(_("place"), max_length=200)
+    place = models.CharField(pgettext_lazy("venue", "place"), max_length=200)
     places = models.PositiveSmallIntegerField(_("places per slot"))
     points = models.PositiveIntegerField(_("points per completion"))
     signup_deadline = models.DateTimeField(_("sign-up deadline"))
