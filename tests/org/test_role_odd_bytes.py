@@ -18,7 +18,7 @@ def test_a_nul_in_the_role_form_is_refused_and_writes_nothing(client, world):
                                 ("owner", "X-B1", "building_rep\x00")]:
         r = client.post("/roles/C1/grant", {"person": person, "role": role, "place": place})
         assert r.status_code == 422, (person, place, role)
-        assert "请求中含有空字符" in r.content.decode()
+        assert "请求中含有无法识别的空字符" in r.content.decode()
     assert state() == before
 
 

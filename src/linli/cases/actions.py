@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from linli.cases import schemas, selectors, services, staff_forms
 from linli.cases.models import (
@@ -108,7 +109,7 @@ ACTIONS: dict[str, RequestAction] = {a.name: a for a in (
     RequestAction("visit", WORK, (Status.DONE,), services.case_visit,
                   staff_forms.VisitForm, schemas.VisitIn, _("Return visit"), EventAction.VISIT),
     RequestAction("close", WORK, (Status.VISITED,), services.case_close,
-                  staff_forms.NoteForm, schemas.NoteIn, _("Close"), EventAction.CLOSE),
+                  staff_forms.NoteForm, schemas.NoteIn, pgettext_lazy("request action", "Close"), EventAction.CLOSE),
     RequestAction("reopen", DISPATCH, (Status.VISITED, Status.CLOSED), services.case_reopen,
                   staff_forms.ReasonForm, schemas.RequiredNoteIn, _("Reopen"), EventAction.REOPEN, primary=False),
     RequestAction("reclassify", DISPATCH, PLANNED_STATUSES, services.case_reclassify,

@@ -8,7 +8,7 @@ import datetime as dt
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from linli import authz
@@ -160,7 +160,7 @@ def evaluation(request, code: str):
     period = period if period in stats.EVALUATION_PERIODS else ""
     result = stats.evaluation(street=node, period=period or None)
     periods = [("", _("All time")), ("month", _("This month")), ("quarter", _("This quarter")),
-               ("year", _("This year"))]
+               ("year", pgettext_lazy("period", "This year"))]
     for rows in (result["grids"], result["microgrids"]):
         for r in rows:
             r["on_time_percent"] = _percent(r["on_time"]["rate"])

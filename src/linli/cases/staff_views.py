@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from linli import authz
@@ -228,7 +228,7 @@ NEXT_STEP: dict[str, Any] = {
     Status.PLANNED: gettext_lazy("Do the work, report progress"),
     Status.IN_PROGRESS: gettext_lazy("Do the work, report progress"),
     Status.DONE: gettext_lazy("Return visit"),
-    Status.VISITED: gettext_lazy("Close"),
+    Status.VISITED: pgettext_lazy("request action", "Close"),
 }
 
 

@@ -112,11 +112,11 @@ class Meeting(models.Model):
     kind = models.CharField(_("kind"), max_length=12, choices=MeetingKind.choices)
     title = models.CharField(_("title"), max_length=120)
     starts_at = models.DateTimeField(_("starts"))
-    place = models.CharField(_("place"), max_length=200)
+    place = models.CharField(pgettext_lazy("venue", "place"), max_length=200)
     # The bodies taking part (several for a joint meeting), comma-separated Body values.
     bodies = models.CharField(_("bodies"), max_length=200)
     status = models.CharField(_("status"), max_length=12, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED)
-    minutes = models.TextField(_("minutes"), blank=True)
+    minutes = models.TextField(pgettext_lazy("meeting", "minutes"), blank=True)
     minutes_at = models.DateTimeField(_("minutes published"), null=True, blank=True)
     notified_at = models.DateTimeField(_("notice sent"), null=True, blank=True)
     created_by = models.ForeignKey(Person, verbose_name=_("convened by"), on_delete=models.PROTECT, related_name="+")
@@ -153,13 +153,13 @@ class AgendaItem(models.Model):
 
 
 class AttendanceMode(models.TextChoices):
-    IN_PERSON = "in_person", _("In person")
-    ONLINE = "online", _("Online")
+    IN_PERSON = "in_person", pgettext_lazy("attendance", "In person")
+    ONLINE = "online", pgettext_lazy("attendance", "Online")
 
 
 class Attendance(models.Model):
     meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="attendance")
-    name = models.CharField(_("name"), max_length=60)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=60)
     role = models.CharField(_("as"), max_length=60, blank=True)
     mode = models.CharField(_("attended"), max_length=10, choices=AttendanceMode.choices)
 
@@ -174,7 +174,7 @@ class Review(models.Model):
 
     compound = models.ForeignKey(Node, verbose_name=_("compound"), on_delete=models.PROTECT, related_name="reviews")
     title = models.CharField(_("title"), max_length=120)
-    period = models.CharField(_("period"), max_length=40)
+    period = models.CharField(pgettext_lazy("review", "period"), max_length=40)
     held_on = models.DateField(_("held on"))
     closed = models.BooleanField(_("closed for ratings"), default=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
@@ -191,7 +191,7 @@ class Review(models.Model):
 
 class Report(models.Model):
     review = models.ForeignKey(Review, verbose_name=_("review"), on_delete=models.CASCADE, related_name="reports")
-    body = models.CharField(_("body"), max_length=24, choices=Body.choices)
+    body = models.CharField(pgettext_lazy("organisation", "body"), max_length=24, choices=Body.choices)
     achievements = models.TextField(_("achievements"))
     problems = models.TextField(_("problems"))
     next_steps = models.TextField(_("next steps"))
@@ -217,7 +217,7 @@ class Rating(models.Model):
     at = models.DateTimeField(_("at"), default=timezone.now)
 
     class Meta:
-        verbose_name = _("rating")
+        verbose_name = pgettext_lazy("stars", "rating")
         verbose_name_plural = _("ratings")
         ordering = ["report", "at", "id"]
         constraints = [
@@ -235,7 +235,7 @@ class RoundStatus(models.TextChoices):
     PROPOSING = "proposing", _("Taking proposals")
     SUPPORTING = "supporting", _("Support phase")
     SELECTED = "selected", _("Projects chosen")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("finished", "Closed")
 
 
 class FundRound(models.Model):
@@ -325,7 +325,7 @@ class Milestone(models.Model):
     project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="milestones")
     title = models.CharField(_("title"), max_length=120)
     amount = models.PositiveBigIntegerField(_("payment (fen)"), default=0)
-    due_on = models.DateField(_("due"))
+    due_on = models.DateField(pgettext_lazy("milestone", "due"))
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
     payment = models.ForeignKey(Transaction, verbose_name=_("payment"), on_delete=models.PROTECT, related_name="+",
                                 null=True, blank=True)

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from linli import authz, throttle
@@ -141,10 +142,10 @@ def campaign_new(request, code: str):
     try:
         deadline = dt.date.fromisoformat(request.POST.get("deadline", ""))
     except ValueError as exc:
-        raise InvalidInput("fund.deadline", _("The deadline must lie in the future.")) from exc
+        raise InvalidInput("fund.deadline", pgettext("crowdfunding", "The deadline must lie in the future.")) from exc
     funds.campaign_create(fund=fund, title=request.POST.get("title", ""), target=_yuan_or_error(request.POST.get("target")),
                           deadline=deadline, description=request.POST.get("description", ""), by=request.user)
-    messages.success(request, _("CrowdfundingCampaign started."))
+    messages.success(request, _("Campaign started."))
 
 
 def campaign_detail(request, pk: int, *, offer=None, error=None, status: int = 200):
@@ -267,4 +268,4 @@ def pledge_receive(request, pk: int):
 @_action(_campaign_url)
 def campaign_close(request, pk: int):
     c = funds.campaign_close(campaign=get_object_or_404(CrowdfundingCampaign, pk=pk), by=request.user)
-    messages.success(request, _("CrowdfundingCampaign closed: %(state)s") % {"state": c.get_state_display()})
+    messages.success(request, _("Campaign closed: %(state)s") % {"state": c.get_state_display()})

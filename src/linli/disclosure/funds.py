@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from linli import authz
 from linli.disclosure.accounting import (
@@ -311,7 +312,7 @@ def campaign_create(*, fund: Fund, title: str, target: int, deadline, descriptio
     if not title or len(title) > 200:
         raise InvalidInput("fund.title", _("Give the project a title of 1 to 200 characters."))
     if not isinstance(deadline, dt.date) or deadline <= timezone.localdate():
-        raise InvalidInput("fund.deadline", _("The deadline must lie in the future."))
+        raise InvalidInput("fund.deadline", pgettext_lazy("crowdfunding", "The deadline must lie in the future."))
     if deadline > timezone.localdate() + dt.timedelta(days=MAX_CAMPAIGN_DAYS):
         raise InvalidInput("fund.deadline", _("A campaign collects for at most two years."))
     c = CrowdfundingCampaign.objects.create(fund=fund, title=title, target=target, deadline=deadline,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from linli.disclosure.accounting import FIRST_YEAR, LAST_YEAR, MAX_AMOUNT
 from linli.ledger.models import Transaction
@@ -385,7 +386,7 @@ class CrowdfundingCampaign(models.Model):
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     target = models.BigIntegerField(_("target (fen)"))
-    deadline = models.DateField(_("deadline"))
+    deadline = models.DateField(pgettext_lazy("crowdfunding", "deadline"))
     state = models.CharField(_("state"), max_length=10, choices=CrowdfundingState.choices, default=CrowdfundingState.OPEN)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
@@ -434,7 +435,7 @@ class GiverMixin:
 
 
 class Pledge(GiverMixin, models.Model):
-    campaign = models.ForeignKey(CrowdfundingCampaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="pledges")
+    campaign = models.ForeignKey(CrowdfundingCampaign, verbose_name=pgettext_lazy("crowdfunding", "campaign"), on_delete=models.PROTECT, related_name="pledges")
     source = models.CharField(_("source"), max_length=12, choices=IncomeSource.choices)
     name = models.CharField(_("name"), max_length=100, blank=True)
     anonymous = models.BooleanField(_("anonymous"), default=False)

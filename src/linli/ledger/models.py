@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from linli.org.models import Node, Person
 
@@ -70,7 +71,7 @@ class Account(models.Model):
     node = models.ForeignKey(Node, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="ledger_accounts")
     asset = models.ForeignKey(Asset, verbose_name=_("asset"), on_delete=models.PROTECT, related_name="accounts")
     no_negative = models.BooleanField(_("may not go negative"), default=False)
-    is_public = models.BooleanField(_("public"), default=False)
+    is_public = models.BooleanField(pgettext_lazy("account", "public"), default=False)
     # Cached, kept by the posting service under a row lock.
     balance = models.BigIntegerField(_("balance"), default=0)
     reserved = models.BigIntegerField(_("reserved by pending transfers"), default=0)

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from linli.ledger.models import Transaction
 from linli.org.models import Node, Person
@@ -84,7 +85,7 @@ class Volunteer(models.Model):
 
 class TaskStatus(models.TextChoices):
     OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("sign-up", "Closed")
     CANCELLED = "cancelled", _("Cancelled")
 
 
@@ -95,7 +96,7 @@ class Task(models.Model):
     community = models.ForeignKey(Node, verbose_name=_("community"), on_delete=models.PROTECT, related_name="+")
     title = models.CharField(_("title"), max_length=120)
     description = models.TextField(_("description"), blank=True)
-    place = models.CharField(_("place"), max_length=200)
+    place = models.CharField(pgettext_lazy("venue", "place"), max_length=200)
     places = models.PositiveSmallIntegerField(_("places per slot"))
     points = models.PositiveIntegerField(_("points per completion"))
     signup_deadline = models.DateTimeField(_("sign-up deadline"))

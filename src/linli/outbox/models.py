@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class MessageState(models.TextChoices):
@@ -27,7 +28,7 @@ class OutboxMessage(models.Model):
     the same event never enqueues the same message twice.
     """
 
-    channel = models.CharField(max_length=20, verbose_name=_("channel"))
+    channel = models.CharField(max_length=20, verbose_name=pgettext_lazy("message", "channel"))
     address = models.CharField(max_length=254, verbose_name=_("address"))
     subject = models.CharField(max_length=200, blank=True, verbose_name=_("subject"))
     body = models.TextField(blank=True, verbose_name=_("body"))

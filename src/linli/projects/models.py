@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from linli.org.models import Node, mask_name
 
@@ -58,7 +59,7 @@ class Source(models.TextChoices):
     GOVERNMENT = "government", _("Government subsidy")
     WORK_UNITS = "work_units", _("Work units")
     RESIDENTS = "residents", _("Residents")
-    DONATIONS = "donations", _("Donations")
+    DONATIONS = "donations", pgettext_lazy("funding source", "Donations")
     COMMUNITY_FUND = "community_fund", _("Community fund")
 
 
@@ -101,7 +102,7 @@ class Project(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=ProjectStatus.choices, default=ProjectStatus.NOTICE)
     contractor = models.ForeignKey(Organisation, verbose_name=_("construction company"), on_delete=models.PROTECT,
                                    related_name="+")
-    supervisor = models.ForeignKey(Organisation, verbose_name=_("supervisor"), on_delete=models.PROTECT,
+    supervisor = models.ForeignKey(Organisation, verbose_name=pgettext_lazy("construction", "supervisor"), on_delete=models.PROTECT,
                                    related_name="+")
     # The community staff member who runs the project: construction problems are routed in their name.
     manager = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("manager"), on_delete=models.PROTECT,
@@ -187,7 +188,7 @@ def photo_path(instance, filename):
 class ItemPhoto(models.Model):
     item = models.ForeignKey(ScopeItem, verbose_name=_("scope item"), on_delete=models.CASCADE, related_name="photos")
     image = models.ImageField(_("image"), upload_to=photo_path)
-    after = models.BooleanField(_("after the work"), default=False)
+    after = models.BooleanField(pgettext_lazy("construction", "after the work"), default=False)
     uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
 
     class Meta:
@@ -214,7 +215,7 @@ class BudgetLine(models.Model):
 class Milestone(models.Model):
     project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="milestones")
     title = models.CharField(_("milestone"), max_length=120)
-    due = models.DateField(_("due"))
+    due = models.DateField(pgettext_lazy("milestone", "due"))
     committee_signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                             related_name="+", verbose_name=_("signed by the committee"))
     committee_signed_at = models.DateTimeField(_("committee signed"), null=True, blank=True)
@@ -239,7 +240,7 @@ class Comment(models.Model):
     household = models.ForeignKey(Node, verbose_name=_("household"), on_delete=models.PROTECT, related_name="+")
     person = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.PROTECT,
                                related_name="+")
-    support = models.BooleanField(_("supports"))
+    support = models.BooleanField(pgettext_lazy("opinion", "supports"))
     text = models.CharField(_("comment"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
@@ -252,7 +253,7 @@ class Comment(models.Model):
 
 class ContributionState(models.TextChoices):
     PLEDGED = "pledged", _("Pledged, waiting for payment")
-    CONFIRMED = "confirmed", _("Paid")
+    CONFIRMED = "confirmed", pgettext_lazy("contribution", "Paid")
     REFUNDED = "refunded", _("Refunded")
     CANCELLED = "cancelled", _("Cancelled")
 

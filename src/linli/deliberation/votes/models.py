@@ -74,7 +74,7 @@ class OwnerKind(models.TextChoices):
 class OwnerRecord(models.Model):
     """The register's entry for one household (overrides the owner roles)."""
 
-    household = models.OneToOneField(Node, verbose_name=_("household"), on_delete=models.PROTECT,
+    household = models.OneToOneField(Node, verbose_name=pgettext_lazy("property", "household"), on_delete=models.PROTECT,
                                      related_name="owner_record")
     compound = models.ForeignKey(Node, verbose_name=_("compound"), on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(pgettext_lazy("vote", "owner"), max_length=10, choices=OwnerKind.choices)
@@ -107,7 +107,7 @@ class RegisterEvent(models.Model):
     """Append-only history of the register: who changed which household's owner, from what to what."""
 
     compound = models.ForeignKey(Node, verbose_name=_("compound"), on_delete=models.PROTECT, related_name="+")
-    household = models.ForeignKey(Node, verbose_name=_("household"), on_delete=models.PROTECT, related_name="+")
+    household = models.ForeignKey(Node, verbose_name=pgettext_lazy("property", "household"), on_delete=models.PROTECT, related_name="+")
     before = models.CharField(_("before"), max_length=80, blank=True)
     after = models.CharField(_("after"), max_length=80, blank=True)
     by = models.ForeignKey(Person, verbose_name=_("by"), null=True, blank=True, on_delete=models.PROTECT,
@@ -178,7 +178,7 @@ class Elector(models.Model):
     """One household in the vote's electorate snapshot."""
 
     vote = models.ForeignKey(Vote, verbose_name=_("vote"), on_delete=models.PROTECT, related_name="electors")
-    household = models.ForeignKey(Node, verbose_name=_("household"), on_delete=models.PROTECT, related_name="+")
+    household = models.ForeignKey(Node, verbose_name=pgettext_lazy("property", "household"), on_delete=models.PROTECT, related_name="+")
     owner_key = models.CharField(_("owner key"), max_length=80)
     # The person who may vote online for this owner (none: paper or proxy only).
     person = models.ForeignKey(Person, verbose_name=_("person"), null=True, blank=True, on_delete=models.PROTECT,
@@ -230,7 +230,7 @@ class PaperStatus(models.TextChoices):
 class PaperEntry(models.Model):
     vote = models.ForeignKey(Vote, verbose_name=_("vote"), on_delete=models.PROTECT, related_name="paper_entries")
     owner_key = models.CharField(_("owner key"), max_length=80)
-    household = models.ForeignKey(Node, verbose_name=_("household"), on_delete=models.PROTECT, related_name="+")
+    household = models.ForeignKey(Node, verbose_name=pgettext_lazy("property", "household"), on_delete=models.PROTECT, related_name="+")
     first_choice = models.CharField(_("first entry"), max_length=8, choices=Choice.choices)
     first_teller = models.ForeignKey(Person, verbose_name=_("first teller"), on_delete=models.PROTECT,
                                      related_name="+")
@@ -254,7 +254,7 @@ class PaperEntry(models.Model):
 class Proxy(models.Model):
     vote = models.ForeignKey(Vote, verbose_name=_("vote"), on_delete=models.PROTECT, related_name="proxies")
     owner_key = models.CharField(_("owner key"), max_length=80)
-    household = models.ForeignKey(Node, verbose_name=_("household"), on_delete=models.PROTECT, related_name="+")
+    household = models.ForeignKey(Node, verbose_name=pgettext_lazy("property", "household"), on_delete=models.PROTECT, related_name="+")
     holder = models.ForeignKey(Person, verbose_name=_("proxy holder"), on_delete=models.PROTECT, related_name="+")
     document = models.CharField(_("proxy document"), max_length=100)
     registered_by = models.ForeignKey(Person, verbose_name=_("registered by"), null=True, blank=True,
@@ -295,7 +295,7 @@ class VoteEvent(models.Model):
     vote = models.ForeignKey(Vote, verbose_name=_("vote"), on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(_("event"), max_length=20, choices=EventKind.choices)
     owner_key = models.CharField(_("owner key"), max_length=80, blank=True)
-    household = models.ForeignKey(Node, verbose_name=_("household"), null=True, blank=True,
+    household = models.ForeignKey(Node, verbose_name=pgettext_lazy("property", "household"), null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="+")
     by = models.ForeignKey(Person, verbose_name=_("by"), null=True, blank=True, on_delete=models.PROTECT,
                            related_name="+")
