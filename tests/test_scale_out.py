@@ -174,6 +174,10 @@ def test_two_servers_and_two_workers_one_killed_give_the_answers_of_one_process(
             servers.append(Server(_env(data_dir, sink.port, "serve-b"), tmp_path, "b"))
             servers[1].wait_ready(60)
             phase("second server up")
+            # Two workers run from now on: they tell staff of new requests and send messages
+            # while requests come in.
+            workers["a"] = _worker(_env(data_dir, sink.port, "worker-a"), tmp_path, "a")
+            workers["b"] = _worker(_env(data_dir, sink.port, "worker-b"), tmp_path, "b")
             a, b = servers
 
             # Intake through both servers, in turn.
@@ -225,9 +229,7 @@ def test_two_servers_and_two_workers_one_killed_give_the_answers_of_one_process(
             running.update(due_at=timezone.now() - dt.timedelta(minutes=5))
             assert len(due) >= OPEN311_POSTS + API_POSTS
 
-            # Two workers; one is killed (SIGKILL) in the middle of a sweep batch.
-            workers["a"] = _worker(_env(data_dir, sink.port, "worker-a"), tmp_path, "a")
-            workers["b"] = _worker(_env(data_dir, sink.port, "worker-b"), tmp_path, "b")
+            # One of the two workers is killed (SIGKILL) in the middle of a sweep batch.
             caught = _wait(lambda: _holds_claims("worker-a"), 60, step=0.01)
             workers["a"].send_signal(signal.SIGKILL)
             workers["a"].wait(timeout=10)
@@ -235,7 +237,8 @@ def test_two_servers_and_two_workers_one_killed_give_the_answers_of_one_process(
             breached_at_kill = Escalation.objects.count()
             phase("worker a killed")
 
-            settled = _wait(lambda: Deadline.objects.filter(pk__in=due, breached_at__isnull=True).count() == 0
+            settled = _wait(lambda: not Deadline.objects.filter(pk__in=due, breached_at__isnull=True).exists()
+                            and not Case.objects.filter(staff_told_at__isnull=True).exists()
                             and not OutboxMessage.objects.exclude(state="sent").exists(), 60)
             errors = "".join(p.read_text() for p in tmp_path.glob("worker-*.err"))
             assert settled, (Deadline.objects.filter(pk__in=due, breached_at__isnull=True).count(),
@@ -243,7 +246,7 @@ def test_two_servers_and_two_workers_one_killed_give_the_answers_of_one_process(
                              errors[-3000:])
             assert breached_at_kill < len(due)  # the survivor had work left to take over
 
-            phase("every due clock breached, every message sent")
+            phase("every due clock breached, every request told, every message sent")
             # Boards through both servers.
             boards = {code: [_board(s, code) for s in servers] for code in ("X", "C1", "S1", "D1")}
         finally:
