@@ -245,6 +245,8 @@ def test_two_servers_and_two_workers_one_killed_give_the_answers_of_one_process(
                              list(OutboxMessage.objects.exclude(state="sent").values_list("state", "attempts")),
                              errors[-3000:])
             assert breached_at_kill < len(due)  # the survivor had work left to take over
+            # No worker logged a failure (a breach that raised, a round that failed).
+            assert "Traceback" not in errors and "failed" not in errors, errors[-3000:]
 
             phase("every due clock breached, every request told, every message sent")
             # Boards through both servers.
@@ -257,6 +259,9 @@ def test_two_servers_and_two_workers_one_killed_give_the_answers_of_one_process(
             for server in servers:
                 server.stop()
 
+    # No server answered an error.
+    for server in servers:
+        assert '" 500 ' not in server.log.read_text(), server.log.read_text()[-3000:]
     # Every due clock breached exactly once; no clock met on time was breached.
     assert set(Deadline.objects.filter(breached_at__isnull=False).values_list("pk", flat=True)) == due
     assert Escalation.objects.count() == len(due)
