@@ -287,4 +287,3 @@ def test_two_servers_and_two_workers_one_killed_give_the_answers_of_one_process(
     assert Node.objects.get(code="X").kind == "compound"
     # The ledger's balances and hash chains verify.
     assert verify_all() == []
-    assert time.monotonic() - started < 120
