@@ -152,6 +152,35 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 
+# --- cache -------------------------------------------------------------------
+# Empty: each process keeps its own small in-memory cache (one server, the embedded
+# default). ``redis://host:port/db``: every web process and worker shares one Redis, so
+# what one process caches the others see (several processes or hosts; docs/performance.md).
+# Nothing in Linli needs the cache for correctness: sessions, sign-in locks (django-axes)
+# and the abuse limits (linli.throttle) are counted in the database for every process.
+LINLI_CACHE_URL = os.environ.get("LINLI_CACHE_URL", "").strip()
+
+
+def cache_settings(url: str) -> dict:
+    """``CACHES`` for ``LINLI_CACHE_URL``."""
+    if not url:
+        return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "linli"}}
+    if not url.startswith(("redis://", "rediss://", "unix://")):
+        raise ValueError("LINLI_CACHE_URL must be empty or a redis://host:port/db address")
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            # Several installs may share one Redis server: their keys never meet.
+            "KEY_PREFIX": os.environ.get("LINLI_CACHE_KEY_PREFIX", "linli"),
+            # A Redis that does not answer costs a request two seconds, never a hung worker.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+
+
+CACHES = cache_settings(LINLI_CACHE_URL)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "org.Person"
 

@@ -52,6 +52,18 @@ def test_worker_once_records_due_breaches_sends_their_messages_and_exits(world, 
     assert list(OutboxMessage.objects.values_list("state", "attempts")) == [("sent", 1), ("sent", 1)]
 
 
+def test_one_round_tells_staff_of_every_new_request_not_only_one_batch(world, report):
+    codes = [report(description=f"第{i}个问题").tracking_code for i in range(7)]
+    out = StringIO()
+    call_command("worker", "--once", "--batch", "3", stdout=out)
+    assert "new requests told to staff: 7" in out.getvalue().splitlines()
+    assert not Case.objects.filter(staff_told_at__isnull=True).exists()
+    told = Case.objects.filter(tracking_code__in=codes, staff_told_at__isnull=False).count()
+    assert told == 7
+    call_command("worker", "--once", "--batch", "3", stdout=(again := StringIO()))
+    assert "new requests told to staff" not in again.getvalue()  # told once
+
+
 def test_one_bad_request_does_not_stop_the_sweep_and_is_tried_again(world, clock, report, monkeypatch, caplog):
     good, bad = report(), report()
     clock.advance(minutes=20)

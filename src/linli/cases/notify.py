@@ -244,30 +244,38 @@ def help_offered(case, *, told=()) -> None:
 
 def received_fanout(*, batch: int = 50, should_stop=lambda: False) -> int:
     """The worker's part of intake: tell staff of the requests recorded since the last
-    round (``Case.staff_told_at`` empty), each in its own short transaction (in-app
-    rows and their outbox messages), the request's row claimed so that two workers
-    never tell twice; a request a staff action holds just now is told next round.
+    round (``Case.staff_told_at`` empty), ``batch`` at a time until none is left, each in
+    its own short transaction (in-app rows and their outbox messages), the request's row
+    claimed so that two workers never tell twice; a request another worker or a staff
+    action holds just now is left (told by that worker, or next round).
     Returns how many requests were told."""
     from django.utils import timezone
 
     from linli.cases.models import Case
 
     told = 0
-    pending = list(Case.objects.filter(staff_told_at__isnull=True).order_by("received_at", "pk")
-                   .values_list("pk", flat=True)[:batch])
-    for pk in pending:
-        if should_stop():
+    held: list[int] = []  # held by someone else just now: not asked for again this round
+    while not should_stop():
+        # Every batch, not only the first: one batch a round (50 every 30 s) fell behind
+        # a city's peak intake, and staff heard of requests minutes late.
+        pending = list(Case.objects.filter(staff_told_at__isnull=True).exclude(pk__in=held)
+                       .order_by("received_at", "pk").values_list("pk", flat=True)[:batch])
+        if not pending:
             break
-        with transaction.atomic():
-            qs = Case.objects.filter(pk=pk, staff_told_at__isnull=True).select_related("category")
-            if connection.features.has_select_for_update_skip_locked:
-                qs = qs.select_for_update(skip_locked=True, of=("self",))
-            case = qs.first()
-            if case is None:  # another worker has it
-                continue
-            case_received(case)
-            Case.objects.filter(pk=pk).update(staff_told_at=timezone.now())
-            told += 1
+        for pk in pending:
+            if should_stop():
+                break
+            with transaction.atomic():
+                qs = Case.objects.filter(pk=pk, staff_told_at__isnull=True).select_related("category")
+                if connection.features.has_select_for_update_skip_locked:
+                    qs = qs.select_for_update(skip_locked=True, of=("self",))
+                case = qs.first()
+                if case is None:  # another worker has it (or told it a moment ago)
+                    held.append(pk)
+                    continue
+                case_received(case)
+                Case.objects.filter(pk=pk).update(staff_told_at=timezone.now())
+                told += 1
     return told
 
 
