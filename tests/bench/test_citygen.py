@@ -3,17 +3,19 @@ city for the same seed, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 
 from linli.cases import stats
-from linli.cases.citygen import Sizes, generate
+from linli.cases.citygen import BULK_TABLES, Sizes, _owned_tables, generate
 from linli.cases.deadline_sweep import sweep
-from linli.cases.models import Case, CaseEvent, Deadline
+from linli.cases.models import Case, CaseEvent, Deadline, PolicyClock
 from linli.ledger.models import Account
 from linli.ledger.selectors import verify_all
 from linli.org import services as org
@@ -114,3 +116,125 @@ def test_the_command_prints_what_it_wrote(db):
     assert report["rows"]["ledger_transactions"] == 2
     assert report["bulk_rows"] == sum(v for k, v in report["rows"].items() if not k.startswith("ledger"))
     assert Case.objects.filter(node__code__startswith="G11-").count() == 40
+
+
+# --- determinism, the mix, the app's own invariants (issue 15 item 1) --------------------------
+MIX = dict(SMALL, compounds=12, requests=3000, years=3)
+
+
+def _checksum(prefix: str, every: int = 7) -> tuple[dict[str, int], str]:
+    """Counts of a city's rows and a hash of every ``every``-th request with its clocks and history,
+    written without ids (places by code, requests by their rank in the city)."""
+    cases = list(Case.objects.filter(node__code__startswith=f"{prefix}-").order_by("id")
+                 .values_list("id", "node__code", "category__code", "source", "status", "colour", "received_at",
+                              "accepted_at", "on_site_at", "planned_at", "done_at", "visited_at", "closed_at",
+                              "rating", "updated_at"))
+    rank = {row[0]: i for i, row in enumerate(cases)}
+    sample = {row[0] for row in cases[::every]}
+    deadlines = list(Deadline.objects.filter(case__node__code__startswith=f"{prefix}-").order_by("id")
+                     .values_list("case_id", "clock", "colour", "started_at", "due_at", "met_at", "breached_at",
+                                  "cancelled_at"))
+    events = list(CaseEvent.objects.filter(case__node__code__startswith=f"{prefix}-").order_by("id")
+                  .values_list("case_id", "action", "at", "from_status", "to_status", "data"))
+    text = repr([(rank[r[0]], r[1].split("-", 1)[1], *r[2:]) for r in cases if r[0] in sample]
+                + [(rank[r[0]], *r[1:]) for r in deadlines if r[0] in sample]
+                + [(rank[r[0]], *r[1:]) for r in events if r[0] in sample])
+    counts = {"places": Node.objects.filter(code__startswith=f"{prefix}-").count(), "requests": len(cases),
+              "deadlines": len(deadlines), "events": len(events)}
+    return counts, hashlib.sha256(text.encode()).hexdigest()
+
+
+def _schema() -> tuple[set, set]:
+    """PostgreSQL: the indexes and foreign keys of the tables the generator fills."""
+    with connection.cursor() as cur:
+        cur.execute("SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index "
+                    "WHERE indrelid::regclass::text = ANY(%s)", [list(BULK_TABLES)])
+        indexes = set(cur.fetchall())
+        cur.execute("SELECT conname, pg_get_constraintdef(oid), convalidated FROM pg_constraint "
+                    "WHERE conrelid::regclass::text = ANY(%s)", [list(BULK_TABLES)])
+        return indexes, set(cur.fetchall())
+
+
+def test_the_same_seed_gives_the_same_counts_and_checksum_twice(empty_state, db):
+    schema = _schema() if connection.vendor == "postgresql" else None
+    # On PostgreSQL the first city fills empty tables (indexes and keys built after the load), the
+    # second goes into full ones (kept up row by row): the same rows either way.
+    first = generate(seed=21, prefix="A21", sizes=Sizes(**MIX), now=NOW)
+    if schema is not None:
+        assert _owned_tables() == []
+        assert _schema() == schema  # every index and foreign key back, and validated
+    second = generate(seed=21, prefix="B21", sizes=Sizes(**MIX), now=NOW)
+    generate(seed=22, prefix="C22", sizes=Sizes(**MIX), now=NOW)
+    assert first.report.rows == second.report.rows
+    a, b, c = _checksum("A21"), _checksum("B21"), _checksum("C22")
+    assert a == b
+    assert a[0]["requests"] == c[0]["requests"] == 3000 and a[1] != c[1]
+    assert a[0]["deadlines"] == first.report.rows["deadlines"] and a[0]["events"] == first.report.rows["events"]
+
+
+def test_the_mix_of_colours_statuses_ratings_and_sources(db):
+    generate(seed=2, prefix="M2", sizes=Sizes(**MIX), now=NOW)
+    cases = Case.objects.filter(node__code__startswith="M2-")
+
+    def shares(field, qs=cases):
+        values = list(qs.values_list(field, flat=True))
+        return {v: values.count(v) / len(values) for v in set(values)}
+
+    # Seed 002: 55 green, 15 yellow, 12 red of 82 classified, grey added at 3 (of 85).
+    colours = shares("colour", cases.exclude(colour=""))
+    for colour, weight, slack in (("green", 55, 0.04), ("yellow", 15, 0.03), ("red", 12, 0.03), ("grey", 3, 0.015)):
+        assert abs(colours[colour] - weight / 85) < slack, (colour, colours)
+    ratings = shares("rating", cases.exclude(rating=""))
+    for rating, weight, slack in (("satisfied", 0.80, 0.04), ("basically", 0.15, 0.035), ("unsatisfied", 0.05, 0.02)):
+        assert abs(ratings[rating] - weight) < slack, (rating, ratings)
+    assert abs(shares("source")["qr"] - 0.5) < 0.04
+    # Statuses follow the age: most requests are long closed, the recent ones are still being worked on.
+    statuses = shares("status")
+    assert 0.75 < statuses["closed"] < 0.97 and statuses.get("unsolvable", 0) > 0
+    open_recent = cases.filter(received_at__gte=NOW - dt.timedelta(days=3)).exclude(status="closed").count()
+    assert open_recent > 0
+    assert cases.filter(received_at__lt=NOW - dt.timedelta(days=365), status__in=["received", "accepted"]).count() == 0
+    # Timing: some finish clocks were met late (breached), most on time.
+    finish = Deadline.objects.filter(case__in=cases, clock="finish", colour="green").exclude(met_at=None)
+    late = finish.exclude(breached_at=None).count() / finish.count()
+    assert 0.04 < late < 0.13
+
+
+def test_the_generated_data_passes_the_apps_invariants(db):
+    generate(seed=5, prefix="I5", sizes=Sizes(**{**MIX, "requests": 1500}), now=NOW)
+    assert verify_all() == []  # the ledger's own check: hash chains, balances
+    minutes = {(c.clock, c.colour): c.minutes for c in PolicyClock.objects.filter(policy__is_default=True)}
+    cases = {c.pk: c for c in Case.objects.filter(node__code__startswith="I5-")}
+    step_of = {"respond": "accepted_at", "on_site": "on_site_at", "plan": "planned_at", "finish": "done_at"}
+    clocks: dict[int, list[str]] = {pk: [] for pk in cases}
+    for d in Deadline.objects.filter(case__in=cases.keys()):
+        case = cases[d.case_id]
+        clocks[d.case_id].append(d.clock)
+        assert d.due_at == d.started_at + dt.timedelta(minutes=minutes[(d.clock, d.colour)])
+        assert d.started_at == (case.planned_at if d.clock == "finish" else case.received_at)
+        assert d.colour == (case.colour if d.clock == "finish" else "")
+        assert d.met_at == getattr(case, step_of[d.clock])
+        late = (d.met_at is None or d.met_at > d.due_at) and d.due_at <= NOW
+        assert d.breached_at == (d.due_at if late else None), d
+        assert d.cancelled_at is None
+        assert d.met_at is not None or case.status not in ("closed", "unsolvable")
+    for pk, case in cases.items():
+        expected = ["respond", "on_site", "plan"]
+        if case.status in ("closed", "unsolvable"):
+            expected = [c for c in expected if getattr(case, step_of[c]) is not None]
+        if case.planned_at is not None and case.colour != "grey":
+            expected.append("finish")
+        assert sorted(clocks[pk]) == sorted(expected), (case.status, case.colour, clocks[pk])
+    history: dict[int, list[CaseEvent]] = {pk: [] for pk in cases}
+    for e in CaseEvent.objects.filter(case__in=cases.keys()).order_by("id"):
+        history[e.case_id].append(e)
+    for pk, case in cases.items():
+        events = history[pk]
+        assert events[0].action == "create" and events[0].at == case.received_at
+        assert [e.at for e in events] == sorted(e.at for e in events)
+        assert all(a.to_status == b.from_status for a, b in zip(events, events[1:], strict=False))
+        assert events[-1].to_status == case.status and events[-1].at == case.updated_at
+        visits = [e for e in events if e.action == "visit"]
+        assert [e.data for e in visits] == ([{"rating": case.rating}] if case.rating else [])
+    # Nothing due is left for the worker, and the deadline sweep agrees.
+    assert sweep(now=NOW) == 0
