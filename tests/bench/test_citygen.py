@@ -182,7 +182,7 @@ def test_the_mix_of_colours_statuses_ratings_and_sources(db):
 
     # Seed 002: 55 green, 15 yellow, 12 red of 82 classified, grey added at 3 (of 85).
     colours = shares("colour", cases.exclude(colour=""))
-    for colour, weight, slack in (("green", 55, 0.04), ("yellow", 15, 0.03), ("red", 12, 0.03), ("grey", 3, 0.015)):
+    for colour, weight, slack in (("green", 55.0, 0.04), ("yellow", 15.0, 0.03), ("red", 12.0, 0.03), ("grey", 3.0, 0.015)):
         assert abs(colours[colour] - weight / 85) < slack, (colour, colours)
     ratings = shares("rating", cases.exclude(rating=""))
     for rating, weight, slack in (("satisfied", 0.80, 0.04), ("basically", 0.15, 0.035), ("unsatisfied", 0.05, 0.02)):

@@ -330,15 +330,16 @@ class City:
             t2 = t1 - randint(*arrive_m)
             t3 = t2 - randint(*plan_m)
             on_time, late = finish[colour]
-            t4 = t3 - randint(*(late if rand() < LATE[colour] else on_time))
-            if colour == "grey":  # declared unsolvable at t4: closed then
-                t5 = t6 = None
-                t7 = t4
-                t4 = None
+            t_end = t3 - randint(*(late if rand() < LATE[colour] else on_time))
+            t4: int | None
+            t5: int | None
+            if colour == "grey":  # declared unsolvable at the end of the work: closed then
+                t4 = t5 = None
+                t7 = t_end
             else:
+                t4 = t_end
                 t5 = t4 - randint(*visit_m)
-                t6 = t5 - randint(*close_m)
-                t7 = t6
+                t7 = t5 - randint(*close_m)
             received = now - td(minutes=t0)
             accepted = now - td(minutes=t1) if t1 >= 0 else None
             on_site = now - td(minutes=t2) if t2 >= 0 else None
