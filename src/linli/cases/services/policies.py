@@ -1,6 +1,8 @@
 """Places and time-limit policies: which compound, micro-grid and policy a request falls under."""
 from __future__ import annotations
 
+import functools
+
 from django.db import connection, models, transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -20,19 +22,25 @@ def place_of(node: Node) -> dict:
     return {"compound_id": node.compound_id, "microgrid_id": node.request_microgrid_id}
 
 
-def _columns(model, alias: str) -> tuple[list, str]:
-    """A model's concrete fields and their columns as ``alias."col"`` for a hand-written SELECT."""
+@functools.cache
+def _layout(vendor: str, model, alias: str) -> tuple[list, str, list]:
+    """A model's concrete fields, their columns as ``alias."col"`` for a hand-written SELECT,
+    and per field the converters the ORM applies to a raw value on this database (SQLite
+    gives a time as text and a boolean as 0/1). Depends on the code only, never on rows."""
     fields = list(model._meta.concrete_fields)
-    return fields, ", ".join(f"{alias}.{connection.ops.quote_name(f.column)}" for f in fields)
-
-
-def _from_db(model, fields: list, values) -> models.Model:
-    """An instance from raw column values, converted as the ORM converts them (SQLite gives
-    a time as text and a boolean as 0/1)."""
-    converted = []
-    for field, value in zip(fields, values):
+    columns = ", ".join(f"{alias}.{connection.ops.quote_name(f.column)}" for f in fields)
+    converters = []
+    for field in fields:
         col = field.get_col(model._meta.db_table)
-        for convert in connection.ops.get_db_converters(col) + field.get_db_converters(connection):
+        converters.append([(c, col) for c in connection.ops.get_db_converters(col) + field.get_db_converters(connection)])
+    return fields, columns, converters
+
+
+def _from_db(model, converters: list, values) -> models.Model:
+    """An instance from raw column values, converted as the ORM converts them."""
+    converted = []
+    for convert_all, value in zip(converters, values, strict=True):
+        for convert, col in convert_all:
             value = convert(value, col, connection)
         converted.append(value)
     return model.from_db(connection.alias, None, converted)
@@ -47,8 +55,8 @@ def policy_for(node: Node) -> TimeLimitPolicy:
     building the same query through the ORM cost a quarter of an Open311 POST's CPU
     (bench/intake.py --profile); policy rows can change at any time, so nothing is kept."""
     ids = node.ancestor_ids()
-    policy_fields, policy_cols = _columns(TimeLimitPolicy, "p")
-    clock_fields, clock_cols = _columns(PolicyClock, "c")
+    policy_fields, policy_cols, policy_conv = _layout(connection.vendor, TimeLimitPolicy, "p")
+    clock_fields, clock_cols, clock_conv = _layout(connection.vendor, PolicyClock, "c")
     q = connection.ops.quote_name
     sql = (
         f"SELECT {policy_cols}, a.{q('node_id')}, {clock_cols}"
@@ -70,13 +78,13 @@ def policy_for(node: Node) -> TimeLimitPolicy:
     for row in rows:
         pk = row[policy_pk]
         if pk not in policies:
-            policies[pk] = _from_db(TimeLimitPolicy, policy_fields, row[:n])  # type: ignore[assignment]
+            policies[pk] = _from_db(TimeLimitPolicy, policy_conv, row[:n])  # type: ignore[assignment]
             clocks[pk] = []
         if row[n] is not None:
             assigned_to[row[n]] = pk
         clock_id = row[clock_pk]
         if clock_id is not None and all(c.pk != clock_id for c in clocks[pk]):
-            clocks[pk].append(_from_db(PolicyClock, clock_fields, row[n + 1:]))  # type: ignore[arg-type]
+            clocks[pk].append(_from_db(PolicyClock, clock_conv, row[n + 1:]))  # type: ignore[arg-type]
     for pk, policy in policies.items():
         cached = policy.clocks.all()
         # Filled as prefetch_related("clocks") would (Django's private caches).
