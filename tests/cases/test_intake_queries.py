@@ -30,7 +30,8 @@ from linli.org import services as org_services
 from linli.org.models import Role
 
 LIMIT = 12
-# What each channel costs today (issue 15): lower it when a change saves a query.
+# What each channel costs today on SQLite (issue 15): lower it when a change saves a query.
+# On PostgreSQL the throttle also takes an advisory lock (one statement more).
 LIMITS = {"qr": 8, "staff": 11, "api": 10, "open311": 11}
 pytestmark = pytest.mark.django_db(transaction=True)  # no test transaction around the request: counted as served
 
@@ -61,6 +62,8 @@ def _assert_lean(statements, created=1, limit=LIMIT):
     assert Deadline.objects.filter(case__in=Case.objects.all()).count() == 3 * created
     control = [s for s in statements if s.lstrip().upper().startswith(TRANSACTION_CONTROL)]
     queries = [s for s in statements if s not in control]
+    if limit != LIMIT and connection.vendor == "postgresql":
+        limit += 1  # the throttle's pg_advisory_xact_lock
     assert len(queries) <= limit, "\n".join(queries)
     assert len(control) <= 4, "\n".join(control)
 
