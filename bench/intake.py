@@ -83,10 +83,10 @@ def _per_post(post, n: int) -> dict:
 
 def _photo() -> bytes:
     """The suite's ~200 KB JPEG with GPS in its EXIF (bench/suite.py ``_photo_jpeg``)."""
-    sys.path.insert(0, str(ROOT / "bench"))
-    from suite import _photo_jpeg
+    import importlib
 
-    return _photo_jpeg()
+    sys.path.insert(0, str(ROOT / "bench"))
+    return importlib.import_module("suite")._photo_jpeg()
 
 
 def channels() -> dict:
