@@ -29,12 +29,12 @@ KEEP_BYTES_PER_PIXEL = 0.5
 ORIENTATION = 0x0112
 
 # JPEG segments that carry the picture. Everything else (APP1 EXIF/XMP, APP2 ICC/MPF,
-# APP13 IPTC, COM …) is dropped; APP0 is rewritten as a bare JFIF header; APP14 "Adobe"
-# (colour transform only, no personal data) is kept so the colours stay right.
+# APP13 IPTC, COM …) is dropped; a JFIF APP0 keeps its version and pixel density but loses its
+# thumbnail; APP14 "Adobe" (colour transform only, no personal data) is kept. Both decide how
+# a decoder reads the colours, so neither is added nor removed.
 _SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
 _TABLES = {0xC4, 0xCC, 0xDB, 0xDD}  # DHT, DAC, DQT, DRI
 _SOS, _EOI, _APP0, _APP14 = 0xDA, 0xD9, 0xE0, 0xEE
-_JFIF = b"\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"  # 1:1 aspect, no thumbnail
 
 
 class NotStrippable(Exception):
@@ -47,7 +47,7 @@ def strip_jpeg(data: bytes) -> bytes:
     Raises NotStrippable for anything unexpected (the caller re-encodes)."""
     if data[:2] != b"\xff\xd8":
         raise NotStrippable
-    out = [b"\xff\xd8", _JFIF]
+    out = [b"\xff\xd8"]
     i, n = 2, len(data)
     while True:
         if i + 2 > n or data[i] != 0xFF:
@@ -70,6 +70,10 @@ def strip_jpeg(data: bytes) -> bytes:
         segment = data[i - 2:end]  # the marker (after any fill bytes) and its segment
         if marker in _SOF or marker in _TABLES or (marker == _APP14 and data[i + 2:i + 7] == b"Adobe"):
             out.append(segment)
+            i = end
+        elif marker == _APP0 and data[i + 2:i + 7] == b"JFIF\x00" and length >= 16:
+            # "JFIF\0", version, units, densities; no thumbnail (0 × 0)
+            out.append(b"\xff\xe0\x00\x10" + data[i + 2:i + 14] + b"\x00\x00")
             i = end
         elif marker == _SOS:
             # The scan's data runs to the next marker that is neither a stuffed 0xFF00
