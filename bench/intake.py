@@ -81,13 +81,22 @@ def _per_post(post, n: int) -> dict:
     return {"cpu_ms": round(best * 1000, 2), "statements": round(len(ctx.captured_queries) / n, 1)}
 
 
-def measure(n: int = N) -> dict:
-    _setup()
-    _world()
-    from django.db import connection
+def _photo() -> bytes:
+    """The suite's ~200 KB JPEG with GPS in its EXIF (bench/suite.py ``_photo_jpeg``)."""
+    import importlib
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    return importlib.import_module("suite")._photo_jpeg()
+
+
+def channels() -> dict:
+    """One POST per channel, as callables (the world must exist)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
     from django.test import Client
 
     from linli.open311.models import Open311Key
+    from linli.org import services as org
+    from linli.org.models import Person
 
     _k, key = Open311Key.issue(name="bench")
     open311 = Client()
@@ -106,16 +115,84 @@ def measure(n: int = N) -> dict:
                                    "client_token": f"{next(seq):032d}"})
         assert r.status_code == 302, (r.status_code, r.content)
 
-    open311_post(), qr_post()  # warm: imports, templates, the connection
-    return {"database": connection.vendor, "posts": n, "open311": _per_post(open311_post, n),
-            "qr": _per_post(qr_post, n)}
+    person = (Person.objects.filter(username="bench-api").first()
+              or Person.objects.create_user(username="bench-api", password=None))
+    _t, token = org.api_token_create(person=person, name="bench", by=None)
+    api = Client(headers={"Authorization": f"Bearer {token}"})
+
+    def json_api_post():
+        r = api.post("/api/v1/cases", {"unit": "X-B1-U1", "category": "repair", "description": "三楼楼道灯不亮了"},
+                     content_type="application/json")
+        assert r.status_code == 201, (r.status_code, r.content)
+
+    photo = _photo()
+
+    def phone_photo_post():
+        r = qr.post("/q/X-B1-U1", {"category": "repair", "description": "三楼楼道灯坏了两天了",
+                                   "client_token": f"{next(seq):032d}",
+                                   "photos": SimpleUploadedFile("p.jpg", photo, "image/jpeg")})
+        assert r.status_code == 302, (r.status_code, r.content)
+
+    return {"open311": open311_post, "qr": qr_post, "json_api": json_api_post, "phone_form_photo": phone_photo_post}
+
+
+CHANNELS = ("open311", "json_api", "qr", "phone_form_photo")
+
+
+def measure(n: int = N) -> dict:
+    _setup()
+    _world()
+    from django.db import connection
+
+    posts = channels()
+    for post in posts.values():  # warm: imports, templates, the connection
+        post()
+    return {"database": connection.vendor, "posts": n, **{ch: _per_post(posts[ch], n) for ch in CHANNELS}}
+
+
+def profile(names: list[str], n: int, top: int = 40) -> None:
+    """cProfile of ``n`` POSTs of each channel (after a warm-up), sorted by cumulative and
+    by own time, and the SQL of one POST; the raw profile in $TMPDIR/linli-profile-<channel>-<db>.prof."""
+    _setup()
+    _world()
+    posts = channels()
+    for channel in names:
+        _profile_one(channel, posts[channel], n, top)
+
+
+def _profile_one(channel: str, post, n: int, top: int) -> None:
+    import cProfile
+    import pstats
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    post(), post()
+    with CaptureQueriesContext(connection) as ctx:
+        post()
+    print(f"--- {channel}: {len(ctx.captured_queries)} statements in one POST ({connection.vendor})")
+    for q in ctx.captured_queries:
+        print("  ", q["sql"][:220])
+    prof = cProfile.Profile()
+    prof.enable()
+    for _i in range(n):
+        post()
+    prof.disable()
+    prof.dump_stats(str(Path(tempfile.gettempdir()) / f"linli-profile-{channel}-{connection.vendor}.prof"))
+    stats = pstats.Stats(prof)
+    stats.sort_stats("cumulative").print_stats(top)
+    stats.sort_stats("tottime").print_stats(top)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--before-src", help="the src folder of the code before the change")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--profile", nargs="+", choices=CHANNELS, help="print a cProfile of these channels' POSTs")
     args = parser.parse_args()
+    if args.profile:
+        profile(args.profile, N)
+        return
     if args.child:
         json.dump(measure(), sys.stdout)
         return
@@ -133,7 +210,7 @@ def main() -> None:
         result["before"] = before
         result["ratios_after_over_before"] = {
             ch: {k: round(after[ch][k] / before[ch][k], 2) for k in ("cpu_ms", "statements")}
-            for ch in ("open311", "qr")}
+            for ch in CHANNELS if ch in before}
     path = ROOT / "bench" / "results" / f"intake-{after['database']}.json"
     path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     json.dump(result, sys.stdout, indent=2, ensure_ascii=False)

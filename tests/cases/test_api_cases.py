@@ -288,6 +288,27 @@ def test_merge_and_declare_unsolvable(client, world, report):
     assert r.status_code == 422 and r.json()["code"] == "unknown_merge_target"
 
 
+def test_a_tokens_last_use_is_kept_to_the_minute(client, world, report, clock):
+    """The administrator sees when a token was last used: the first call sets it, calls in
+    the same minute leave it, a call a minute later moves it."""
+    case = report()
+    token, raw = org_services.api_token_create(person=world.person("property_x"), by=None)
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    assert token.last_used_at is None
+    assert client.get(f"/api/v1/cases/{case.pk}", **headers).status_code == 200
+    token.refresh_from_db()
+    assert token.last_used_at == clock.now
+    first = clock.now
+    clock.advance(seconds=59)
+    assert client.get(f"/api/v1/cases/{case.pk}", **headers).status_code == 200
+    token.refresh_from_db()
+    assert token.last_used_at == first
+    clock.advance(seconds=1)
+    assert client.get(f"/api/v1/cases/{case.pk}", **headers).status_code == 200
+    token.refresh_from_db()
+    assert token.last_used_at == clock.now == first + dt.timedelta(minutes=1)
+
+
 def test_revoked_token_is_refused(client, world, report):
     case = report()
     token, raw = org_services.api_token_create(person=world.person("property_x"), by=None)

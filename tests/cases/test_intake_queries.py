@@ -30,6 +30,9 @@ from linli.org import services as org_services
 from linli.org.models import Role
 
 LIMIT = 12
+# What each channel costs today on SQLite (issue 15): lower it when a change saves a query.
+# On PostgreSQL the throttle also takes an advisory lock (one statement more).
+LIMITS = {"qr": 8, "staff": 11, "api": 10, "open311": 11}
 pytestmark = pytest.mark.django_db(transaction=True)  # no test transaction around the request: counted as served
 
 
@@ -54,12 +57,14 @@ def counted(do):
 TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT")
 
 
-def _assert_lean(statements, created=1):
+def _assert_lean(statements, created=1, limit=LIMIT):
     assert Case.objects.count() == created
     assert Deadline.objects.filter(case__in=Case.objects.all()).count() == 3 * created
     control = [s for s in statements if s.lstrip().upper().startswith(TRANSACTION_CONTROL)]
     queries = [s for s in statements if s not in control]
-    assert len(queries) <= LIMIT, "\n".join(queries)
+    if limit != LIMIT and connection.vendor == "postgresql":
+        limit += 1  # the throttle's pg_advisory_xact_lock
+    assert len(queries) <= limit, "\n".join(queries)
     assert len(control) <= 4, "\n".join(control)
 
 
@@ -68,7 +73,7 @@ def test_qr_page_post(client, busy_world):
     response, statements = counted(lambda: client.post(
         "/q/X-B1-U1", {"category": "repair", "description": "三楼楼道灯坏了两天了", "client_token": "a" * 32}))
     assert response.status_code == 302
-    _assert_lean(statements)
+    _assert_lean(statements, limit=LIMITS["qr"])
 
 
 @pytest.mark.parametrize("source", ["snapshot", "phone", "visit"])
@@ -78,17 +83,23 @@ def test_staff_recording(client, busy_world, source):
         "source": source, "place": busy_world["X-B1-U1"].pk, "category": "repair", "description": "垃圾桶满了溢出",
         "contact_phone": "", "client_token": "b" * 32}))
     assert response.status_code == 302
-    _assert_lean(statements)
+    _assert_lean(statements, limit=LIMITS["staff"])
 
 
 def test_api_post(client, busy_world):
+    """An integration's token posting again within the minute (its last use is kept to the minute)."""
     _t, raw = org_services.api_token_create(person=busy_world.person("resident"), by=None)
-    response, statements = counted(lambda: client.post(
-        "/api/v1/cases", data={"unit": "X-B1-U1", "category": "repair", "description": "三楼楼道灯不亮了",
-                               "source": "qr"},
-        content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}"))
+
+    def post():
+        return client.post(
+            "/api/v1/cases", data={"unit": "X-B1-U1", "category": "repair", "description": "三楼楼道灯不亮了",
+                                   "source": "qr"},
+            content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}")
+
+    assert post().status_code == 201
+    response, statements = counted(post)
     assert response.status_code == 201
-    _assert_lean(statements)
+    _assert_lean(statements, created=2, limit=LIMITS["api"])
 
 
 def test_open311_post(client, busy_world):
@@ -96,7 +107,7 @@ def test_open311_post(client, busy_world):
     response, statements = counted(lambda: client.post("/open311/v2/requests.json", data={
         "api_key": key, "service_code": "repair", "address_id": "X-B1-U1", "description": "三楼楼道灯不亮了"}))
     assert response.status_code == 201
-    _assert_lean(statements)
+    _assert_lean(statements, limit=LIMITS["open311"])
 
 
 def _hotline_file(n: int, prefix: str) -> SimpleUploadedFile:

@@ -74,3 +74,52 @@ def test_decompression_bomb_is_refused():
     with pytest.raises(InvalidInput) as e:
         clean_photo(buf.getvalue(), "bomb.png")
     assert e.value.code == "photo.too_large"
+
+
+def _phone_page_jpeg(size=(1024, 768), **save) -> bytes:
+    """What the intake page's script sends (scaled on the phone), plus what a careless app
+    adds: GPS in the EXIF, a comment, bytes after the end of the picture."""
+    img = Image.new("RGB", size)
+    img.putdata([((x * 7) % 256, (y * 3) % 256, (x * y) % 256) for y in range(size[1]) for x in range(size[0])])
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"
+    exif[0x8825] = {1: "N", 2: (30.0, 40.0, 12.5), 3: "E", 4: (103.0, 50.0, 1.0)}
+    buf = io.BytesIO()
+    img.save(buf, format="JPEG", exif=exif, comment=b"home of Zhang San", **{"quality": 85, **save})
+    return buf.getvalue() + b"trailing: 30.67N 104.08E"
+
+
+@pytest.mark.parametrize("save", [{}, {"progressive": True}, {"restart_marker_blocks": 4}])
+def test_a_small_upright_jpeg_keeps_its_picture_and_loses_every_metadata_byte(save):
+    raw = _phone_page_jpeg(**save)
+    clean = clean_photo(raw, "p.jpg")
+    with Image.open(io.BytesIO(clean.content)) as after, Image.open(io.BytesIO(raw)) as before:
+        assert after.format == "JPEG" and after.size == (1024, 768) == (clean.width, clean.height)
+        assert dict(after.getexif()) == {} and "exif" not in after.info and "comment" not in after.info
+        assert after.tobytes() == before.tobytes()  # the same picture: not re-encoded
+    for secret in (b"Exif", b"PhoneMaker", b"Zhang San", b"trailing", b"104.08"):
+        assert secret in raw and secret not in clean.content
+
+
+def test_a_damaged_small_jpeg_is_still_refused():
+    """Well-formed around a broken picture (a Huffman table zeroed): decoded, so refused."""
+    raw = bytearray(_phone_page_jpeg())
+    at = raw.find(b"\xff\xc4")
+    raw[at + 5:at + 21] = bytes(16)
+    with pytest.raises(InvalidInput) as e:
+        clean_photo(bytes(raw), "p.jpg")
+    assert e.value.code == "photo.invalid"
+
+
+def test_a_small_jpeg_that_needs_turning_or_is_too_heavy_is_re_encoded():
+    img = Image.new("RGB", (400, 300), (10, 200, 30))
+    exif = Image.Exif()
+    exif[0x0112] = 6  # to be shown turned: turned here, so the stored photo is upright without EXIF
+    buf = io.BytesIO()
+    img.save(buf, format="JPEG", exif=exif)
+    clean = clean_photo(buf.getvalue(), "p.jpg")
+    assert (clean.width, clean.height) == (300, 400)
+    heavy = _phone_page_jpeg((200, 150), quality=100, subsampling=0)
+    assert len(heavy) > 200 * 150 * 0.5
+    clean = clean_photo(heavy, "p.jpg")
+    assert len(clean.content) < len(heavy) and b"Exif" not in clean.content

@@ -23,7 +23,7 @@ from linli.cases.models import Case, CaseKind, Source, Status, VisitMethod
 from linli.cases.photos import MAX_BYTES, MAX_PHOTOS
 from linli.errors import DomainError, InvalidInput, NotFound
 from linli.org import selectors as org_selectors
-from linli.org.models import NodeKind
+from linli.org.models import Node, NodeKind
 from linli.web.middleware import DATABASE_ERRORS, database_unavailable_message
 
 # QR posters hang in stairwells: one per building and one per unit.
@@ -35,8 +35,10 @@ KEPT_ON_THROTTLE = ("category", "description", "contact_name", "contact_phone", 
 MAX_INTAKE_BODY = MAX_PHOTOS * MAX_BYTES + 1024 * 1024
 
 
-def _intake_node(code: str):
-    node = org_selectors.node_by_code(code)
+def _intake_node(code: str, *, lean: bool = False):
+    """The place of a QR code. ``lean``: the place alone, for a report that, once recorded,
+    only redirects (the page needs its parent and micro-grid, read when it is drawn)."""
+    node = Node.objects.filter(code=code).first() if lean else org_selectors.node_by_code(code)
     if node is None or node.kind not in INTAKE_KINDS:
         raise Http404
     return node
@@ -81,7 +83,7 @@ def _guarded_intake(request, code: str, kind: str):
 
 
 def _intake(request, code: str, kind: str, refused: bool = False):
-    node = _intake_node(code)
+    node = _intake_node(code, lean=request.method == "POST" and not refused)
     authz.require(request.user, "cases.case.report", node)
     categories = list(selectors.categories(kind))
     form_class = HelpForm if kind == CaseKind.HELP else IntakeForm

@@ -258,7 +258,8 @@ def _location(post, jurisdiction: Node | None) -> Node:
     address_id, address = _param(post, "address_id"), _param(post, "address_string")
     lat, long = _param(post, "lat"), _param(post, "long")
     if address_id:
-        node = org_selectors.node_by_code(address_id) if _CODE.match(address_id) else None
+        # The place alone: nothing of its parent, micro-grid or company is needed to record.
+        node = Node.objects.filter(code=address_id).first() if _CODE.match(address_id) else None
         if node is None:
             raise Open311Error(400, _("address_id is not a known place code."))
     elif address:
