@@ -309,11 +309,6 @@ LOGGING = {
 
 SITE_NAME = _("Linli")
 
-# Public boards of communities, streets and districts sum every request below them; their
-# figures are kept this many seconds per web process (0: always counted afresh). A
-# compound's board is always live.
-LINLI_BOARD_CACHE_SECONDS = int(os.environ.get("LINLI_BOARD_CACHE_SECONDS", "60"))
-
 # Outgoing messages (linli.outbox): each entry is a channel class (linli.outbox.channels.Channel)
 # with its own kind ("email", "sms" …). In-app notifications always work; add an SMS gateway here.
 LINLI_OUTBOX_CHANNELS = env_list("LINLI_OUTBOX_CHANNELS",

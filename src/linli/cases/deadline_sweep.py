@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from linli.cases import locks
+from linli.cases import locks, rollups
 from linli.cases.services import breach
 
 log = logging.getLogger(__name__)
@@ -55,13 +55,17 @@ def sweep_batch(*, now: dt.datetime | None = None, batch: int = 50, skip=(), res
     result = result if result is not None else SweepResult()
     with transaction.atomic():
         case_ids = locks.due_cases_claim(now=now, batch=batch, exclude=skip)
+        breached = []
         for case_id in case_ids:
             try:
                 with transaction.atomic():  # a savepoint: one request's failure undoes only its own changes
                     result.breaches += _breach_due(case_id, now)
+                breached.append(case_id)
             except Exception:
                 log.exception("deadline sweep: request %s failed; it is tried again at the next sweep", case_id)
                 result.failed.append(case_id)
+        # The board roll-ups of the whole batch at once, last and in key order (cases/rollups.py).
+        rollups.refresh(breached)
         result.requests += len(case_ids)
     return len(case_ids)
 

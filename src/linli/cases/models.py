@@ -624,3 +624,94 @@ class CaseSupporter(models.Model):
     @property
     def node(self):
         return self.case.node
+
+
+# ---------------------------------------------------------------------------
+# Board roll-ups (issue 15 item 2): kept by ``linli.cases.rollups`` in the
+# transaction of every change, read by ``linli.cases.stats.board_figures``.
+# Plain integer keys (no foreign keys): a roll-up row never blocks or follows
+# the deletion of what it counts; ``rollups.refresh`` and ``rollups.rebuild``
+# keep them right.
+
+ROLLUP_CLOCKS = tuple(Clock.values)
+ROLLUP_TOTALS = (
+    *(f"st_{s}" for s in Status.values),
+    *(f"col_{c}" for c in (*Colour.values, "none")),
+    "me_too",
+    *(f"rt_{r}" for r in Rating.values),
+    *(f"due_{c}" for c in ROLLUP_CLOCKS),
+    *(f"met_{c}" for c in ROLLUP_CLOCKS),
+)
+
+
+class CaseTally(models.Model):
+    """What one request last added to the roll-ups (its place, status, colour,
+    rating, months, response minutes, "我也遇到了" count and its settled clocks).
+    ``rollups.refresh`` compares it with the request as it is now and moves the
+    roll-ups by the difference, so a change needs no "before" picture."""
+
+    case_id = models.BigIntegerField(primary_key=True)
+    place_id = models.BigIntegerField()
+    path = models.CharField(max_length=255)
+    status = models.CharField(max_length=12)
+    counted = models.BooleanField()  # not merged into another request
+    colour = models.CharField(max_length=10, blank=True)
+    rating = models.CharField(max_length=12, blank=True)
+    received_month = models.DateField()
+    done_month = models.DateField(null=True)
+    minute = models.IntegerField(null=True)  # whole minutes from received to accepted
+    me_too = models.IntegerField(default=0)
+    for _c in ROLLUP_CLOCKS:
+        locals()[f"due_{_c}"] = models.IntegerField(default=0)
+        locals()[f"met_{_c}"] = models.IntegerField(default=0)
+    del _c
+
+    class Meta:
+        verbose_name = _("roll-up of a request")
+        verbose_name_plural = _("roll-ups of requests")
+
+
+class BoardTotal(models.Model):
+    """All-time counts of one place (a compound, or the place of a request outside
+    any compound). A board sums the rows whose ``path`` starts with its node's."""
+
+    place_id = models.BigIntegerField(primary_key=True)
+    path = models.CharField(max_length=255, db_index=True)
+    for _n in ROLLUP_TOTALS:
+        locals()[_n] = models.IntegerField(default=0)
+    del _n
+
+    class Meta:
+        verbose_name = _("board totals of a place")
+        verbose_name_plural = _("board totals of places")
+
+
+class BoardMonth(models.Model):
+    """Requests reported and finished per place and calendar month (local time)."""
+
+    place_id = models.BigIntegerField()
+    path = models.CharField(max_length=255)
+    month = models.DateField()
+    reported = models.IntegerField(default=0)
+    finished = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("board month of a place")
+        verbose_name_plural = _("board months of places")
+        constraints = [models.UniqueConstraint(fields=["place_id", "month"], name="boardmonth_once")]
+        indexes = [models.Index(fields=["month", "path"], name="boardmonth_month_path")]
+
+
+class BoardResponse(models.Model):
+    """How many requests were accepted after ``minute`` whole minutes, per board node
+    (the place and every place above it): the exact median response time of a
+    board reads one node's rows, as many as there are distinct minutes."""
+
+    node_id = models.BigIntegerField()
+    minute = models.IntegerField()
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("response times of a board")
+        verbose_name_plural = _("response times of boards")
+        constraints = [models.UniqueConstraint(fields=["node_id", "minute"], name="boardresponse_once")]

@@ -1,9 +1,12 @@
 """Figures of the public boards and of the evaluation of grids (issue 3 items 10 and 12).
 
-Everything here is a read over the same rows the workflow writes (``Case``,
-``Deadline``, ``ReturnVisit``); nothing is cached or stored, so a board is
-always exactly what the database holds. The pages (``board_views``), the JSON
-API and Open311 call these functions and nothing else.
+The boards read the roll-ups (``linli.cases.rollups``: per-place counts kept in
+the transaction of every change), so a district's board costs what its places
+hold, not what its requests hold; ``board_figures_direct`` counts the same
+figures afresh from the requests (the tests' oracle). Nothing is cached: a board
+is always exactly what the database holds. The evaluation reads the rows the
+workflow writes (``Case``, ``Deadline``, ``ReturnVisit``). The pages
+(``board_views``), the JSON API and Open311 call these functions and nothing else.
 
 Board contract (``board_figures(*, node, now=None) -> dict``), JSON-serialisable
 (ints, floats or None for rates, ISO strings); keep it stable, the API serves it::
@@ -20,7 +23,7 @@ Board contract (``board_figures(*, node, now=None) -> dict``), JSON-serialisable
       "on_time": {"respond": {"due": 80, "met_on_time": 78, "rate": 0.975}, "on_site": …, "plan": …,
                   "finish": …, "return_visit": …, "progress": …},
       "satisfaction": {"rated": 60, "satisfied": 50, "basically": 8, "unsatisfied": 2, "rate": 0.967},
-      "median_response_minutes": 4.0,    # received → accepted; None when nothing was accepted
+      "median_response_minutes": 4.0,    # received → accepted in whole minutes; None when nothing was accepted
       "monthly": [{"month": "2025-12", "reported": 3, "finished": 2}, … 12 months, oldest first],
       "recent": [{"category": "公共设施报修", "category_code": "repair", "place": "丽晶公馆 1栋",
                   "colour": "green", "status": "closed", "received_on": "2026-11-20", "me_too": 0}, … up to 10],
@@ -51,15 +54,17 @@ import datetime as dt
 import statistics
 from typing import Any
 
-from django.conf import settings
-from django.core.cache import cache
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from linli.cases.models import (
     FIXED_STATUSES,
+    ROLLUP_TOTALS,
     UNFIXED_STATUSES,
+    BoardMonth,
+    BoardResponse,
+    BoardTotal,
     Case,
     CaseSupporter,
     Clock,
@@ -69,7 +74,7 @@ from linli.cases.models import (
     ReturnVisit,
     Status,
 )
-from linli.org.models import Node, NodeKind, Role, RoleAssignment
+from linli.org.models import Node, NodeKind, Role, RoleAssignment, path_ids
 from linli.org.selectors import public_places
 
 # The places that have an evaluation page (pages and API).
@@ -141,9 +146,10 @@ def satisfaction_of(cases: QuerySet[Case]) -> dict:
 
 
 def _median_response_minutes(cases: QuerySet[Case]) -> float | None:
+    """Received → accepted in whole minutes (rounded down), the median of those."""
     pairs = cases.filter(accepted_at__isnull=False).values_list("received_at", "accepted_at")
-    minutes = [(accepted - received).total_seconds() / 60 for received, accepted in pairs]  # type: ignore[operator]
-    return round(statistics.median(minutes), 1) if minutes else None
+    minutes = [(accepted - received) // dt.timedelta(minutes=1) for received, accepted in pairs]  # type: ignore[operator]
+    return round(float(statistics.median(minutes)), 1) if minutes else None
 
 
 def month_starts(now: dt.datetime, months: int = MONTHS) -> list[dt.date]:
@@ -183,17 +189,21 @@ def _monthly(cases: QuerySet[Case], now: dt.datetime) -> list[dict]:
 
 
 def _recent(cases: QuerySet[Case]) -> list[dict]:
+    """The latest requests (a LIMIT on the index of ``received_at``); their "我也遇到了"
+    counts in a second query, so that no count runs over the whole board."""
     rows = list(
         cases.select_related("category", "node").only(
             "id", "colour", "status", "received_at", "category__name", "category__code", "node__path", "node__name",
             "node__kind",
-        ).annotate(n_me_too=Count("supporters")).order_by("-received_at", "-id")[:RECENT]
+        ).order_by("-received_at", "-id")[:RECENT]
     )
+    me_too = dict(CaseSupporter.objects.filter(case_id__in=[c.id for c in rows]).values("case_id")
+                  .annotate(n=Count("id")).order_by().values_list("case_id", "n"))
     places = public_places([c.node for c in rows])
     return [
         {"category": c.category.name, "category_code": c.category.code, "place": places[c.node.id].name,
          "colour": c.colour or None, "status": c.status,
-         "received_on": timezone.localtime(c.received_at).date().isoformat(), "me_too": c.n_me_too}
+         "received_on": timezone.localtime(c.received_at).date().isoformat(), "me_too": me_too.get(c.id, 0)}
         for c in rows
     ]
 
@@ -207,7 +217,88 @@ def node_info(node: Node) -> dict:
 
 
 def board_figures(*, node: Node, now: dt.datetime | None = None) -> dict:
-    """All figures of the public board of ``node`` (see the module docstring for the contract)."""
+    """All figures of the public board of ``node`` (see the module docstring for the
+    contract), read from the roll-ups (``linli.cases.rollups``): a few rows per
+    place under the node, whatever the number of requests. Equal to
+    ``board_figures_direct`` for any ``now`` not before the last change."""
+    now = now or timezone.now()
+    if node.kind == NodeKind.COMPOUND:
+        totals_qs = BoardTotal.objects.filter(place_id=node.pk)
+        months_qs = BoardMonth.objects.filter(place_id=node.pk)
+    else:
+        totals_qs = BoardTotal.objects.filter(path__startswith=node.path)
+        months_qs = BoardMonth.objects.filter(path__startswith=node.path)
+    row = totals_qs.aggregate(**{c: Sum(c) for c in ROLLUP_TOTALS})
+    t = {c: row[c] or 0 for c in ROLLUP_TOTALS}
+
+    by_status = {s: t[f"st_{s}"] for s in Status.values}
+    by_colour = {k: t[f"col_{k}"] for k in COLOUR_KEYS}
+    total = sum(n for s, n in by_status.items() if s != Status.MERGED)
+
+    # Settled clocks from the roll-ups; running clocks past their due time (not yet swept) live.
+    running = (
+        Deadline.objects.filter(met_at__isnull=True, breached_at__isnull=True, cancelled_at__isnull=True, due_at__lte=now)
+        .filter(under(node, "case__")).exclude(case__status=Status.MERGED)
+        .values("clock").annotate(n=Count("id")).order_by()
+    )
+    live = {r["clock"]: r["n"] for r in running}
+    on_time = {}
+    for clock in Clock.values:
+        due, met = t[f"due_{clock}"] + live.get(clock, 0), t[f"met_{clock}"]
+        on_time[clock] = {"due": due, "met_on_time": met, "rate": _rate(met, due)}
+
+    ratings = {r: t[f"rt_{r}"] for r in Rating.values}
+    rated = sum(ratings.values())
+    satisfaction = {"rated": rated, **ratings, "rate": _rate(ratings["satisfied"] + ratings["basically"], rated)}
+
+    starts = month_starts(now)
+    per_month = {
+        r["month"]: r for r in months_qs.filter(month__gte=starts[0], month__lte=starts[-1])
+        .values("month").annotate(reported=Sum("reported"), finished=Sum("finished")).order_by()
+    }
+    monthly = [{"month": s.strftime("%Y-%m"), "reported": per_month.get(s, {}).get("reported") or 0,
+                "finished": per_month.get(s, {}).get("finished") or 0} for s in starts]
+
+    return {
+        "node": node_info(node),
+        "generated_at": timezone.localtime(now).isoformat(),
+        "total": total,
+        "open": sum(by_status[s] for s in UNFIXED_STATUSES),
+        "finished": sum(by_status[s] for s in FIXED_STATUSES),
+        "me_too": t["me_too"],
+        "counts_by_colour": by_colour,
+        "counts_by_status": by_status,
+        "on_time": on_time,
+        "satisfaction": satisfaction,
+        "median_response_minutes": _median_of_histogram(
+            BoardResponse.objects.filter(node_id=node.pk, n__gt=0).order_by("minute").values_list("minute", "n")),
+        "monthly": monthly,
+        "recent": _recent(requests_under(node)),
+    }
+
+
+def _median_of_histogram(rows) -> float | None:
+    """The median of a histogram ``(minute, count)`` in minute order (as ``statistics.median``)."""
+    counts = list(rows)
+    n = sum(c for _m, c in counts)
+    if not n:
+        return None
+    lo, hi = (n - 1) // 2, n // 2
+    low = high = None
+    seen = 0
+    for minute, c in counts:
+        if low is None and lo < seen + c:
+            low = minute
+        if hi < seen + c:
+            high = minute
+            break
+        seen += c
+    return round((low + high) / 2, 1)  # type: ignore[operator]
+
+
+def board_figures_direct(*, node: Node, now: dt.datetime | None = None) -> dict:
+    """The board counted afresh from every request under the node (what the roll-ups
+    replace): the oracle of the roll-up tests and of ``linli rollups --check``."""
     now = now or timezone.now()
     subtree = under(node)
     everything = Case.objects.filter(subtree)
@@ -240,22 +331,10 @@ def board_figures(*, node: Node, now: dt.datetime | None = None) -> dict:
     }
 
 
-CACHED_BOARD_KINDS = (NodeKind.DISTRICT, NodeKind.STREET, NodeKind.COMMUNITY)
-
-
 def board_figures_shown(*, node: Node) -> dict:
-    """The board figures as pages and the API show them: a community's, street's or
-    district's roll-up comes from the cache for ``LINLI_BOARD_CACHE_SECONDS`` (its
-    ``generated_at`` says when it was counted); a compound's is counted live."""
-    seconds = settings.LINLI_BOARD_CACHE_SECONDS
-    if seconds <= 0 or node.kind not in CACHED_BOARD_KINDS:
-        return board_figures(node=node)
-    key = f"linli:board:{node.pk}:{node.path}"
-    figures = cache.get(key)
-    if figures is None:
-        figures = board_figures(node=node)
-        cache.set(key, figures, seconds)
-    return figures
+    """The board figures as pages and the API show them: always live (the roll-ups
+    make every board cheap, so there is no cache to go stale)."""
+    return board_figures(node=node)
 
 
 def overall_on_time(on_time: dict) -> dict:
@@ -267,7 +346,7 @@ def overall_on_time(on_time: dict) -> dict:
 
 def children_totals(node: Node) -> list[dict]:
     """The boards one level down (communities of a street, compounds of a community …)
-    with their request totals and open counts, in two queries."""
+    with their request totals and open counts, in two queries (the second over the roll-ups)."""
     below: dict[str, str] = {
         NodeKind.DISTRICT: NodeKind.STREET, NodeKind.STREET: NodeKind.COMMUNITY, NodeKind.COMMUNITY: NodeKind.COMPOUND,
     }
@@ -277,14 +356,16 @@ def children_totals(node: Node) -> list[dict]:
     children = list(Node.objects.filter(parent=node, kind=child_kind).order_by("name", "id"))
     if not children:
         return []
-    open_q = Q(status__in=UNFIXED_STATUSES)
-    agg = {}
-    for c in children:
-        under = Q(node__path__startswith=c.path)
-        agg[f"t{c.id}"] = Count("id", filter=under)
-        agg[f"o{c.id}"] = Count("id", filter=under & open_q)
-    row = requests_under(node).aggregate(**agg)
-    totals = {c.id: {"total": row[f"t{c.id}"], "open": row[f"o{c.id}"]} for c in children}
+    totals = {c.id: {"total": 0, "open": 0} for c in children}
+    depth = len(path_ids(node.path))
+    cols = [f"st_{st}" for st in Status.values if st != Status.MERGED]
+    for path, *counts in BoardTotal.objects.filter(path__startswith=node.path).values_list("path", *cols):
+        ids = path_ids(path)
+        child = ids[depth] if len(ids) > depth else None
+        if child in totals:
+            row = dict(zip(cols, counts, strict=True))
+            totals[child]["total"] += sum(counts)
+            totals[child]["open"] += sum(row[f"st_{st}"] for st in UNFIXED_STATUSES)
     return [{"node": c, **totals[c.id]} for c in children]
 
 

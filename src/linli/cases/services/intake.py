@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli import authz
+from linli.cases import rollups
 from linli.cases.models import (
     Campaign,
     Case,
@@ -201,4 +202,5 @@ def _case_create(
             deadlines.append(_new_deadline(case, Clock.FINISH, received_at, due_at=due_at,
                                            reason=DeadlineReason.INTAKE))
         Deadline.objects.bulk_create([d for d in deadlines if d is not None])
+        rollups.refresh([case])  # the board roll-ups, last (cases/rollups.py)
     return case

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from linli import authz
+from linli.cases import rollups
 from linli.cases.locks import case_lock
 from linli.cases.models import Case, CaseSupporter
 from linli.cases.selectors import supportable_cases
@@ -50,5 +51,7 @@ def case_support(*, case: Case, by: Person | None, client_browser: str = "", nod
     if CaseSupporter.objects.filter(case=locked, client_scope=scope).exists():
         raise AlreadySupported("cases.support.twice",
                                _("You have already said that you have this problem too. Thank you!"))
-    return CaseSupporter.objects.create(case=locked, client_scope=scope,
-                                        person=by if getattr(by, "is_authenticated", False) else None)
+    supporter = CaseSupporter.objects.create(case=locked, client_scope=scope,
+                                             person=by if getattr(by, "is_authenticated", False) else None)
+    rollups.refresh([locked])  # the board's "我也遇到了" count, last (cases/rollups.py)
+    return supporter

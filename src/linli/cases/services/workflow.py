@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from linli import authz
-from linli.cases import notify
+from linli.cases import notify, rollups
 from linli.cases.models import (
     OPEN_STATUSES,
     AssigneeKind,
@@ -61,6 +61,7 @@ def case_accept(*, case: Case, by: Person, note: str = "", at: dt.datetime | Non
     _meet(case, Clock.RESPOND, at)
     _event(case, EventAction.ACCEPT, by, at, before, case.status, note=note)
     notify.resident(case, "accepted")
+    rollups.refresh([case])  # the roll-ups last (cases/rollups.py)
     return case
 
 
@@ -104,6 +105,7 @@ def case_dispatch(*, case: Case, by: Person, to: str, node: Node | None = None, 
     _event(case, EventAction.DISPATCH, by, at, before, case.status, note=note,
            data={"to": to, "node": node.code if node else "", "person": person.get_full_name() if person else ""})
     notify.dispatched(case, by)
+    rollups.refresh([case])  # the roll-ups last (cases/rollups.py)
     return case
 
 
@@ -135,6 +137,7 @@ def case_match_helper(*, case: Case, volunteer: Person, by: Person, note: str = 
     notify.dispatched(case, by)
     if before == Status.RECEIVED:
         notify.resident(case, "accepted")
+    rollups.refresh([case])  # the roll-ups last (cases/rollups.py)
     return case
 
 
@@ -151,6 +154,7 @@ def case_transfer(*, case: Case, by: Person, to: str, node: Node | None = None, 
     _event(case, EventAction.TRANSFER, by, at, before, before, note=note,
            data={"to": to, "node": node.code if node else "", "person": person.get_full_name() if person else ""})
     notify.dispatched(case, by)
+    rollups.refresh([case])  # the roll-ups last (cases/rollups.py)
     return case
 
 
@@ -163,6 +167,7 @@ def case_send_back(*, case: Case, by: Person, note: str, at: dt.datetime | None 
     case.assignee_kind, case.assignee_node, case.assignee = "", None, None
     case.save()
     _event(case, EventAction.SEND_BACK, by, at, before, case.status, note=note)
+    rollups.refresh([case])  # the roll-ups last (cases/rollups.py)
     return case
 
 
@@ -173,6 +178,7 @@ def case_arrive(*, case: Case, by: Person, note: str = "", at: dt.datetime | Non
     case.save()
     _meet(case, Clock.ON_SITE, at)
     _event(case, EventAction.ARRIVE, by, at, before, case.status, note=note)
+    rollups.refresh([case])  # the roll-ups last (cases/rollups.py)
     return case
 
 
@@ -214,6 +220,7 @@ def case_plan(*, case: Case, by: Person, colour: str, note: str, due_at: dt.date
     _start_clock(case, Clock.PROGRESS, at, colour=colour)
     _event(case, EventAction.PLAN, by, at, before, case.status, note=note, data={"colour": colour})
     notify.resident(case, "planned")
+    rollups.refresh([case])  # the roll-ups last (cases/rollups.py)
     return case
 
 
@@ -230,6 +237,7 @@ def case_progress(*, case: Case, by: Person, note: str, at: dt.datetime | None =
         _start_clock(case, Clock.PROGRESS, at, colour=case.colour)
     _event(case, EventAction.PROGRESS, by, at, before, case.status, note=note)
     notify.resident(case, "progress")
+    rollups.refresh([case])  # the roll-ups last (cases/rollups.py)
     return case
 
 
@@ -244,6 +252,7 @@ def case_finish(*, case: Case, by: Person, note: str = "", photos=(), at: dt.dat
     _start_clock(case, Clock.RETURN_VISIT, at)
     _event(case, EventAction.FINISH, by, at, before, case.status, note=note)
     notify.resident(case, "done")
+    rollups.refresh([case])  # the roll-ups last (cases/rollups.py)
     return case
 
 
@@ -284,6 +293,7 @@ def case_visit(*, case: Case, by: Person | None, method: str, rating: str, comme
         case.save()
         _event(case, EventAction.VISIT, by if tracking_code is None else None, at, before, case.status, note=comment,
                data={"method": method, "rating": rating})
+    rollups.refresh([case])  # the roll-ups last (cases/rollups.py)
     return case
 
 
@@ -301,6 +311,7 @@ def case_close(*, case: Case, by: Person, note: str = "", at: dt.datetime | None
     case.save()
     _cancel(case, at, DeadlineReason.CLOSED)
     _event(case, EventAction.CLOSE, by, at, before, case.status, note=note)
+    rollups.refresh([case])  # the roll-ups last (cases/rollups.py)
     return case
 
 
@@ -314,6 +325,7 @@ def case_reopen(*, case: Case, by: Person, note: str, at: dt.datetime | None = N
     _reopen_clocks(case, at)
     _event(case, EventAction.REOPEN, by, at, before, case.status, note=note)
     notify.reopened(case, by)
+    rollups.refresh([case])  # the roll-ups last (cases/rollups.py)
     return case
 
 
@@ -335,6 +347,7 @@ def case_reclassify(*, case: Case, by: Person, colour: str, note: str, due_at: d
     _start_finish(case, at, due_at, reason=DeadlineReason.RECLASSIFIED)
     _start_clock(case, Clock.PROGRESS, at, colour=colour)
     _event(case, EventAction.RECLASSIFY, by, at, before, before, note=note, data={"from": old, "to": colour})
+    rollups.refresh([case])  # the roll-ups last (cases/rollups.py)
     return case
 
 
@@ -361,6 +374,7 @@ def case_merge(*, case: Case, into: Case, by: Person, note: str = "", at: dt.dat
     _event(case, EventAction.MERGE, by, at, before, case.status, note=note, data={"into": into.tracking_code})
     _event(into, EventAction.MERGED_IN, by, at, into.status, into.status, data={"from": case.tracking_code},
            public=False)
+    rollups.refresh([case, into])  # the roll-ups last (cases/rollups.py)
     return case
 
 
@@ -375,6 +389,7 @@ def case_declare_unsolvable(*, case: Case, by: Person, note: str, at: dt.datetim
     _cancel(case, at, DeadlineReason.UNSOLVABLE)
     _event(case, EventAction.DECLARE_UNSOLVABLE, by, at, before, case.status, note=note)
     notify.resident(case, "unsolvable")
+    rollups.refresh([case])  # the roll-ups last (cases/rollups.py)
     return case
 
 
