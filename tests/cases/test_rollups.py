@@ -77,8 +77,8 @@ def _run(world, clock, steps) -> None:
     repair = Category.objects.get(code="repair")
     made: list[int] = []
 
-    def pick(i: int) -> Case | None:
-        return Case.objects.get(pk=made[i % len(made)]) if made else None
+    def pick(i: int) -> Case:
+        return Case.objects.get(pk=made[i % len(made)])
 
     for s in steps:
         kind = s[0]
@@ -118,7 +118,10 @@ def _boards_equal(world, now) -> None:
 
 
 def _tables() -> dict:
-    totals = {(r.pop("place_id"), r.pop("path")): r for r in BoardTotal.objects.values()}
+    totals: dict = {}
+    for row in BoardTotal.objects.values():
+        r = dict(row)
+        totals[(r.pop("place_id"), r.pop("path"))] = r
     return {
         "totals": {k: v for k, v in totals.items() if any(v.values())},
         "months": set(BoardMonth.objects.exclude(reported=0, finished=0)

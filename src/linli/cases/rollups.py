@@ -73,7 +73,7 @@ def month_of(t: dt.datetime) -> dt.date:
     return timezone.localtime(t).date().replace(day=1)
 
 
-def settled(d: dict) -> tuple[int, int]:
+def settled(d: Any) -> tuple[int, int]:
     """A clock's (due, met on time) that no longer depends on ``now``; a running
     clock gives (0, 0) and is counted live by the board."""
     if d["met_at"] is not None:

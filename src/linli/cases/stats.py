@@ -252,7 +252,7 @@ def board_figures(*, node: Node, now: dt.datetime | None = None) -> dict:
     satisfaction = {"rated": rated, **ratings, "rate": _rate(ratings["satisfied"] + ratings["basically"], rated)}
 
     starts = month_starts(now)
-    per_month = {
+    per_month: dict[dt.date, Any] = {
         r["month"]: r for r in months_qs.filter(month__gte=starts[0], month__lte=starts[-1])
         .values("month").annotate(reported=Sum("reported"), finished=Sum("finished")).order_by()
     }
