@@ -184,6 +184,7 @@ def test_concurrent_intakes_and_actions_on_one_place_lose_no_count_and_never_dea
                                             description=f"第{i}-{j}件", source=Source.QR)
                 services.case_accept(case=case, by=admin)
                 if j % 2:
+                    services.case_dispatch(case=case, by=admin, to="community")
                     services.case_plan(case=case, by=admin, colour=COLOURS[j % 4], note="计划")
                 if j % 3 == 0:
                     services.case_support(case=case, by=None, client_browser=f"w{i}")
