@@ -192,7 +192,7 @@ def _lean_requests(city, first: int, n: int) -> None:
     """``n`` requests (ids from ``first``) straight into ``cases_case`` by one INSERT … SELECT
     generate_series on PostgreSQL: a deterministic mix of places, statuses (most closed),
     colours (55/15/12 green/yellow/red, grey), ratings and response times over three years;
-    no clocks or history (the boards' roll-ups need only the requests). 10M in minutes where
+    no clocks or history (the boards' roll-ups need only the requests); no time after ``city.now``. 10M in minutes where
     the full generator (``City.requests_write``) would take hours on this machine."""
     from django.db import connection
 
@@ -224,9 +224,9 @@ def _lean_requests(city, first: int, n: int) -> None:
                 CASE WHEN h %% 100 < 3 THEN '' WHEN (h / 100) %% 100 < 55 THEN 'green'
                      WHEN (h / 100) %% 100 < 70 THEN 'yellow' WHEN (h / 100) %% 100 < 82 THEN 'red' ELSE 'grey' END,
                 %(policy)s, '', '', '', 0, r,
-                CASE WHEN h %% 100 < 3 THEN NULL ELSE r + ((h / 10000) %% 600 + 1) * interval '1 minute' END,
+                CASE WHEN h %% 100 < 3 THEN NULL ELSE LEAST(%(now)s, r + ((h / 10000) %% 600 + 1) * interval '1 minute') END,
                 CASE WHEN h %% 100 < 5 OR (h %% 100 >= 8 AND h %% 100 < 10) THEN NULL
-                     ELSE r + ((h / 10000) %% 20000 + 700) * interval '1 minute' END,
+                     ELSE LEAST(%(now)s, r + ((h / 10000) %% 20000 + 700) * interval '1 minute') END,
                 CASE WHEN h %% 100 < 10 THEN '' WHEN (h / 1000000) %% 10 < 7 THEN 'satisfied'
                      WHEN (h / 1000000) %% 10 < 9 THEN 'basically' ELSE 'unsatisfied' END,
                 %(now)s, %(now)s,
