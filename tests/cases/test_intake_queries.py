@@ -29,10 +29,12 @@ from linli.open311.models import Open311Key
 from linli.org import services as org_services
 from linli.org.models import Role
 
-LIMIT = 12
+LIMIT = 15
 # What each channel costs today on SQLite (issue 15): lower it when a change saves a query.
-# On PostgreSQL the throttle also takes an advisory lock (one statement more).
-LIMITS = {"qr": 8, "staff": 11, "api": 10, "open311": 11}
+# On PostgreSQL the throttle also takes an advisory lock (one statement more). Three of each
+# are the board roll-ups, written in the request's transaction (cases/rollups.py: the request's
+# tally, its place's totals and month; no read).
+LIMITS = {"qr": 11, "staff": 14, "api": 13, "open311": 14}
 pytestmark = pytest.mark.django_db(transaction=True)  # no test transaction around the request: counted as served
 
 
