@@ -23,4 +23,7 @@ if command -v npm >/dev/null 2>&1 && ! [ tests/js/node_modules/.package-lock.jso
   (cd tests/js && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi
 export LINLI_DATA_DIR=${LINLI_DATA_DIR:-$(mktemp -d)}
+# Keep compiled modules in __pycache__ (ignored by git) even where the environment says
+# otherwise: the next run, and every `linli` the tests start, then skips compiling.
+unset PYTHONDONTWRITEBYTECODE
 exec "$VENV/bin/python" -m pytest "$@"

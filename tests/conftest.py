@@ -206,6 +206,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
     _Start.blocker = django_db_blocker
     if connection.vendor == "postgresql":
         _pg_flush_by_delete()
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            # The throwaway test database need not wait for its WAL to reach the disk at each
+            # commit (a crash loses at most the last few commits of a database dropped anyway):
+            # for this connection, and for the live server's and the worker threads' ones.
+            cursor.execute("SET synchronous_commit = off")
+            cursor.execute(f"ALTER DATABASE {connection.ops.quote_name(connection.settings_dict['NAME'])} "
+                           "SET synchronous_commit = off")
     _rebuild("world")
 
 
@@ -266,7 +273,31 @@ def on_postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
+# Fixtures through which a test reaches the test database; pytest-django refuses the
+# database to a test that has none of them and no django_db mark.
+DATABASE_FIXTURES = frozenset({"db", "transactional_db", "django_db_setup", "django_db_reset_sequences",
+                               "django_db_serialized_rollback", "live_server", "world", "demo_state",
+                               "empty_state", "on_postgres"})
+
+
+def needs_database(item) -> bool:
+    return bool(item.get_closest_marker("django_db") or item.get_closest_marker("postgres_only")
+                or DATABASE_FIXTURES.intersection(getattr(item, "fixturenames", ())))
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--database-tests-only", action="store_true", default=False,
+        help="run only the tests that use the test database (deselect the others): .ci/run's PostgreSQL "
+             "pass, since its SQLite pass runs every test and the others cannot see the database")
+
+
 def pytest_collection_modifyitems(config, items):
+    if config.getoption("--database-tests-only"):
+        deselected = [item for item in items if not needs_database(item)]
+        if deselected:
+            config.hook.pytest_deselected(items=deselected)
+            items[:] = [item for item in items if needs_database(item)]
     # Within a module, the tests that start from the same data run one after the
     # other (world first, then the demo, then an empty database), in their order.
     rank = {"demo": 1, "empty": 2}
