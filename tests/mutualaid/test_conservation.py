@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from django.db.models import Sum
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -93,6 +94,9 @@ def test_points_are_conserved(aidworld, steps):
 REACHED: set[str] = set()
 
 
+# Reads what the database test above reached: a database test itself, so it runs in
+# .ci/run's PostgreSQL pass too (--database-tests-only).
+@pytest.mark.django_db
 def test_the_sequences_reached_every_kind_of_step():
     # Runs after the property test in this module: each kind of step succeeded at least once,
     # so the conservation above was checked over real moves of points, not only refusals.

@@ -2,6 +2,7 @@
 payments keeps a project's money by source equal to the ledger's totals (hypothesis)."""
 from __future__ import annotations
 
+import pytest
 from django.db.models import Sum
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -84,6 +85,9 @@ def test_money_by_source_always_equals_the_ledger(projworld, steps):
 DONE: set[str] = set()
 
 
+# Reads what the database test above reached: a database test itself, so it runs in
+# .ci/run's PostgreSQL pass too (--database-tests-only).
+@pytest.mark.django_db
 def test_the_sequences_reached_every_kind_of_step():
     # Runs after the property test: every kind of step succeeded at least once, so the
     # equality above was checked over real postings, not only refusals.
