@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.core.files.base import ContentFile
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from linli.errors import InvalidInput
 
@@ -109,6 +109,9 @@ class CleanPhoto:
 
 def clean_photo(data: bytes, filename: str = "") -> CleanPhoto:
     """Return the photo re-encoded without metadata, or raise InvalidInput."""
+    # A damaged photo must fail to decode. WeasyPrint (the posters) sets this Pillow switch
+    # for the whole process when it is imported, which would let damaged files through.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     if len(data) > MAX_BYTES:
         raise InvalidInput("photo.too_large", _("A photo may be at most 12 MB: %(name)s") % {"name": filename})
     try:
