@@ -1,11 +1,15 @@
 from django.contrib import admin
 
-from linli.adminkit import LinliModelAdmin, ReadOnlyAdmin
+from linli.adminkit import LinliModelAdmin, ReadOnlyAdmin, register_read_only
 from linli.cases.models import (
+    BoardMonth,
+    BoardResponse,
+    BoardTotal,
     Campaign,
     Case,
     CaseEvent,
     CaseSupporter,
+    CaseTally,
     Category,
     ContactReveal,
     Deadline,
@@ -158,3 +162,12 @@ class CaseSupporterAdmin(ReadOnlyAdmin):
     list_display = ["case", "person", "at"]
     list_filter = [("person", admin.EmptyFieldListFilter)]
     search_fields = ["case__tracking_code"]
+
+
+# The board roll-ups: derived counts, kept by linli.cases.rollups (never edited; a wrong
+# row is mended by `linli rollups --rebuild`).
+register_read_only(BoardTotal, ["place_id", "path", "st_received", "st_closed", "me_too"], ["col_green"], ["path"])
+register_read_only(BoardMonth, ["place_id", "path", "month", "reported", "finished"], ["month"], ["path"])
+register_read_only(BoardResponse, ["node_id", "minute", "n"], ["minute"], ["=node_id"])
+register_read_only(CaseTally, ["case_id", "place_id", "status", "colour", "rating", "received_month"],
+                   ["status", "colour", "counted"], ["path"])

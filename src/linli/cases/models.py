@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -644,26 +645,44 @@ ROLLUP_TOTALS = (
 )
 
 
+def _rollup_name(name: str):
+    """The Chinese (and English) column name of a roll-up counter: "st_closed" ->
+    状态“已结案”, "met_finish" -> 按时“办结”…"""
+    kind, _sep, key = name.partition("_")
+    if name == "me_too":
+        return pgettext_lazy("roll-up", "me too")
+    if kind == "col" and key == "none":
+        return pgettext_lazy("roll-up", "no colour yet")
+    choices: dict[str, type[models.TextChoices]] = {"st": Status, "col": Colour, "rt": Rating, "due": Clock,
+                                                     "met": Clock}
+    label = choices[kind](key).label
+    pattern = {"st": pgettext_lazy("roll-up", "status “{}”"), "col": pgettext_lazy("roll-up", "colour “{}”"),
+               "rt": pgettext_lazy("roll-up", "rating “{}”"), "due": pgettext_lazy("roll-up", "clocks due “{}”"),
+               "met": pgettext_lazy("roll-up", "met on time “{}”")}[kind]
+    return format_lazy(pattern, label)
+
+
 class CaseTally(models.Model):
     """What one request last added to the roll-ups (its place, status, colour,
     rating, months, response minutes, "我也遇到了" count and its settled clocks).
     ``rollups.refresh`` compares it with the request as it is now and moves the
     roll-ups by the difference, so a change needs no "before" picture."""
 
-    case_id = models.BigIntegerField(primary_key=True)
-    place_id = models.BigIntegerField()
+    case_id = models.BigIntegerField(pgettext_lazy("roll-up", "request number"), primary_key=True)
+    place_id = models.BigIntegerField(pgettext_lazy("roll-up", "place number"))
     path = models.CharField(max_length=255)
-    status = models.CharField(max_length=12)
-    counted = models.BooleanField()  # not merged into another request
-    colour = models.CharField(max_length=10, blank=True)
-    rating = models.CharField(max_length=12, blank=True)
-    received_month = models.DateField()
-    done_month = models.DateField(null=True)
-    minute = models.IntegerField(null=True)  # whole minutes from received to accepted
-    me_too = models.IntegerField(default=0)
+    status = models.CharField(pgettext_lazy("roll-up", "status"), max_length=12)
+    counted = models.BooleanField(pgettext_lazy("roll-up", "counted"))  # not merged into another request
+    colour = models.CharField(pgettext_lazy("roll-up", "colour"), max_length=10, blank=True)
+    rating = models.CharField(pgettext_lazy("roll-up", "rating"), max_length=12, blank=True)
+    received_month = models.DateField(pgettext_lazy("roll-up", "month reported"))
+    done_month = models.DateField(pgettext_lazy("roll-up", "month finished"), null=True)
+    # whole minutes from received to accepted
+    minute = models.IntegerField(pgettext_lazy("roll-up", "minutes to respond"), null=True)
+    me_too = models.IntegerField(_rollup_name("me_too"), default=0)
     for _c in ROLLUP_CLOCKS:
-        locals()[f"due_{_c}"] = models.IntegerField(default=0)
-        locals()[f"met_{_c}"] = models.IntegerField(default=0)
+        locals()[f"due_{_c}"] = models.IntegerField(_rollup_name(f"due_{_c}"), default=0)
+        locals()[f"met_{_c}"] = models.IntegerField(_rollup_name(f"met_{_c}"), default=0)
     del _c
 
     class Meta:
@@ -675,10 +694,10 @@ class BoardTotal(models.Model):
     """All-time counts of one place (a compound, or the place of a request outside
     any compound). A board sums the rows whose ``path`` starts with its node's."""
 
-    place_id = models.BigIntegerField(primary_key=True)
+    place_id = models.BigIntegerField(pgettext_lazy("roll-up", "place number"), primary_key=True)
     path = models.CharField(max_length=255, db_index=True)
     for _n in ROLLUP_TOTALS:
-        locals()[_n] = models.IntegerField(default=0)
+        locals()[_n] = models.IntegerField(_rollup_name(_n), default=0)
     del _n
 
     class Meta:
@@ -689,11 +708,11 @@ class BoardTotal(models.Model):
 class BoardMonth(models.Model):
     """Requests reported and finished per place and calendar month (local time)."""
 
-    place_id = models.BigIntegerField()
+    place_id = models.BigIntegerField(pgettext_lazy("roll-up", "place number"))
     path = models.CharField(max_length=255)
-    month = models.DateField()
-    reported = models.IntegerField(default=0)
-    finished = models.IntegerField(default=0)
+    month = models.DateField(pgettext_lazy("roll-up", "month"))
+    reported = models.IntegerField(pgettext_lazy("roll-up", "reported"), default=0)
+    finished = models.IntegerField(pgettext_lazy("roll-up", "finished"), default=0)
 
     class Meta:
         verbose_name = _("board month of a place")
@@ -707,9 +726,9 @@ class BoardResponse(models.Model):
     (the place and every place above it): the exact median response time of a
     board reads one node's rows, as many as there are distinct minutes."""
 
-    node_id = models.BigIntegerField()
-    minute = models.IntegerField()
-    n = models.IntegerField(default=0)
+    node_id = models.BigIntegerField(pgettext_lazy("roll-up", "place number"))
+    minute = models.IntegerField(pgettext_lazy("roll-up", "minutes to respond"))
+    n = models.IntegerField(pgettext_lazy("roll-up", "requests"), default=0)
 
     class Meta:
         verbose_name = _("response times of a board")
