@@ -32,10 +32,10 @@ SIZES = {
     "quick": {"gen_requests": 5000, "gen_compounds": 100, "sweep_small": 500, "sweep_large": 5000,
               "sweep_due": 50, "board_small": 1000, "board_large": 10000, "board_runs": 3,
               "ledger_clients": 10, "ledger_per_client": 10, "intake_seconds": 2, "intake_concurrency": "4"},
-    # The sizes are 1M/10M requests for boards and 10k due for the sweep; on a 2-core machine
-    # shared with other work the full run uses what fits in about half an hour (override with --set).
+    # The sizes: boards at 1M/10M requests (lean rows + roll-ups), the sweep at 100k/1M open
+    # requests with 10k due. The generator's 100k requests stand for its rate (override with --set).
     "full": {"gen_requests": 100_000, "gen_compounds": 2000, "sweep_small": 100_000, "sweep_large": 1_000_000,
-             "sweep_due": 1000, "board_small": 1_000_000, "board_large": 10_000_000, "board_runs": 5,
+             "sweep_due": 10_000, "board_small": 1_000_000, "board_large": 10_000_000, "board_runs": 5,
              "ledger_clients": 50, "ledger_per_client": 20, "intake_seconds": 10, "intake_concurrency": "4,16,64"},
 }
 
@@ -629,7 +629,16 @@ def markdown(result: dict) -> str:
     lines = [f"# Benchmark results ({result['mode']}, {m['database']})", "",
              f"Run {result['started']} → {result.get('finished', '?')}; {m['cpus']} CPUs, Python {m['python']}, "
              f"{m['database_version']}; load average at start {m['load_average_at_start']}.", "",
-             f"> {m['note']}.", "", "| benchmark | figure | value |", "|---|---|---|"]
+             f"> {m['note']}.", ""]
+    latest = {}
+    for merged in result.get("merged", []):
+        for name in merged["benchmarks"]:
+            latest[name] = merged["started"]
+    if latest:
+        # --merge: each benchmark's figures come from the newest run that measured it.
+        lines += ["Figures per benchmark from the run started at: "
+                  + ", ".join(f"{name} {latest.get(name, result['started'])}" for name in b) + ".", ""]
+    lines += ["| benchmark | figure | value |", "|---|---|---|"]
 
     def row(name, figure, value):
         lines.append(f"| {name} | {figure} | {value} |")
@@ -664,7 +673,7 @@ def markdown(result: dict) -> str:
             f"verify: {le['verify_problems']} problems")
     pa = b.get("pages", {})
     for name, data in pa.items():
-        if isinstance(data, dict):
+        if isinstance(data, dict) and "url" in data:  # not the run's own "run" entry
             row("pages", f"{name} ({data['url']})", f"{data['bytes']:,} B ({data['gzip_bytes']:,} B gzip), "
                                                     f"target ≤ 61,440 B")
     it = b.get("intake", {})
