@@ -226,3 +226,14 @@ def test_concurrent_me_too_visit_close_and_sweeps(world):
     kept = _tables()
     rollups.rebuild()
     assert _tables() == kept
+
+
+@pytest.mark.parametrize("code", ["X-101", "X-B1-U1", "X-B1", "C1-G", "C1-M1"])
+def test_api_has_no_board_below_a_compound_or_off_the_board_tree(world, clock, client, code):
+    """Finding: /api/v1/boards/<code> answered 200 for a household, unit, building, grid or
+    micro-grid (the page says 404): figures read from the roll-ups (keyed by compound) said
+    total 0 while the direct count said 1, and ``recent`` listed one household's requests
+    to anyone. Only districts, streets, communities and compounds have boards."""
+    _done(world, clock, _new(world, "X-101"))
+    assert client.get(f"/boards/{code}/").status_code == 404
+    assert client.get(f"/api/v1/boards/{code}").status_code == 404

@@ -296,7 +296,9 @@ def board(request, node_code: Annotated[str, Path(max_length=40)]):
     """The public board figures of a place (no sign-in)."""
     from linli.cases import stats
 
-    node = Node.objects.filter(code=node_code).first() if _CODE.match(node_code) else None
+    # Only districts, streets, communities and compounds have boards (as on the page).
+    node = (Node.objects.filter(code=node_code, kind__in=stats.BOARD_KINDS).first()
+            if _CODE.match(node_code) else None)
     if node is None:
         raise NotFound("not_found", _("No place has this code."))
     authz.require(request.user, "cases.board.view", node)
