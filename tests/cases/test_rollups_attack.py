@@ -3,15 +3,17 @@ board page/API: histories that might make a board read from the roll-ups
 disagree with the direct count, and odd board codes."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
-from django.db import transaction
+from django.utils import timezone
 
 from linli.cases import deadline_sweep, rollups, services, stats
 from linli.cases.models import Case, Category, Source
 from linli.errors import DomainError
 
 from .conftest import local
-from .test_rollups import BOARDS, _boards_equal, _tables
+from .test_rollups import BOARDS, _tables
 
 ALL_BOARDS = [*BOARDS, "Z", "C3", "S2", "W"]
 
@@ -112,7 +114,7 @@ def test_merge_twice_and_into_a_merged_one(world, clock):
 
 def test_sweep_twice_at_the_same_now(world, clock):
     for code in ("X-B1-U1", "C1", "Z-101"):
-        _try(lambda **kw: _new(world, code))
+        _try(_new, world=world, code=code)
     now = clock.advance(days=10)
     deadline_sweep.sweep_run(now=now)
     deadline_sweep.sweep_run(now=now)
@@ -193,8 +195,6 @@ def _threads(n, work):
 @pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_me_too_visit_close_and_sweeps(world):
-    from django.utils import timezone
-
     admin = world.person("admin")
     case = _new(world)
     other = _new(world, "Y-101")
@@ -217,9 +217,9 @@ def test_concurrent_me_too_visit_close_and_sweeps(world):
         elif i % 3 == 1:
             services.case_close(case=c, by=admin)
         else:
-            deadline_sweep.sweep_run(now=timezone.now() + __import__("datetime").timedelta(days=30))
+            deadline_sweep.sweep_run(now=timezone.now() + dt.timedelta(days=30))
     _threads(6, race)
-    later = timezone.now() + __import__("datetime").timedelta(days=60)
+    later = timezone.now() + dt.timedelta(days=60)
     for code in ALL_BOARDS:
         assert stats.board_figures(node=world[code], now=later) == stats.board_figures_direct(
             node=world[code], now=later), code
@@ -242,14 +242,11 @@ def test_api_has_no_board_below_a_compound_or_off_the_board_tree(world, clock, c
 @pytest.mark.parametrize("received_us,gap_us", [(600000, 60_500_000), (999999, 59_999_999), (1, 60_000_000),
                                                  (500000, 119_999_999), (0, 59_000_001)])
 def test_response_minute_with_microseconds_survives_a_rebuild(world, clock, received_us, gap_us):
-    import datetime as dt
-
     clock.set(local(2026, 11, 2, 10, 0).replace(microsecond=received_us))
     case = _new(world)
     services.case_accept(case=case, by=world.person("admin"), at=clock.advance(microseconds=gap_us))
     _check(world, clock)
     assert stats.board_figures(node=world["X"])["median_response_minutes"] == float(gap_us // 60_000_000)
-    assert dt  # noqa
 
 
 @pytest.mark.xfail(strict=True, reason="case_merge checks into.compound_id != case.compound_id: two requests with no "
@@ -263,3 +260,45 @@ def test_merge_of_requests_outside_any_compound(world, clock):
     merged = _try(services.case_merge, case=a, into=b, by=admin, at=clock.advance(minutes=1))
     _check(world, clock)
     assert merged is None, "a request of community C1 was merged into one of community C3"
+
+
+def _tap(world, i=0):
+    return services.case_create(node=world["X-B1-U1"], category=Category.objects.get(code="repair"),
+                                description="楼道灯不亮", source=Source.QR, client_token="tap-1",
+                                client_browser="browser-1")
+
+
+def test_double_tapped_report_counts_once(world, clock):
+    a, b = _tap(world), _tap(world)
+    assert a.pk == b.pk
+    assert stats.board_figures(node=world["X"])["total"] == 1
+    _check(world, clock)
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_double_taps_and_online_plus_staff_visit(world):
+    _threads(6, lambda i: _tap(world, i))
+    assert Case.objects.count() == 1
+    admin = world.person("admin")
+    c = Case.objects.get()
+    c = services.case_accept(case=c, by=admin)
+    c = services.case_dispatch(case=c, by=admin, to="community")
+    c = services.case_plan(case=c, by=admin, colour="red", note="计划")
+    c = services.case_finish(case=c, by=admin)
+
+    def visit(i):
+        case = Case.objects.get(pk=c.pk)
+        if i % 2:
+            services.case_visit(case=case, by=None, method="online", rating="unsatisfied",
+                                tracking_code=case.tracking_code)
+        else:
+            services.case_visit(case=case, by=admin, method="phone", rating="satisfied")
+    _threads(4, visit)
+    now = timezone.now()
+    for code in ALL_BOARDS:
+        assert stats.board_figures(node=world[code], now=now) == stats.board_figures_direct(
+            node=world[code], now=now), code
+    kept = _tables()
+    rollups.rebuild()
+    assert _tables() == kept
