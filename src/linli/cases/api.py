@@ -302,7 +302,7 @@ def board(request, node_code: Annotated[str, Path(max_length=40)]):
     if node is None:
         raise NotFound("not_found", _("No place has this code."))
     authz.require(request.user, "cases.board.view", node)
-    return {"node": node.code, "figures": stats.board_figures_shown(node=node)}
+    return {"node": node.code, "figures": stats.board_figures(node=node)}
 
 
 # ---------------------------------------------------------------------------

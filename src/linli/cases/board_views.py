@@ -104,7 +104,7 @@ def board(request, code: str):
     """The public board of a compound, community, street or district (no login)."""
     node = _board_node(code)
     authz.require(request.user, "cases.board.view", node)
-    figures = stats.board_figures_shown(node=node)
+    figures = stats.board_figures(node=node)
     policy = None
     if node.kind == NodeKind.COMPOUND:
         from linli.cases.services import policy_for

@@ -331,12 +331,6 @@ def board_figures_direct(*, node: Node, now: dt.datetime | None = None) -> dict:
     }
 
 
-def board_figures_shown(*, node: Node) -> dict:
-    """The board figures as pages and the API show them: always live (the roll-ups
-    make every board cheap, so there is no cache to go stale)."""
-    return board_figures(node=node)
-
-
 def overall_on_time(on_time: dict) -> dict:
     """All clocks together (the headline figure of a board)."""
     due = sum(v["due"] for v in on_time.values())

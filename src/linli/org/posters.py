@@ -112,11 +112,6 @@ def posters_pdf(nodes: list[Node], request=None) -> bytes:
 
 def render_pdf(html: str, *, css_path: str, base_url: str) -> bytes:
     """The slow part (WeasyPrint), without the cache."""
-    from PIL import ImageFile
     from weasyprint import CSS, HTML
-
-    # Importing WeasyPrint lets Pillow accept truncated images in the whole process; the
-    # photos of requests must still refuse them (cases.photos), so the switch goes back off.
-    ImageFile.LOAD_TRUNCATED_IMAGES = False
 
     return HTML(string=html, base_url=base_url).write_pdf(stylesheets=[CSS(filename=css_path)])
