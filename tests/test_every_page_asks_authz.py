@@ -231,10 +231,12 @@ API_CORE = ("/api/v1/org/", "/api/v1/ledger/", "/api/v1/disclosure/", "/api/v1/m
 
 def _api_value(objects):
     def value(template, param):
-        if param == "id":
-            return objects[{"reports": "report", "campaigns": "campaign" if "disclosure" in template else "inspection",
-                            "cases": "case"}[template.split("/")[-2] if template.count("/") > 4 and "disclosure"
-                                                                        in template else template.split("/")[3]]]
+        if param == "id":  # /api/v1/<prefix>/{id}…: the sample object of that prefix
+            for prefix, name in (("/api/v1/disclosure/reports/", "report"), ("/api/v1/disclosure/campaigns/", "campaign"),
+                                 ("/api/v1/campaigns/", "inspection"), ("/api/v1/cases/", "case")):
+                if template.startswith(prefix):
+                    return objects[name]
+            raise AssertionError(f"{template}: no sample object for {{id}}")
         if param == "photo_id":
             return objects["photo"]
         if template.startswith("/api/v1/disclosure/funds/"):
