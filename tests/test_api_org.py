@@ -66,3 +66,29 @@ def test_openapi_document_and_docs_page_need_no_cdn(client, db):
     page = client.get("/api/v1/docs")
     assert page.status_code == 200
     assert b"cdn." not in page.content
+
+
+def test_openapi_document_is_built_once_per_language_and_each_caller_gets_a_copy(client, db, monkeypatch):
+    """Building the document costs ~0.5 s of CPU: /api/v1/openapi.json must not pay it on
+    every request (anyone may ask for it), and no caller may change another's copy."""
+    from ninja import NinjaAPI
+
+    from linli.api.main import api
+
+    builds = []
+    build = NinjaAPI.get_openapi_schema
+
+    def counted(self, **kwargs):
+        builds.append(kwargs)
+        return build(self, **kwargs)
+
+    monkeypatch.setattr(NinjaAPI, "get_openapi_schema", counted)
+    monkeypatch.setattr(api, "_openapi_documents", {}, raising=False)
+    first = client.get("/api/v1/openapi.json").json()
+    assert client.get("/api/v1/openapi.json").json() == first and len(builds) == 1
+    mine = api.get_openapi_schema(path_prefix=builds[0]["path_prefix"], path_params=builds[0]["path_params"])
+    mine["paths"].clear()
+    assert client.get("/api/v1/openapi.json").json() == first and len(builds) == 1
+    assert "/api/v1/org/nodes/{code}" in first["paths"]
+    client.cookies["django_language"] = "en"
+    assert client.get("/api/v1/openapi.json").status_code == 200 and len(builds) == 2

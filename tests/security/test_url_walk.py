@@ -10,6 +10,7 @@ the whole list is tried on every parameter.
 """
 from __future__ import annotations
 
+import functools
 import json
 import re
 
@@ -83,7 +84,8 @@ def _valid(name: str, template: str, samples) -> str:
     return samples.get(name, "x")
 
 
-def _api_query_names() -> set[str]:
+@functools.cache
+def _api_query_names() -> frozenset[str]:
     from linli.api.main import api
 
     schema = api.get_openapi_schema()
@@ -91,7 +93,7 @@ def _api_query_names() -> set[str]:
     for ops in schema["paths"].values():
         for op in ops.values():
             names |= {p["name"] for p in op.get("parameters", []) if p.get("in") == "query"}
-    return names
+    return frozenset(names)
 
 
 def _shape_problem(url: str, response) -> str | None:
