@@ -166,6 +166,9 @@ def _case_create(
     backdated = received_at is not None and abs((received_at - now).total_seconds()) > 60
     received_at = received_at or now
     check_received_at(received_at, now=now)
+    # Up to 60 s ahead is a caller's clock running fast, not a request from the future:
+    # it was received now (else it would count in a month or on a board before it arrived).
+    received_at = min(received_at, now)
     if due_at is not None:
         check_due_at(due_at, received_at=received_at, now=now)
     place = place_of(node)
