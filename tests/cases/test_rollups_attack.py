@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from linli.cases import deadline_sweep, rollups, services, stats
-from linli.cases.models import Case, Category, Source
-from linli.errors import DomainError
+from linli.cases.models import Case, Category, Source, Status
+from linli.errors import DomainError, InvalidInput
 
 from .conftest import local
 from .test_rollups import BOARDS, _tables
@@ -249,17 +249,23 @@ def test_response_minute_with_microseconds_survives_a_rebuild(world, clock, rece
     assert stats.board_figures(node=world["X"])["median_response_minutes"] == float(gap_us // 60_000_000)
 
 
-@pytest.mark.xfail(strict=True, reason="case_merge checks into.compound_id != case.compound_id: two requests with no "
-                   "compound (None == None) of different communities/streets can be merged; which rule holds for them "
-                   "(same place? same community?) is for the owner to decide")
 def test_merge_of_requests_outside_any_compound(world, clock):
     """Two requests with no compound (a community's own place): "same compound" is None == None."""
     admin = world.person("admin")
     a, b = _new(world, "C1"), _new(world, "C3-M1")
     services.case_support(case=a, by=None, client_browser="b1")
-    merged = _try(services.case_merge, case=a, into=b, by=admin, at=clock.advance(minutes=1))
+    with pytest.raises(InvalidInput) as refused:
+        services.case_merge(case=a, into=b, by=admin, at=clock.advance(minutes=1))
+    assert refused.value.code == "merge_other_community"
+    with translation.override("zh-hans"):
+        assert str(refused.value.message) == "不在小区内的诉求，只能与同一社区的诉求合并。"
     _check(world, clock)
-    assert merged is None, "a request of community C1 was merged into one of community C3"
+    a.refresh_from_db()
+    assert a.status != Status.MERGED and a.merged_into is None
+    # Within one community they still merge.
+    c = _new(world, "C1")
+    assert services.case_merge(case=c, into=a, by=admin, at=clock.advance(minutes=1)).merged_into == a
+    _check(world, clock)
 
 
 def _tap(world, i=0):

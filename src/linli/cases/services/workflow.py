@@ -352,8 +352,16 @@ def case_reclassify(*, case: Case, by: Person, colour: str, note: str, due_at: d
 
 
 @transaction.atomic
+def _community_or_place(case: Case) -> tuple[str, int]:
+    """Where a request outside any compound is: its community, or its own place when
+    that lies in none (a street's own place)."""
+    community = case.node.ancestor_of_kind(NodeKind.COMMUNITY)
+    return ("community", community.pk) if community is not None else ("place", case.node_id)
+
+
 def case_merge(*, case: Case, into: Case, by: Person, note: str = "", at: dt.datetime | None = None) -> Case:
-    """Merge a duplicate into another open request of the same compound."""
+    """Merge a duplicate into another open request of the same compound (outside any
+    compound: of the same community)."""
     if into.pk == case.pk:
         raise InvalidInput("merge_self", _("A request cannot be merged into itself."))
     first, second = sorted([case.pk, into.pk])
@@ -365,6 +373,9 @@ def case_merge(*, case: Case, into: Case, by: Person, note: str = "", at: dt.dat
         raise CaseStateError("merge_target_closed", _("The other request is no longer open."))
     if into.compound_id != case.compound_id:
         raise InvalidInput("merge_other_compound", _("Only requests of the same compound can be merged."))
+    if case.compound_id is None and _community_or_place(case) != _community_or_place(into):
+        raise InvalidInput("merge_other_community",
+                           _("Requests outside any compound can only be merged within the same community."))
     authz.require(by, "cases.case.dispatch", into)
     case, before, at = _transition(case, by=by, action="merge", to=Status.MERGED, at=at)
     case.merged_into = into
