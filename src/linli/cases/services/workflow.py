@@ -351,14 +351,14 @@ def case_reclassify(*, case: Case, by: Person, colour: str, note: str, due_at: d
     return case
 
 
-@transaction.atomic
 def _community_or_place(case: Case) -> tuple[str, int]:
-    """Where a request outside any compound is: its community, or its own place when
-    that lies in none (a street's own place)."""
+    """Where a request outside any compound is: its community (intake makes no request
+    above a community; should one exist, its own place stands for it)."""
     community = case.node.ancestor_of_kind(NodeKind.COMMUNITY)
     return ("community", community.pk) if community is not None else ("place", case.node_id)
 
 
+@transaction.atomic
 def case_merge(*, case: Case, into: Case, by: Person, note: str = "", at: dt.datetime | None = None) -> Case:
     """Merge a duplicate into another open request of the same compound (outside any
     compound: of the same community)."""
