@@ -100,9 +100,9 @@ def test_merge_into_merged_or_closed_or_self_or_twice(world, clock):
         services.case_merge(case=Case.objects.get(pk=a.pk), into=b, by=admin, at=clock.advance(minutes=1))
     with pytest.raises(DomainError):  # the stale object of the first submit
         services.case_merge(case=a, into=b, by=admin, at=clock.advance(minutes=1))
-    with pytest.raises(InvalidInput) as refused:
+    with pytest.raises(InvalidInput) as into_itself:
         services.case_merge(case=c, into=c, by=admin, at=clock.advance(minutes=1))
-    assert refused.value.code == "merge_self"
+    assert into_itself.value.code == "merge_self"
     assert Case.objects.filter(merged_into=b).count() == 1
     _check(world, clock)
 

@@ -6,6 +6,7 @@ and answered 500 on PostgreSQL."""
 from __future__ import annotations
 
 import inspect
+from collections.abc import Callable
 
 from django.db.transaction import Atomic
 
@@ -14,7 +15,8 @@ from linli.cases.services import intake, photos
 
 # Services that open their transaction inside, and the function where they do (the work
 # before it is only checks; intake retries a client token's duplicate outside it).
-OWN_TRANSACTION = {"case_create": intake._case_create, "case_add_photos": photos.case_add_photos}
+OWN_TRANSACTION: dict[str, Callable[..., object]] = {"case_create": intake._case_create,
+                                                     "case_add_photos": photos.case_add_photos}
 
 
 def _atomic(function) -> bool:
