@@ -31,6 +31,15 @@ def fill(template: str, values) -> str:
     return re.sub(r"\{(\w+)\}", lambda m: str(values(template, m.group(1))), template)
 
 
+def silent_api_reads(client, monkeypatch, prefix: str, values, *, operations: int) -> list[str]:
+    """``silent_pages`` for the JSON API's GET operations under ``prefix`` (there must be
+    ``operations`` of them, so a new one is not walked unnoticed), each ``{param}`` filled
+    by ``values(template, param)``."""
+    paths = api_get_paths(prefix)
+    assert len(paths) == operations, paths
+    return silent_pages(client, monkeypatch, [(p, fill(p, values)) for p in paths], methods=("get",))
+
+
 def silent_pages(client, monkeypatch, urls: list[tuple[str, str]], methods=("get", "post")) -> list[str]:
     """Request each (name, url) with each method: the ones answered without asking linli.authz
     (a sign-in redirect, or the API's 401 for a caller not signed in, counts as asking)."""

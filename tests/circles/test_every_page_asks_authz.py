@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.authz_walk import api_get_paths, app_patterns, fill, forms_without_csrf, silent_pages
+from tests.authz_walk import app_patterns, forms_without_csrf, silent_api_reads, silent_pages
 
 
 def circle_patterns():
@@ -46,8 +46,5 @@ def test_every_form_carries_a_csrf_token(cw, client):
 def test_every_api_read_asks_the_authorisation_function(cw, client, monkeypatch, who):
     if who != "anonymous":
         client.force_login(cw.person(who))
-    paths = api_get_paths("/api/v1/circles/")
-    assert len(paths) == 3
-    urls = [(p, fill(p, lambda _t, param: cw.shop.pk if param == "id" else "C1")) for p in paths]
-    silent = silent_pages(client, monkeypatch, urls, methods=("get",))
+    silent = silent_api_reads(client, monkeypatch, "/api/v1/circles/", lambda _t, param: cw.shop.pk if param == "id" else "C1", operations=3)
     assert silent == [], "\n".join(silent)

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from linli.deliberation import services as dlb
 from linli.deliberation.models import Milestone
-from tests.authz_walk import api_get_paths, app_patterns, fill, forms_without_csrf, silent_pages
+from tests.authz_walk import app_patterns, forms_without_csrf, silent_api_reads, silent_pages
 
 
 def dlb_patterns():
@@ -86,8 +86,5 @@ def _api_value(s):
 def test_every_api_read_asks_the_authorisation_function(full, client, monkeypatch, who):
     if who != "anonymous":
         client.force_login(full.world.person(who))
-    paths = api_get_paths("/api/v1/deliberation/")
-    assert len(paths) == 6
-    urls = [(p, fill(p, _api_value(full))) for p in paths]
-    silent = silent_pages(client, monkeypatch, urls, methods=("get",))
+    silent = silent_api_reads(client, monkeypatch, "/api/v1/deliberation/", _api_value(full), operations=6)
     assert silent == [], "\n".join(silent)

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from linli.deliberation.votes import services
-from tests.authz_walk import api_get_paths, app_patterns, fill, forms_without_csrf, silent_pages
+from tests.authz_walk import app_patterns, forms_without_csrf, silent_api_reads, silent_pages
 
 
 def vote_patterns():
@@ -54,8 +54,5 @@ def test_every_form_carries_a_csrf_token(with_entry, client):
 def test_every_api_read_asks_the_authorisation_function(vw, client, monkeypatch, who):
     if who != "anonymous":
         client.force_login(vw.person(who))
-    paths = api_get_paths("/api/v1/votes/")
-    assert len(paths) == 4
-    urls = [(p, fill(p, lambda _t, param: vw.vote.pk if param == "pk" else "X")) for p in paths]
-    silent = silent_pages(client, monkeypatch, urls, methods=("get",))
+    silent = silent_api_reads(client, monkeypatch, "/api/v1/votes/", lambda _t, param: vw.vote.pk if param == "pk" else "X", operations=4)
     assert silent == [], "\n".join(silent)
