@@ -92,6 +92,23 @@ def _place_path(node_path: str, compound_id: int | None) -> str:
     return "/" + "/".join(str(i) for i in ids[: ids.index(compound_id) + 1]) + "/"
 
 
+def _tally(*, node_id: int, node_path: str, compound_id: int | None, status: str, colour: str, rating: str,
+           received_at: dt.datetime, accepted_at: dt.datetime | None, done_at: dt.datetime | None) -> dict:
+    """What a request with these fields adds, before its clocks and supporters are counted
+    (``due_*``, ``met_*`` and ``me_too`` start at 0)."""
+    t: dict[str, Any] = {
+        "place_id": compound_id or node_id, "path": _place_path(node_path, compound_id), "status": status,
+        "counted": status != Status.MERGED, "colour": colour, "rating": rating,
+        "received_month": month_of(received_at),
+        "done_month": month_of(done_at) if done_at else None,
+        "minute": (accepted_at - received_at) // MINUTE if accepted_at else None,
+        "me_too": 0,
+    }
+    for c in ROLLUP_CLOCKS:
+        t[f"due_{c}"] = t[f"met_{c}"] = 0
+    return t
+
+
 def tallies(case_ids: list[int]) -> dict[int, dict]:
     """What each request adds now (``CaseTally`` fields), by id; a request that is no more is absent."""
     out: dict[int, dict] = {}
@@ -99,18 +116,9 @@ def tallies(case_ids: list[int]) -> dict[int, dict]:
         "id", "node_id", "node__path", "compound_id", "status", "colour", "rating", "received_at", "accepted_at",
         "done_at")
     for r in rows:
-        place = r["compound_id"] or r["node_id"]
-        t: dict[str, Any] = {
-            "place_id": place, "path": _place_path(r["node__path"], r["compound_id"]), "status": r["status"],
-            "counted": r["status"] != Status.MERGED, "colour": r["colour"], "rating": r["rating"],
-            "received_month": month_of(r["received_at"]),
-            "done_month": month_of(r["done_at"]) if r["done_at"] else None,
-            "minute": (r["accepted_at"] - r["received_at"]) // MINUTE if r["accepted_at"] else None,
-            "me_too": 0,
-        }
-        for c in ROLLUP_CLOCKS:
-            t[f"due_{c}"] = t[f"met_{c}"] = 0
-        out[r["id"]] = t
+        out[r["id"]] = _tally(node_id=r["node_id"], node_path=r["node__path"], compound_id=r["compound_id"],
+                              status=r["status"], colour=r["colour"], rating=r["rating"],
+                              received_at=r["received_at"], accepted_at=r["accepted_at"], done_at=r["done_at"])
     if not out:
         return out
     for d in Deadline.objects.filter(case_id__in=list(out)).values(
@@ -173,18 +181,9 @@ def _upsert(table: str, keys: tuple[str, ...], extra: tuple[str, ...], counters:
 def _new_tally(case: Case) -> dict:
     """The tally of a request just created (intake): read from the object, no query. Its
     clocks are all running and nobody has joined it yet."""
-    t: dict[str, Any] = {
-        "place_id": case.compound_id or case.node_id,
-        "path": _place_path(case.node.path, case.compound_id), "status": case.status,
-        "counted": case.status != Status.MERGED, "colour": case.colour, "rating": case.rating,
-        "received_month": month_of(case.received_at),
-        "done_month": month_of(case.done_at) if case.done_at else None,
-        "minute": (case.accepted_at - case.received_at) // MINUTE if case.accepted_at else None,
-        "me_too": 0,
-    }
-    for c in ROLLUP_CLOCKS:
-        t[f"due_{c}"] = t[f"met_{c}"] = 0
-    return t
+    return _tally(node_id=case.node_id, node_path=case.node.path, compound_id=case.compound_id, status=case.status,
+                  colour=case.colour, rating=case.rating, received_at=case.received_at,
+                  accepted_at=case.accepted_at, done_at=case.done_at)
 
 
 def refresh(cases: Iterable[Case | int], *, created: bool = False) -> None:
