@@ -118,12 +118,16 @@ def clean_photo(data: bytes, filename: str = "") -> CleanPhoto:
         with Image.open(io.BytesIO(data)) as probe:
             fmt = probe.format
             w, h = probe.size
+            # What decides whether a JPEG is kept as sent (read from its header, no decoding;
+            # other formats are re-encoded whatever they say).
+            keepable = fmt in ("JPEG", "MPO") and probe.mode in ("RGB", "L") and (
+                probe.getexif().get(ORIENTATION, 1) == 1)
             probe.verify()
         if fmt not in ACCEPTED_FORMATS:
             raise InvalidInput("photo.format", _("Not a photo: %(name)s") % {"name": filename})
         if w * h > MAX_PIXELS:
             raise InvalidInput("photo.too_large", _("The photo is too large: %(name)s") % {"name": filename})
-        kept = _kept_as_sent(data, fmt, w, h)
+        kept = _kept_as_sent(data, w, h) if keepable else None
         if kept is not None:
             return CleanPhoto(name=f"{get_random_string(16)}.jpg", content=kept, width=w, height=h)
         with Image.open(io.BytesIO(data)) as opened:
@@ -143,15 +147,13 @@ def clean_photo(data: bytes, filename: str = "") -> CleanPhoto:
     return CleanPhoto(name=f"{get_random_string(16)}.jpg", content=out.getvalue(), width=size[0], height=size[1])
 
 
-def _kept_as_sent(data: bytes, fmt: str | None, w: int, h: int) -> bytes | None:
+def _kept_as_sent(data: bytes, w: int, h: int) -> bytes | None:
     """The photo without its metadata and not re-encoded, when that is enough: a JPEG
-    already upright, at most MAX_SIDE pixels and at most KEEP_BYTES_PER_PIXEL. It is
-    decoded in full (a damaged file is refused like any other); None: re-encode it."""
-    if fmt not in ("JPEG", "MPO") or max(w, h) > MAX_SIDE or len(data) > w * h * KEEP_BYTES_PER_PIXEL:
+    (the caller saw it upright, in RGB or grey), at most MAX_SIDE pixels and at most
+    KEEP_BYTES_PER_PIXEL. It is decoded in full (a damaged file is refused like any
+    other); None: re-encode it."""
+    if max(w, h) > MAX_SIDE or len(data) > w * h * KEEP_BYTES_PER_PIXEL:
         return None
-    with Image.open(io.BytesIO(data)) as probe:
-        if probe.mode not in ("RGB", "L") or probe.getexif().get(ORIENTATION, 1) != 1:
-            return None
     try:
         stripped = strip_jpeg(data)
     except NotStrippable:
