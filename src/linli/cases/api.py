@@ -62,11 +62,7 @@ _CODE = re.compile(CODE_VALIDATOR_RE)
 
 
 # ---------------------------------------------------------------------------
-# Schemas
-
-
-# ---------------------------------------------------------------------------
-# Serialisation
+# Serialisation (the schemas are in cases/schemas.py)
 
 
 def _deadlines(case: Case) -> list[dict]:
