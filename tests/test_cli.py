@@ -75,18 +75,20 @@ def test_every_printed_demo_login_works(demo, settings):
     assert Person.objects.get(username="admin").is_superuser
 
 
-def test_demo_command_prepares_and_prints_logins(empty_state, db):
-    out = io.StringIO()
-    call_command("demo", "--no-serve", stdout=out)
-    text = out.getvalue()
+def test_demo_command_prepares_and_prints_logins(demo_command_output, db):
+    # The demo state of the tests is what `linli demo --no-serve` made of an empty database.
+    text = demo_command_output
+    assert "Loading demo data" in text
     assert "http://127.0.0.1:8000/" in text
     for username, _password, _label in demo_logins():
         assert username in text
     assert DEMO_PASSWORD in text
     # A second run keeps the data as it is.
     n = Node.objects.count()
-    call_command("demo", "--no-serve", stdout=io.StringIO())
-    assert Node.objects.count() == n
+    again = io.StringIO()
+    call_command("demo", "--no-serve", stdout=again)
+    assert Node.objects.count() == n > 1000
+    assert "Loading demo data" not in again.getvalue() and DEMO_PASSWORD in again.getvalue()
 
 
 def test_demo_places_sit_where_the_seed_reports_put_them(demo):

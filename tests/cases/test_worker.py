@@ -16,6 +16,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.urls import reverse
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
@@ -46,6 +47,10 @@ def test_worker_once_records_due_breaches_sends_their_messages_and_exits(world, 
     assert [(m.to, m.subject) for m in mailoutbox] == [
         (["leader@example.cn"], f"新诉求 {code}:公共设施报修"),
         (["leader@example.cn"], f"超时：诉求 {code} 未在“响应”时限内完成")]
+    # The e-mails link the request's staff page; the worker resolves page links without
+    # the API and puts the site's URLs back when it returns.
+    assert reverse("case_detail", args=[Case.objects.get(tracking_code=code).pk]) in mailoutbox[0].body
+    assert reverse("api-v1:openapi-json") == "/api/v1/openapi.json"
     call_command("worker", "--once", stdout=StringIO())
     assert Escalation.objects.count() == 2
     assert len(mailoutbox) == 2  # sent once
@@ -173,6 +178,23 @@ def _worker(env, *extra):
 
 @pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
+def test_a_worker_process_sends_page_links_without_building_the_api(world):
+    """The API's ~1,600 schema classes took ~1 s of each worker start (linli.site_urls)."""
+    _leader_with_email()
+    code = services.case_create(node=world["X-B1-U1"], category=Category.objects.get(code="repair"),
+                                description="楼道灯不亮", source=Source.QR).tracking_code
+    program = ("import sys\nfrom linli.cli import main\ntry:\n    main(['linli', 'worker', '--once'])\n"
+               "finally:\n    print('api built:', 'linli.api.main' in sys.modules)")
+    run = subprocess.run([sys.executable, "-c", program], env=_worker_env(), capture_output=True, text=True,
+                         timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert "new requests told to staff: 1" in run.stdout and "api built: False" in run.stdout, run.stdout
+    told = OutboxMessage.objects.get(kind="staff.received")
+    assert reverse("case_detail", args=[Case.objects.get(tracking_code=code).pk]) in told.body
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
 def test_two_worker_processes_create_each_escalation_exactly_once(world):
     due = _many_due_cases(world, 120)
     env = _worker_env()
@@ -257,7 +279,7 @@ def test_worker_once_finishes_although_the_mail_server_never_answers(world):
                          description="又一个", source=Source.QR)  # queued: the leader hears of it
     Deadline.objects.update(due_at=local(2026, 1, 1))
     with HungServer(close_after=120) as hung:
-        worker = _worker(_smtp_env(_worker_env(), hung.port, timeout=1))
+        worker = _worker(_smtp_env(_worker_env(), hung.port, timeout=0.3))
         out, err = worker.communicate(timeout=60)
     assert worker.returncode == 0, err
     assert out.splitlines()[0] == f"breaches recorded: {Deadline.objects.count()}"

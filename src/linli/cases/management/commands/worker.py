@@ -20,6 +20,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections, connection
+from django.urls import get_urlconf, set_urlconf
 
 from linli.cases import notify
 from linli.cases.deadline_sweep import sweep_run
@@ -35,6 +36,9 @@ class Stopping(BaseException):
 
 class Command(BaseCommand):
     help = "Run the worker: record every missed time limit once and escalate it, then send queued messages."
+    # The system checks walk every URL, the API's included, which costs ~1 s of each start
+    # (`linli serve` and `linli check` run them); the worker's messages link to pages only.
+    requires_system_checks: list = []
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="run one round (sweep, then send) and exit")
@@ -45,6 +49,8 @@ class Command(BaseCommand):
     def handle(self, *args, once=False, interval=30.0, batch=50, send_batch=20, **options):
         self.stopping = False
         self.sending = False
+        urlconf = get_urlconf()
+        set_urlconf("linli.site_urls")  # links in messages are page links (see linli.site_urls)
         previous = {sig: signal.signal(sig, self._on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
         if not once:  # from here on a signal stops it cleanly (before, the process simply ends)
             self.stdout.write(f"worker started (pid {os.getpid()}): SIGTERM or SIGINT stops it")
@@ -61,6 +67,7 @@ class Command(BaseCommand):
                     break
                 self._sleep(interval)
         finally:
+            set_urlconf(urlconf)
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
 
