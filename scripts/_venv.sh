@@ -19,6 +19,13 @@ fi
 # `uv pip compile`, see CONTRIBUTING.md), then Linli itself without resolving
 # anything again. Skipped when neither the lock file nor pyproject.toml changed
 # since the last install into this virtualenv.
+# uv of exactly UV_VERSION in the virtualenv (installed by pip, quickly given up on an
+# unreachable index).
+uv_ready() {
+  [ -x "$VENV/bin/uv" ] && [ "$("$VENV/bin/uv" --version 2>/dev/null | cut -d' ' -f2)" = "$UV_VERSION" ] && return 0
+  "$VENV/bin/python" -m pip install -q --timeout 20 --retries 1 "uv==$UV_VERSION" >/dev/null 2>&1
+}
+
 install_locked() {
   local lock=$1 stamp
   stamp="$VENV/.installed-$(basename "$lock" .txt)"
@@ -29,11 +36,11 @@ install_locked() {
   fi
   echo "Installing the pinned packages of $lock …"
   # uv installs the same pinned wheels as pip in about a quarter of the time (a fresh
-  # test install: 7 s instead of 24 s); pip stays the fallback where uv cannot be had.
-  if [ -x "$VENV/bin/uv" ] || "$VENV/bin/python" -m pip install -q "uv==$UV_VERSION" >/dev/null 2>&1; then
-    "$VENV/bin/uv" pip install -q --python "$VENV/bin/python" -r "$lock"
-    "$VENV/bin/uv" pip install -q --python "$VENV/bin/python" --no-deps -e .
-  else
+  # test install: 7 s instead of 24 s). pip stays the fallback: where uv cannot be had,
+  # and where uv cannot install (uv reads no pip.conf: a pip-only mirror is pip's).
+  if ! uv_ready || ! { "$VENV/bin/uv" pip install -q --python "$VENV/bin/python" -r "$lock" \
+                       && "$VENV/bin/uv" pip install -q --python "$VENV/bin/python" --no-deps -e .; }; then
+    [ -x "$VENV/bin/uv" ] && echo "uv could not install $lock; installing with pip …"
     "$VENV/bin/python" -m pip install -q -r "$lock"
     "$VENV/bin/python" -m pip install -q --no-deps -e .
   fi

@@ -10,7 +10,9 @@ install_test_dependencies() {
   install_locked requirements/test-lock.txt
   need_apt=()
   command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
-  fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need_apt+=(fonts-noto-cjk)
+  # grep reads the whole list: with -q it would stop at the first match and, under
+  # pipefail, fc-list's broken pipe would read as "no fonts" (and start apt-get).
+  fc-list 2>/dev/null | grep -i "Noto Sans CJK" >/dev/null || need_apt+=(fonts-noto-cjk)
   if [ ${#need_apt[@]} -gt 0 ]; then
     echo "Installing ${need_apt[*]} from Debian …"
     SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"

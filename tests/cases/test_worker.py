@@ -10,13 +10,14 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
-from django.urls import reverse
+from django.urls import get_urlconf, reverse
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
@@ -377,3 +378,21 @@ def test_a_failed_round_is_logged_and_the_next_round_goes_on(world, clock, repor
     assert "worker round failed" in caplog.text and Escalation.objects.count() == 0
     assert worker._round(once=False, batch=50, send_batch=20) is True
     assert Escalation.objects.count() == 2
+
+
+def test_a_worker_that_cannot_start_leaves_the_threads_urls_as_they_were():
+    """Off the main thread the worker cannot take SIGTERM and refuses to start; the thread
+    must not keep the worker's page-only URLs (an API reverse there would then fail)."""
+    seen: dict = {}
+
+    def run():
+        try:
+            call_command("worker", "--once", stdout=StringIO())
+        except ValueError as exc:
+            seen["error"] = str(exc)
+        seen["urlconf"] = get_urlconf()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(timeout=30)
+    assert "main thread" in seen["error"] and seen["urlconf"] is None

@@ -50,12 +50,12 @@ class Command(BaseCommand):
         self.stopping = False
         self.sending = False
         urlconf = get_urlconf()
-        set_urlconf("linli.site_urls")  # links in messages are page links (see linli.site_urls)
         previous = {sig: signal.signal(sig, self._on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
         if not once:  # from here on a signal stops it cleanly (before, the process simply ends)
             self.stdout.write(f"worker started (pid {os.getpid()}): SIGTERM or SIGINT stops it")
             self.stdout.flush()
         try:
+            set_urlconf("linli.site_urls")  # links in messages are page links (see linli.site_urls)
             while not self.stopping:
                 try:
                     ok = self._round(once=once, batch=batch, send_batch=send_batch)
