@@ -26,6 +26,12 @@ from linli.org.models import Node, Person, Role
 from linli.org.models import NodeKind as K
 
 
+def bearer(person: Person) -> dict:
+    """Test-client keyword arguments that sign in as ``person`` with a new API token."""
+    _token, raw = services.api_token_create(person=person, name="t", by=None)
+    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+
 @dataclass
 class World:
     nodes: dict[str, Node] = field(default_factory=dict)

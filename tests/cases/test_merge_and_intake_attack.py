@@ -17,17 +17,12 @@ from linli.cases import services
 from linli.cases.models import Case, Category, Source, Status
 from linli.cases.services.transitions import CaseStateError
 from linli.errors import DomainError, InvalidInput
-from linli.org import services as org_services
+from tests.factories import bearer
 
 from .conftest import local
 from .test_rollups_attack import _check, _new
 
 MERGE = "/api/v1/cases/{}/actions/merge"
-
-
-def _bearer(person) -> dict:
-    _t, raw = org_services.api_token_create(person=person, by=None)
-    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
 
 def _status(case) -> str:
@@ -141,7 +136,7 @@ def test_api_merge_on_postgresql_in_autocommit(world):
     client = Client(raise_request_exception=False)
     a, b = _new(world, "C1"), _new(world, "C1-M1")
     r = client.post(MERGE.format(a.pk), {"into": b.pk}, content_type="application/json",
-                    **_bearer(world.person("admin")))
+                    **bearer(world.person("admin")))
     assert r.status_code == 200, r.content
 
 
@@ -156,7 +151,7 @@ def test_api_merge_on_postgresql_in_autocommit(world):
 ])
 def test_api_merge_matrix_same_community(world, client, who, status):
     a, b = _new(world, "C1"), _new(world, "C1-M1")
-    headers = _bearer(world.person(who)) if who != "anonymous" else {}
+    headers = bearer(world.person(who)) if who != "anonymous" else {}
     r = client.post(MERGE.format(a.pk), {"into": b.pk}, content_type="application/json", **headers)
     assert r.status_code in ((status,) if status != 404 else (403, 404)), (r.status_code, r.content)
     assert (_status(a) == Status.MERGED) == (status == 200)
@@ -165,7 +160,7 @@ def test_api_merge_matrix_same_community(world, client, who, status):
 @pytest.mark.parametrize("who", ["multi", "street_s1", "admin"])
 def test_api_merge_across_communities_refused_in_both_languages(world, client, who):
     a, b = _new(world, "C1"), _new(world, "C3-M1" if who != "street_s1" else "C2")
-    headers = _bearer(world.person(who))
+    headers = bearer(world.person(who))
     client.cookies["django_language"] = "zh-hans"
     r = client.post(MERGE.format(a.pk), {"into": b.pk}, content_type="application/json", **headers)
     assert r.status_code == 422 and r.json()["code"] == "merge_other_community", r.content
@@ -189,14 +184,14 @@ def test_api_merge_session_without_csrf_is_refused(world):
 def test_api_merge_odd_into(world, client, into):
     a = _new(world, "C1")
     r = client.post(MERGE.format(a.pk), {"into": into}, content_type="application/json",
-                    **_bearer(world.person("admin")))
+                    **bearer(world.person("admin")))
     assert r.status_code in (404, 409, 422), (into, r.status_code, r.content)
     assert _status(a) != Status.MERGED
 
 
 def test_api_merge_into_self_and_into_invisible(world, client):
     a, c3 = _new(world, "C1"), _new(world, "C3-M1")
-    headers = _bearer(world.person("community_c1"))
+    headers = bearer(world.person("community_c1"))
     r = client.post(MERGE.format(a.pk), {"into": a.pk}, content_type="application/json", **headers)
     assert r.status_code == 422 and r.json()["code"] == "merge_self"
     r = client.post(MERGE.format(a.pk), {"into": c3.pk}, content_type="application/json", **headers)
@@ -249,7 +244,7 @@ def test_page_merge_resident_and_anonymous(world, client):
 def test_api_double_submit_merges_once(world, client):
     """The same merge posted twice (a double tap): the second is refused, one MERGE event."""
     a, b = _new(world, "C1"), _new(world, "C1-M1")
-    headers = _bearer(world.person("community_c1"))
+    headers = bearer(world.person("community_c1"))
     first = client.post(MERGE.format(a.pk), {"into": b.pk}, content_type="application/json", **headers)
     second = client.post(MERGE.format(a.pk), {"into": b.pk}, content_type="application/json", **headers)
     assert first.status_code == 200 and second.status_code == 409, (first.content, second.content)
@@ -301,7 +296,7 @@ def test_received_at_ahead_with_due_at_just_after_now(world, clock):
 def test_api_received_at_ahead(world, client, settings):
     """The API path: 30 s ahead (as +14:00) is taken as now; 61 s ahead is refused."""
     now = timezone.now()
-    headers = _bearer(world.person("admin"))
+    headers = bearer(world.person("admin"))
     body = {"unit": "X-B1-U1", "category": "repair", "description": "楼道灯不亮", "source": "phone"}
     ahead = (now + dt.timedelta(seconds=30)).astimezone(dt.timezone(dt.timedelta(hours=14))).isoformat()
     r = client.post("/api/v1/cases", {**body, "received_at": ahead}, content_type="application/json", **headers)
@@ -317,7 +312,7 @@ def test_api_received_at_ahead_by_resident_needs_no_import_right(world, client):
     now = timezone.now()
     body = {"unit": "X-B1-U1", "category": "repair", "description": "楼道灯不亮",
             "received_at": (now + dt.timedelta(seconds=20)).isoformat()}
-    r = client.post("/api/v1/cases", body, content_type="application/json", **_bearer(world.person("resident")))
+    r = client.post("/api/v1/cases", body, content_type="application/json", **bearer(world.person("resident")))
     assert r.status_code == 201, r.content
     assert Case.objects.get(pk=r.json()["id"]).received_at <= timezone.now()
 

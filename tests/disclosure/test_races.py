@@ -16,13 +16,9 @@ from linli.disclosure.models import MoneyEntry, SpendingRequest
 from linli.ledger.models import Account, PendingTransfer, Transaction
 from linli.ledger.selectors import verify_all
 from linli.org import services as org
+from tests.factories import bearer
 
 API = "/api/v1/disclosure"
-
-
-def _bearer(person) -> dict:
-    _t, raw = org.api_token_create(person=person, by=None)
-    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
 
 def _in_parallel(calls):
@@ -56,7 +52,7 @@ def test_parallel_corrections_of_one_entry_reverse_it_once_and_the_others_get_40
     by = dworld.person("property_x")
     entries = [services.money_entry_create(compound=dworld["X"], kind="parking", date=dt.date(2025, 2, 10),
                                            amount=1000 * (i + 1), by=by) for i in range(5)]
-    headers = [_bearer(by) for _ in range(8)]
+    headers = [bearer(by) for _ in range(8)]
     calls = [(f"/money/entries/{e.pk}/correct", {"reason": "重复录入"}, headers[n])
              for e in entries for n in range(8)]
     results = _in_parallel(calls)
@@ -80,7 +76,7 @@ def test_a_spending_request_sent_six_times_at_once_reserves_the_money_once(dworl
         p = org.person_create(username=name, real_name=name, password="pw", by=None)
         funds.supervisor_add(fund=fund, person=p, party="owners_committee", level=level, by=by)
     funds.fund_donate(fund=fund, amount=1_000_000, name="捐赠人", by=by)
-    headers = _bearer(dworld.person("committee_x"))
+    headers = bearer(dworld.person("committee_x"))
     body = {"amount": 300_000, "payee": "电梯公司", "purpose": "更换光幕", "client_token": "tok-1"}
     results = _in_parallel([("/funds/X-GG/requests", body, headers)] * 6)
     assert [s for s, _b in results] == [201] * 6, results

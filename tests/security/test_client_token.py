@@ -11,13 +11,8 @@ from django.test import Client
 
 from linli.cases import services
 from linli.cases.models import Case, Category, Source, Status
-from linli.org.services import api_token_create
 from tests.cases.conftest import local
-
-
-def bearer(person) -> dict:
-    _token, raw = api_token_create(person=person, name="t", by=None)
-    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+from tests.factories import bearer
 
 
 def api_report(client, auth, token, description="三楼楼道灯不亮了"):

@@ -9,14 +9,9 @@ import pytest
 from linli.cases import importing, services
 from linli.cases.models import Case, Clock, Deadline, Status
 from linli.errors import InvalidInput
-from linli.org.services import api_token_create
 from linli.tabular import ImportRejected
 from tests.cases.conftest import local
-
-
-def bearer(world, who) -> dict:
-    _t, raw = api_token_create(person=world.person(who), name="t", by=None)
-    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+from tests.factories import bearer
 
 
 def dispatched(world, report):
@@ -35,7 +30,7 @@ def test_api_red_plan_refuses_a_deadline_out_of_bounds(api_client, world, clock,
     case = dispatched(world, report)
     r = api_client.post(f"/api/v1/cases/{case.pk}/actions/plan", {"colour": "red", "note": "申请维修资金后更换",
                                                                     "due_at": due},
-                        content_type="application/json", **bearer(world, "property_x"))
+                        content_type="application/json", **bearer(world.person("property_x")))
     assert r.status_code == 422 and r.json()["code"] == code and r.json()["message"] == message
     case.refresh_from_db()
     assert (case.status, case.colour) == (Status.DISPATCHED, "")
@@ -78,7 +73,7 @@ def test_the_staff_page_shows_the_refusal_in_chinese(client, world, clock, repor
 def test_api_refuses_a_received_time_out_of_bounds(api_client, world, clock, received, code):
     r = api_client.post("/api/v1/cases", {"unit": "X-B1-U1", "category": "repair", "description": "楼道灯坏了",
                                           "source": "hotline", "received_at": received},
-                        content_type="application/json", **bearer(world, "community_c1"))
+                        content_type="application/json", **bearer(world.person("community_c1")))
     assert r.status_code == 422 and r.json()["code"] == code
     assert Case.objects.count() == 0
 

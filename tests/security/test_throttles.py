@@ -9,8 +9,8 @@ from django.test import Client, RequestFactory
 from linli import throttle
 from linli.cases.models import Case
 from linli.open311.models import Open311Key
-from linli.org.services import api_token_create
 from linli.web.models import ThrottleHit
+from tests.factories import bearer
 
 NEW = {"unit": "X-B1-U1", "category": "repair", "description": "三楼楼道灯不亮了"}
 
@@ -44,21 +44,16 @@ def test_the_qr_limit_is_not_escaped_by_rewriting_x_forwarded_for(client, world,
     assert qr_post(client, 4, "9.9.9.9, 5.6.7.8").status_code == 302  # another address behind the proxy
 
 
-def bearer(world, who) -> dict:
-    _t, raw = api_token_create(person=world.person(who), name="t", by=None)
-    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
-
-
 def test_api_intake_is_limited_per_account(api_client, world, settings):
     settings.LINLI_API_INTAKE_THROTTLE = (3, 600)
-    resident = bearer(world, "resident")
+    resident = bearer(world.person("resident"))
     for _ in range(3):
         assert api_client.post("/api/v1/cases", NEW, content_type="application/json", **resident).status_code == 201
     r = api_client.post("/api/v1/cases", NEW, content_type="application/json", **resident)
     assert r.status_code == 429 and r.json()["code"] == "throttled" and "10 分钟" in r.json()["message"]
     assert Case.objects.count() == 3
     assert ThrottleHit.objects.filter(key__startswith="cases.api_intake:").count() == 3  # in the database
-    owner = bearer(world, "owner")
+    owner = bearer(world.person("owner"))
     assert api_client.post("/api/v1/cases", NEW, content_type="application/json", **owner).status_code == 201
 
 
