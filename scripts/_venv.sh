@@ -15,10 +15,6 @@ if [ ! -x "$VENV/bin/python" ]; then
   "$PY" -m venv "$VENV"
 fi
 
-# Install the pinned versions of a lock file (requirements/*.txt, made by
-# `uv pip compile`, see CONTRIBUTING.md), then Linli itself without resolving
-# anything again. Skipped when neither the lock file nor pyproject.toml changed
-# since the last install into this virtualenv.
 # uv of exactly UV_VERSION in the virtualenv (installed by pip, quickly given up on an
 # unreachable index).
 uv_ready() {
@@ -26,6 +22,10 @@ uv_ready() {
   "$VENV/bin/python" -m pip install -q --timeout 20 --retries 1 "uv==$UV_VERSION" >/dev/null 2>&1
 }
 
+# Install the pinned versions of a lock file (requirements/*.txt, made by
+# `uv pip compile`, see CONTRIBUTING.md), then Linli itself without resolving
+# anything again. Skipped when neither the lock file nor pyproject.toml changed
+# since the last install into this virtualenv.
 install_locked() {
   local lock=$1 stamp
   stamp="$VENV/.installed-$(basename "$lock" .txt)"
