@@ -55,6 +55,27 @@ def test_secret_key_is_generated_once_and_kept_out_of_the_repo(tmp_path):
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
 
 
+def test_a_process_that_loses_the_race_for_the_key_file_takes_the_winners_key(tmp_path, monkeypatch):
+    """Web workers and the worker may start at once on a fresh install. Here another
+    process writes the key after this one found no file: this one must not fail (a fresh
+    clone's run once crashed on exactly that) and must sign with the same key."""
+    from linli import settings as linli_settings
+
+    monkeypatch.delenv("LINLI_SECRET_KEY", raising=False)
+    monkeypatch.setattr(linli_settings, "DATA_DIR", tmp_path)
+    (tmp_path / "secret_key").write_text("the-first-process-key")
+    monkeypatch.setattr(Path, "exists", lambda self: False)  # it looked before the other wrote
+    assert linli_settings._secret_key() == "the-first-process-key"
+    assert [f.name for f in tmp_path.iterdir()] == ["secret_key"]  # nothing of its own left behind
+    monkeypatch.undo()
+    monkeypatch.delenv("LINLI_SECRET_KEY", raising=False)
+    monkeypatch.setattr(linli_settings, "DATA_DIR", tmp_path / "new")
+    (tmp_path / "new").mkdir()
+    made = linli_settings._secret_key()  # the first to start writes a whole key, private
+    assert len(made) >= 50 and (tmp_path / "new" / "secret_key").read_text() == made
+    assert (tmp_path / "new" / "secret_key").stat().st_mode & 0o077 == 0
+
+
 def test_login_is_throttled_after_five_failures(world):
     c = Client()
     for _ in range(5):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -36,9 +37,18 @@ def _secret_key() -> str:
         return key
     path = DATA_DIR / "secret_key"
     if not path.exists():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_urlsafe(64))
+        # Processes starting together on a new data dir (web workers, the worker) must
+        # agree on one key: the key is written whole to a file of its own, then linked
+        # into place, which fails for all but the first; the others read the first's.
+        fd, written = tempfile.mkstemp(dir=DATA_DIR, prefix=".secret_key-")  # mode 0600
+        try:
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_urlsafe(64))
+            os.link(written, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(written)
     return path.read_text().strip()
 
 
