@@ -78,6 +78,22 @@ def _running(pid: int) -> bool:
         return False
 
 
+def _signs_in(base: str, username: str, password: str) -> bool:
+    """Sign in through the login form (with its CSRF token) and open 我的 (/me/)."""
+    import http.cookiejar
+    import urllib.parse
+    import urllib.request
+
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    form = browser.open(f"{base}/login/", timeout=10).read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    data = urllib.parse.urlencode({"username": username, "password": password, "csrfmiddlewaretoken": token})
+    browser.open(urllib.request.Request(f"{base}/login/", data=data.encode(), headers={"Referer": f"{base}/login/"}),
+                 timeout=10)
+    me = browser.open(f"{base}/me/", timeout=10)
+    return me.status == 200 and urllib.parse.urlsplit(me.geturl()).path == "/me/"
+
+
 def test_the_demo_shows_no_debug_page_for_a_wrong_host_or_a_bad_qr_code(tmp_path):
     """``linli demo`` for real: a wrong Host and an unknown QR code get plain
     error pages, without Django's debug page, paths or settings."""
@@ -128,6 +144,11 @@ def test_the_demo_shows_no_debug_page_for_a_wrong_host_or_a_bad_qr_code(tmp_path
         status, body, _h = get("/")
         css = re.search(r'href="(/static/linli/linli\.[0-9a-f]{12}\.css)"', body).group(1)
         assert get(css)[0] == 200
+        # The printed demo logins sign in with the production hasher (they share one hash of the
+        # demo password): a superuser and two staff made by different apps' demo data.
+        for username in ("admin", "community_qb", "community_tf"):
+            assert _signs_in(base, username, "linli-demo-2026"), username
+        assert not _signs_in(base, "resident", "linli-demo-2025")
         # A plain SIGTERM to the demo (not to its process group) stops its worker too.
         with open(f"/proc/{proc.pid}/task/{proc.pid}/children") as f:
             children = [int(c) for c in f.read().split()]

@@ -123,10 +123,9 @@ def _offset(lat: str, lng: str, east: int, north: int) -> tuple[Decimal, Decimal
 def _staff(username: str, community: Node) -> Person:
     person = Person.objects.filter(username=username).first()
     if person is None:
-        from linli.org.demo import DEMO_PASSWORD
+        from linli.org.demo import demo_account
 
-        person = org.person_create(username=username, real_name=f"{community.name}干部", password=DEMO_PASSWORD,
-                                   by=None)
+        person = demo_account(username=username, real_name=f"{community.name}干部")
         org.role_assign(person=person, role=Role.COMMUNITY_STAFF, node=community, by=None)
     return person
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from linli.cases import services as cases
 from linli.org import services as org
-from linli.org.demo import DEMO_PASSWORD
+from linli.org.demo import demo_account
 from linli.org.models import Node, NodeKind, Role
 from linli.projects import services as svc
 from linli.projects.models import Contribution
@@ -46,19 +46,16 @@ PROBLEMS = [  # kind, description, fixed
 def load_demo_projects() -> dict:
     compound = Node.objects.get(code="QB-Y1")
     community = Node.objects.get(code="QB")
-    staff = org.person_create(username="community_qb", real_name="清波社区干部", phone="13800009001",
-                              password=DEMO_PASSWORD, by=None)
+    staff = demo_account(username="community_qb", real_name="清波社区干部", phone="13800009001")
     org.role_assign(person=staff, role=Role.COMMUNITY_STAFF, node=community, by=None)
-    builder = org.person_create(username="qb_builder", real_name="周工", phone="13800009002",
-                                password=DEMO_PASSWORD, by=None)
-    inspector = org.person_create(username="qb_supervisor", real_name="吴监理", phone="13800009003",
-                                  password=DEMO_PASSWORD, by=None)
+    builder = demo_account(username="qb_builder", real_name="周工", phone="13800009002")
+    inspector = demo_account(username="qb_supervisor", real_name="吴监理", phone="13800009003")
     households = list(Node.objects.filter(kind=NodeKind.HOUSEHOLD, path__startswith=compound.path).order_by("code"))
     surnames = "赵钱孙李周吴郑王冯陈"
     residents = []
     for i, home in enumerate(households):
-        person = org.person_create(username=f"qb-resident-{i + 1:02d}", real_name=f"{surnames[i % 10]}{'建华秀英志强桂兰'[i % 8]}",
-                              phone=f"1390001{i:04d}", password=DEMO_PASSWORD, by=None)
+        person = demo_account(username=f"qb-resident-{i + 1:02d}", real_name=f"{surnames[i % 10]}{'建华秀英志强桂兰'[i % 8]}",
+                              phone=f"1390001{i:04d}")
         org.role_assign(person=person, role=Role.RESIDENT, node=home, by=None)
         residents.append(person)
 
